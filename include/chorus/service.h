@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The chorus service-module interface: the only host header a service includes.
+ *
+ * A service is a shared object in the module directory that exports
+ *
+ *     const struct svc_def *chorus_service_module(void);
+ *
+ * The definition *declares* everything the host needs to know before the
+ * service runs: its IPC requests (id and size bounds), its totem messages,
+ * its sync steps and the sizes of its per-instance and per-connection state.
+ * The host checks the declaration at load time (ABI number, unique ids, sane
+ * bounds) and checks every request and every totem message against it before
+ * a handler sees it, so a handler always gets a length that it can trust to
+ * be within the declared bounds.
+ *
+ * Services keep no file-scope mutable state: everything lives in the state
+ * the host allocates (svc_state(), svc_conn_state()), so several hosts (nodes)
+ * can run in one process.  The host functions below are plain exported
+ * functions of chorusd (and of the test harnesses that link the host
+ * statically); they may only be called from the main-loop thread.
+ *
+ * Return conventions: 0 or a positive count on success, -errno on failure.
+ */
+#ifndef CHORUS_SERVICE_H
+#define CHORUS_SERVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Bumped whenever struct svc_def or the host API changes incompatibly. */
+#define SVC_ABI 1
+
+/** Exported symbol a module must define. */
+#define SVC_MODULE_SYMBOL "chorus_service_module"
+
+/** Limits the host enforces on a declaration. */
+#define SVC_ID_MAX          63     /* service ids are 0..63 (corosync's SERVICES_COUNT_MAX) */
+#define SVC_NAME_MAX        64
+#define SVC_IPC_MSG_MAX     (1024 * 1024)  /* libqb buffer the clients negotiate */
+#define SVC_STATE_MAX       (16u * 1024 * 1024)
+
+struct svc;       /* a service instance inside one host (one node) */
+struct svc_conn;  /* one client IPC connection to a service */
+struct icmap;     /* the typed key-value store, include/chorus/icmap.h */
+
+/** Totem delivery guarantees (values as corosync's TOTEM_AGREED / TOTEM_SAFE). */
+enum svc_guarantee {
+	SVC_AGREED = 0,
+	SVC_SAFE = 1,
+};
+
+/** A membership as a service sees it. Arrays are sorted ascending. */
+struct svc_view {
+	uint32_t rep_nodeid;          /* ring id: representative ... */
+	uint64_t ring_seq;            /* ... and sequence number */
+	const uint32_t *members;      /* the new regular configuration */
+	size_t members_count;
+	const uint32_t *trans;        /* members that came from our previous configuration */
+	size_t trans_count;
+	const uint32_t *left;         /* in the previous configuration, not in this one */
+	size_t left_count;
+	const uint32_t *joined;       /* in this configuration, not in the previous one */
+	size_t joined_count;
+};
+
+enum svc_ipc_flag {
+	/* Refused with CS_ERR_TRY_AGAIN while a sync is in progress or totem's queue is full. */
+	SVC_IPC_FLOW_CONTROL = 1u << 0,
+	/* Asynchronous request: the client does not wait for a reply, so the host
+	 * sends none for errors it detects (it counts and logs them instead). */
+	SVC_IPC_NO_REPLY = 1u << 1,
+	/* Refused with CS_ERR_TRY_AGAIN while the node is not quorate. */
+	SVC_IPC_QUORATE = 1u << 2,
+};
+
+struct svc_ipc_op {
+	uint16_t id;        /* request id on the wire (qb_ipc_request_header.id) */
+	uint16_t flags;     /* enum svc_ipc_flag */
+	uint32_t size_min;  /* >= sizeof(struct qb_ipc_request_header) */
+	uint32_t size_max;  /* 0: exactly size_min */
+	/* len is the request length, already checked against the bounds.  The
+	 * handler must answer through svc_reply() (now or later) unless the
+	 * op has SVC_IPC_NO_REPLY. */
+	void (*handle)(struct svc_conn *conn, const void *req, size_t len);
+};
+
+struct svc_totem_op {
+	uint16_t id;        /* fn id: the low 16 bits of the message id */
+	uint32_t size_min;  /* >= sizeof(struct qb_ipc_request_header) */
+	/* Convert a message from a sender of the other byte order in place;
+	 * len is already checked against size_min. NULL: nothing to convert. */
+	void (*to_host)(void *msg, size_t len);
+	void (*handle)(struct svc *svc, uint32_t from_nodeid, const void *msg, size_t len);
+};
+
+/*
+ * The sync contract, run after every membership change in ascending service
+ * id order: init() once, then process() until it returns 0 (it returns
+ * -EAGAIN to be called again, e.g. after multicasting part of its state),
+ * then activate() once every member finished process().  abort() replaces
+ * activate() when the membership changes again in the middle.
+ */
+struct svc_sync_ops {
+	void (*init)(struct svc *svc, const struct svc_view *view);
+	int (*process)(struct svc *svc);
+	void (*activate)(struct svc *svc);
+	void (*abort)(struct svc *svc);
+};
+
+struct svc_def {
+	uint32_t abi;                  /* SVC_ABI */
+	uint16_t id;                   /* wire-stable service id (CMAP 0, CFG 1, CPG 2, ...) */
+	uint16_t priority;             /* load order: lower first; unload in reverse */
+	const char *name;              /* "corosync_cmap": published in internal_configuration.* */
+	const char *ipc_name;          /* "cmap": libqb IPC service name, NULL for no IPC */
+	size_t state_size;             /* zeroed, allocated by the host per instance */
+	size_t conn_state_size;        /* zeroed, allocated by the host per connection */
+	const struct svc_ipc_op *ipc_ops;
+	size_t ipc_ops_count;
+	const struct svc_totem_op *totem_ops;
+	size_t totem_ops_count;
+	const struct svc_sync_ops *sync;  /* NULL: takes no part in sync */
+
+	int (*init)(struct svc *svc);                /* 0 or -errno; svc_set_error() explains */
+	void (*fini)(struct svc *svc);
+	int (*conn_open)(struct svc_conn *conn);     /* 0, or -errno to refuse the client */
+	void (*conn_close)(struct svc_conn *conn);   /* the connection is going; no replies now */
+	void (*view_change)(struct svc *svc, const struct svc_view *view);
+	void (*dump)(struct svc *svc, FILE *out);    /* SIGUSR2 / blackbox state dump */
+};
+
+/** Type of the symbol a module exports. */
+typedef const struct svc_def *(*svc_module_fn)(void);
+
+/* ---- host API: instance and connection ---------------------------------- */
+
+void *svc_state(struct svc *svc);
+const struct svc_def *svc_def(struct svc *svc);
+struct svc *svc_conn_svc(struct svc_conn *conn);
+void *svc_conn_state(struct svc_conn *conn);
+/** The client's pid, euid and egid as libqb authenticated them. */
+void svc_conn_creds(struct svc_conn *conn, pid_t *ret_pid, uid_t *ret_uid, gid_t *ret_gid);
+/** Keep a connection alive past its close (for deferred replies). */
+void svc_conn_ref(struct svc_conn *conn);
+void svc_conn_unref(struct svc_conn *conn);
+/** True once the client went away: replies and events are then dropped. */
+bool svc_conn_closed(const struct svc_conn *conn);
+
+/** Local node id, current time (host clock, ms), quorum state. */
+uint32_t svc_nodeid(struct svc *svc);
+uint64_t svc_now_ms(struct svc *svc);
+bool svc_quorate(struct svc *svc);
+
+/** The node's configuration and runtime map (cmap's default map). */
+struct icmap *svc_cmap(struct svc *svc);
+/** The statistics map (cmap's map 1, "stats"). */
+struct icmap *svc_stats(struct svc *svc);
+
+/** Explain a failing init(): the host logs it and refuses the service. */
+void svc_set_error(struct svc *svc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- host API: messages -------------------------------------------------- */
+
+/**
+ * Send a reply to a request of this connection.  The iovecs are gathered;
+ * the first must start with a struct qb_ipc_response_header that the caller
+ * filled (id, size, error).  Returns 0, or -ENOTCONN when the client is gone.
+ */
+int svc_reply(struct svc_conn *conn, const struct iovec *iov, size_t iovcnt);
+/** Reply with a bare 24-byte response header. */
+int svc_reply_error(struct svc_conn *conn, int32_t id, int32_t cs_error);
+/**
+ * Send an asynchronous event (dispatch channel).  Events that do not fit are
+ * queued per connection in order and flushed later.
+ */
+int svc_event(struct svc_conn *conn, const struct iovec *iov, size_t iovcnt);
+
+/**
+ * Multicast a totem message to every node (including this one) in total order.
+ * The message starts with a struct qb_ipc_request_header; the host fills its
+ * id (from fn_id and the service id) and its size.  Returns 0, -EAGAIN when the
+ * totem queue is full, -EMSGSIZE when it is larger than a totem message can be.
+ */
+int svc_mcast(struct svc *svc, uint16_t fn_id, const struct iovec *iov, size_t iovcnt,
+	      enum svc_guarantee guarantee);
+
+/* ---- host API: timers ---------------------------------------------------- */
+
+/** Embedded in the caller's state (no allocation); opaque to services. */
+struct svc_timer {
+	struct svc_timer *next;
+	struct svc *svc;
+	uint64_t deadline_ms;
+	bool armed;
+	void (*fn)(struct svc *svc, struct svc_timer *timer);
+};
+
+void svc_timer_init(struct svc *svc, struct svc_timer *timer,
+		    void (*fn)(struct svc *svc, struct svc_timer *timer));
+void svc_timer_start(struct svc_timer *timer, uint64_t after_ms);
+void svc_timer_stop(struct svc_timer *timer);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* CHORUS_SERVICE_H */
