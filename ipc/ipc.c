@@ -1,0 +1,476 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libqb IPC glue (see ipc.h).  Owns the qb_ipcs services and the per-client
+ * struct ipc_conn; knows nothing of any particular service.
+ *
+ * Event ordering: once one event for a client had to be queued, every later
+ * event goes behind it, so the client always sees events in the order the
+ * services produced them.
+ */
+#define LOG_SUBSYS LOG_SUBSYS_IPC
+
+#include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <qb/qblist.h>
+
+#include <chorus/icmap.h>
+#include <chorus/log.h>
+
+#include "ipc/ipc.h"
+
+#define IPC_RETRY_MS 10
+
+struct ipc_service {
+	struct ipc *ipc;
+	struct svc *svc;
+	qb_ipcs_service_t *qb;
+};
+
+struct ipc_event {
+	struct qb_list_head list;
+	size_t len;
+	char data[];
+};
+
+struct ipc_conn {
+	struct ipc *ipc;
+	struct ipc_service *service;
+	qb_ipcs_connection_t *c;
+	struct svc_conn *conn;
+	struct qb_list_head queue;
+	size_t queued_bytes;
+	size_t queued_count;
+	qb_loop_timer_handle retry;
+	bool retry_armed;
+	uid_t uid;
+	gid_t gid;
+	uint64_t requests, responses, dispatched, invalid, overload;
+	char stats_prefix[128];
+};
+
+struct ipc {
+	struct host *host;
+	struct icmap *cmap;
+	struct icmap *stats;
+	qb_loop_t *loop;
+	enum qb_ipc_type type;
+	size_t queue_max;
+	struct ipc_service services[SVC_ID_MAX + 1];
+	size_t count;
+	uint64_t active, closed;
+};
+
+/* libqb's poll handlers carry no context; the daemon has one loop (NULL = libqb's default). */
+static int32_t poll_add(enum qb_loop_priority p, int32_t fd, int32_t events, void *data,
+			qb_ipcs_dispatch_fn_t fn)
+{
+	return qb_loop_poll_add(NULL, p, fd, events, data, fn);
+}
+
+static int32_t poll_mod(enum qb_loop_priority p, int32_t fd, int32_t events, void *data,
+			qb_ipcs_dispatch_fn_t fn)
+{
+	return qb_loop_poll_mod(NULL, p, fd, events, data, fn);
+}
+
+static int32_t poll_del(int32_t fd)
+{
+	return qb_loop_poll_del(NULL, fd);
+}
+
+static int32_t job_add(enum qb_loop_priority p, void *data, qb_loop_job_dispatch_fn fn)
+{
+	return qb_loop_job_add(NULL, p, data, fn);
+}
+
+static struct qb_ipcs_poll_handlers poll_handlers = {
+	.job_add = job_add,
+	.dispatch_add = poll_add,
+	.dispatch_mod = poll_mod,
+	.dispatch_del = poll_del,
+};
+
+int ipc_type_from_str(const char *s, enum qb_ipc_type *ret_type)
+{
+	if (!s || strcmp(s, "native") == 0)
+		*ret_type = QB_IPC_NATIVE;
+	else if (strcmp(s, "shm") == 0)
+		*ret_type = QB_IPC_SHM;
+	else if (strcmp(s, "socket") == 0)
+		*ret_type = QB_IPC_SOCKET;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* ---- statistics ----------------------------------------------------------- */
+
+static void stats_global(struct ipc *ipc)
+{
+	(void)icmap_set_uint64(ipc->stats, "stats.ipcs.global.active", ipc->active);
+	(void)icmap_set_uint64(ipc->stats, "stats.ipcs.global.closed", ipc->closed);
+}
+
+static void stats_set_u64(struct ipc_conn *ic, const char *field, uint64_t v)
+{
+	char key[ICMAP_KEYNAME_MAXLEN + 1];
+
+	snprintf(key, sizeof(key), "%s.%s", ic->stats_prefix, field);
+	(void)icmap_set_uint64(ic->ipc->stats, key, v);
+}
+
+static void stats_conn_update(struct ipc_conn *ic)
+{
+	char key[ICMAP_KEYNAME_MAXLEN + 1];
+
+	stats_set_u64(ic, "requests", ic->requests);
+	stats_set_u64(ic, "responses", ic->responses);
+	stats_set_u64(ic, "dispatched", ic->dispatched);
+	stats_set_u64(ic, "invalid_request", ic->invalid);
+	stats_set_u64(ic, "overload", ic->overload);
+	snprintf(key, sizeof(key), "%s.queued", ic->stats_prefix);
+	(void)icmap_set_uint32(ic->ipc->stats, key, (uint32_t)ic->queued_count);
+	snprintf(key, sizeof(key), "%s.queueing", ic->stats_prefix);
+	(void)icmap_set_int32(ic->ipc->stats, key, ic->queued_count > 0);
+}
+
+static void proc_name(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	FILE *f;
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	buf[0] = '\0';
+	f = fopen(path, "re");
+	if (f) {
+		n = fread(buf, 1, size - 1, f);
+		fclose(f);
+	}
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\0'))
+		n--;
+	buf[n] = '\0';
+	if (n == 0)
+		snprintf(buf, size, "unknown");
+}
+
+/* ---- events: send or queue ------------------------------------------------ */
+
+static void queue_retry(void *data);
+
+static void queue_arm(struct ipc_conn *ic)
+{
+	if (ic->retry_armed)
+		return;
+	if (qb_loop_timer_add(ic->ipc->loop, QB_LOOP_MED, IPC_RETRY_MS * QB_TIME_NS_IN_MSEC, ic,
+			      queue_retry, &ic->retry) == 0)
+		ic->retry_armed = true;
+}
+
+static void queue_flush(struct ipc_conn *ic)
+{
+	while (!qb_list_empty(&ic->queue)) {
+		struct ipc_event *ev = qb_list_first_entry(&ic->queue, struct ipc_event, list);
+		ssize_t r = qb_ipcs_event_send(ic->c, ev->data, ev->len);
+
+		if (r == -EAGAIN || r == -ENOBUFS) {
+			queue_arm(ic);
+			return;
+		}
+		if (r >= 0)
+			ic->dispatched++;
+		qb_list_del(&ev->list);
+		ic->queued_bytes -= ev->len;
+		ic->queued_count--;
+		free(ev);
+	}
+}
+
+static void queue_retry(void *data)
+{
+	struct ipc_conn *ic = data;
+
+	ic->retry_armed = false;
+	queue_flush(ic);
+}
+
+static void queue_clear(struct ipc_conn *ic)
+{
+	struct ipc_event *ev, *tmp;
+
+	if (ic->retry_armed) {
+		qb_loop_timer_del(ic->ipc->loop, ic->retry);
+		ic->retry_armed = false;
+	}
+	qb_list_for_each_entry_safe(ev, tmp, &ic->queue, list) {
+		qb_list_del(&ev->list);
+		free(ev);
+	}
+	ic->queued_bytes = 0;
+	ic->queued_count = 0;
+}
+
+static int queue_add(struct ipc_conn *ic, const struct iovec *iov, size_t iovcnt)
+{
+	struct ipc_event *ev;
+	size_t len = 0, off = 0, i;
+
+	for (i = 0; i < iovcnt; i++)
+		len += iov[i].iov_len;
+	if (ic->queued_bytes + len > ic->ipc->queue_max) {
+		log_warn("client pid %s does not read its events (%zu bytes queued), disconnecting",
+			 ic->stats_prefix, ic->queued_bytes);
+		qb_ipcs_disconnect(ic->c);
+		return -ENOBUFS;
+	}
+	ev = malloc(sizeof(*ev) + len);
+	if (!ev)
+		return -ENOMEM;
+	for (i = 0; i < iovcnt; i++) {
+		memcpy(ev->data + off, iov[i].iov_base, iov[i].iov_len);
+		off += iov[i].iov_len;
+	}
+	ev->len = len;
+	qb_list_add_tail(&ev->list, &ic->queue);
+	ic->queued_bytes += len;
+	ic->queued_count++;
+	queue_arm(ic);
+	return 0;
+}
+
+static int op_event(void *ipc_conn, const struct iovec *iov, size_t iovcnt)
+{
+	struct ipc_conn *ic = ipc_conn;
+	ssize_t r;
+
+	if (qb_list_empty(&ic->queue)) {
+		r = qb_ipcs_event_sendv(ic->c, iov, iovcnt);
+		if (r >= 0) {
+			ic->dispatched++;
+			return 0;
+		}
+		if (r != -EAGAIN && r != -ENOBUFS)
+			return (int)r;
+	}
+	return queue_add(ic, iov, iovcnt);
+}
+
+static int op_reply(void *ipc_conn, const struct iovec *iov, size_t iovcnt)
+{
+	struct ipc_conn *ic = ipc_conn;
+	ssize_t r = qb_ipcs_response_sendv(ic->c, iov, iovcnt);
+
+	if (r < 0) {
+		log_debug("reply to %s failed: %s", ic->stats_prefix, strerror((int)-r));
+		return (int)r;
+	}
+	ic->responses++;
+	return 0;
+}
+
+const struct host_ipc_ops ipc_host_ops = {
+	.reply = op_reply,
+	.event = op_event,
+};
+
+/* ---- libqb callbacks ------------------------------------------------------ */
+
+static bool uidgid_allowed(struct icmap *cmap, uid_t uid, gid_t gid)
+{
+	static const char *const kinds[] = { "uid", "config.uid", "gid", "config.gid" };
+	char key[ICMAP_KEYNAME_MAXLEN + 1];
+	uint8_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		snprintf(key, sizeof(key), "uidgid.%s.%u", kinds[i],
+			 i < 2 ? (unsigned)uid : (unsigned)gid);
+		if (icmap_get_uint8(cmap, key, &v) == 0 && v == 1)
+			return true;
+	}
+	return false;
+}
+
+static int32_t on_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
+{
+	struct ipc_service *s = qb_ipcs_connection_service_context_get(c);
+	struct ipc_conn *ic;
+
+	if (!s)
+		return -ENOSYS;
+	if (!host_ready(s->ipc->host)) {
+		log_debug("Denied connection, chorus is not ready");
+		return -EAGAIN;
+	}
+	if (uid != 0 && gid != 0 && !uidgid_allowed(s->ipc->cmap, uid, gid)) {
+		log_err("Denied connection attempt from %u:%u", (unsigned)uid, (unsigned)gid);
+		return -EACCES;
+	}
+	ic = calloc(1, sizeof(*ic));
+	if (!ic)
+		return -ENOMEM;
+	ic->ipc = s->ipc;
+	ic->service = s;
+	ic->c = c;
+	ic->uid = uid;
+	ic->gid = gid;
+	qb_list_init(&ic->queue);
+	qb_ipcs_context_set(c, ic);
+	return 0;
+}
+
+static void on_created(qb_ipcs_connection_t *c)
+{
+	struct ipc_conn *ic = qb_ipcs_context_get(c);
+	struct qb_ipcs_connection_stats st;
+	char key[ICMAP_KEYNAME_MAXLEN + 1];
+	char comm[64];
+	pid_t pid = 0;
+	int r;
+
+	if (!ic)
+		return;
+	if (qb_ipcs_connection_stats_get(c, &st, 0) == 0)
+		pid = st.client_pid;
+	snprintf(ic->stats_prefix, sizeof(ic->stats_prefix), "stats.ipcs.service%u.%d.%p",
+		 svc_def(ic->service->svc)->id, (int)pid, (void *)ic);
+	r = host_conn_open(ic->service->svc, ic, pid, ic->uid, ic->gid, &ic->conn);
+	if (r < 0) {
+		log_warn("%s refused a client (pid %d): %s", svc_def(ic->service->svc)->name,
+			 (int)pid, strerror(-r));
+		qb_ipcs_disconnect(c);
+		return;
+	}
+	ic->ipc->active++;
+	stats_global(ic->ipc);
+	proc_name(pid, comm, sizeof(comm));
+	snprintf(key, sizeof(key), "%s.procname", ic->stats_prefix);
+	(void)icmap_set_string(ic->ipc->stats, key, comm);
+	stats_conn_update(ic);
+	log_debug("connection created: %s (%s)", ic->stats_prefix, comm);
+}
+
+static int32_t on_msg(qb_ipcs_connection_t *c, void *data, size_t size)
+{
+	struct ipc_conn *ic = qb_ipcs_context_get(c);
+	int r;
+
+	if (!ic || !ic->conn)
+		return 0;
+	ic->requests++;
+	r = host_conn_dispatch(ic->conn, data, size);
+	if (r == -EAGAIN)
+		ic->overload++;
+	else if (r < 0)
+		ic->invalid++;
+	stats_conn_update(ic);
+	return 0;
+}
+
+static int32_t on_closed(qb_ipcs_connection_t *c)
+{
+	return 0;
+}
+
+static void on_destroyed(qb_ipcs_connection_t *c)
+{
+	struct ipc_conn *ic = qb_ipcs_context_get(c);
+
+	if (!ic)
+		return;
+	qb_ipcs_context_set(c, NULL);
+	queue_clear(ic);
+	if (ic->conn) {
+		host_conn_close(ic->conn);
+		icmap_delete_prefix(ic->ipc->stats, ic->stats_prefix);
+		ic->ipc->active--;
+		ic->ipc->closed++;
+		stats_global(ic->ipc);
+		log_debug("connection destroyed: %s", ic->stats_prefix);
+	}
+	free(ic);
+}
+
+static struct qb_ipcs_service_handlers handlers = {
+	.connection_accept = on_accept,
+	.connection_created = on_created,
+	.msg_process = on_msg,
+	.connection_closed = on_closed,
+	.connection_destroyed = on_destroyed,
+};
+
+/* ---- lifecycle ------------------------------------------------------------ */
+
+int ipc_create(const struct ipc_config *cfg, struct ipc **ret_ipc)
+{
+	struct ipc *ipc;
+	struct svc *svc;
+	size_t i;
+	int r;
+
+	ipc = calloc(1, sizeof(*ipc));
+	if (!ipc)
+		return -ENOMEM;
+	ipc->host = cfg->host;
+	ipc->cmap = cfg->cmap;
+	ipc->stats = cfg->stats;
+	ipc->loop = cfg->loop;
+	ipc->type = cfg->type;
+	ipc->queue_max = cfg->event_queue_max_bytes ? cfg->event_queue_max_bytes : 64u << 20;
+	stats_global(ipc);
+	for (i = 0; (svc = host_service_at(cfg->host, i)) != NULL; i++) {
+		const struct svc_def *def = svc_def(svc);
+		struct ipc_service *s;
+
+		if (!def->ipc_name)
+			continue;
+		s = &ipc->services[ipc->count];
+		s->ipc = ipc;
+		s->svc = svc;
+		s->qb = qb_ipcs_create(def->ipc_name, def->id, ipc->type, &handlers);
+		if (!s->qb) {
+			r = errno ? -errno : -ENOMEM;
+			log_err("cannot create IPC service %s", def->ipc_name);
+			ipc_destroy(ipc);
+			return r;
+		}
+		qb_ipcs_poll_handlers_set(s->qb, &poll_handlers);
+		qb_ipcs_service_context_set(s->qb, s);
+		ipc->count++;
+		r = qb_ipcs_run(s->qb);
+		if (r < 0) {
+			log_err("cannot start IPC service %s: %s", def->ipc_name, strerror(-r));
+			ipc_destroy(ipc);
+			return r;
+		}
+		log_debug("IPC service %s ready", def->ipc_name);
+	}
+	*ret_ipc = ipc;
+	return 0;
+}
+
+void ipc_destroy(struct ipc *ipc)
+{
+	size_t i;
+
+	if (!ipc)
+		return;
+	for (i = ipc->count; i-- > 0;) {
+		qb_ipcs_connection_t *c, *next;
+
+		/* Disconnect clients first so every one of them sees the close. */
+		for (c = qb_ipcs_connection_first_get(ipc->services[i].qb); c; c = next) {
+			next = qb_ipcs_connection_next_get(ipc->services[i].qb, c);
+			qb_ipcs_disconnect(c);
+			qb_ipcs_connection_unref(c);
+		}
+		qb_ipcs_destroy(ipc->services[i].qb);
+	}
+	free(ipc);
+}

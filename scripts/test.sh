@@ -1,0 +1,22 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# README command 2: the whole test suite.  Installs what is missing, builds,
+# runs `make check` (unit tests, fuzz corpora replays, config table against
+# Debian's corosync -t, integration tests in network namespaces), then
+# builds again with AddressSanitizer and UndefinedBehaviorSanitizer and runs
+# the unit tests and fuzz replays there.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+"$top/scripts/install-deps.sh"
+
+echo "== build and make check"
+"$top/scripts/build.sh" "$top/_build"
+make -C "$top/_build" -j"$(nproc)" check || { cat "$top"/_build/test-suite.log; exit 1; }
+
+echo "== ASan+UBSan build: unit tests and fuzz replays"
+"$top/scripts/build.sh" "$top/_build-asan" --with-sanitizers=address,undefined
+make -C "$top/_build-asan" -j"$(nproc)" check-unit ||
+	{ cat "$top"/_build-asan/test-suite.log; exit 1; }
+
+echo "== all tests passed"

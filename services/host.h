@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The service host: one per node.  It owns the loaded services, their state,
+ * their client connections and timers, checks every declaration at load and
+ * every request and totem message before a handler sees it, and runs the
+ * sync steps after each membership change.
+ *
+ * The host never touches a socket, a clock or the main loop: the daemon
+ * (exec/) or a test harness drives it.  Replies and events leave through
+ * struct host_ipc_ops, totem messages through struct host_totem_ops; time is
+ * set with host_set_time() and timers fire from host_advance().
+ */
+#ifndef CHORUS_HOST_H
+#define CHORUS_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#include <chorus/service.h>
+
+struct host;
+
+/** How replies and events reach a client (ipc/ or a fake). */
+struct host_ipc_ops {
+	int (*reply)(void *ipc_conn, const struct iovec *iov, size_t iovcnt);
+	int (*event)(void *ipc_conn, const struct iovec *iov, size_t iovcnt);
+};
+
+/** How a service's totem messages leave the node (totem, or the solo loopback). */
+struct host_totem_ops {
+	/* iov[0] starts with the patched qb_ipc_request_header. 0 or -errno. */
+	int (*mcast)(void *ctx, const struct iovec *iov, size_t iovcnt, enum svc_guarantee g);
+	/* Largest message totem accepts now, 0 when the queue is full. */
+	size_t (*space)(void *ctx);
+};
+
+struct host_config {
+	uint32_t nodeid;
+	struct icmap *cmap;    /* not owned */
+	struct icmap *stats;   /* not owned */
+	const struct host_ipc_ops *ipc;
+	const struct host_totem_ops *totem;
+	void *totem_ctx;
+	/* Called once when the first sync completed (daemon: READY=1). May be NULL. */
+	void (*ready)(void *ctx);
+	void *ready_ctx;
+	/* Called whenever host_next_deadline() may have moved earlier, so the
+	 * driver re-arms its one timer. May be NULL (the driver polls). */
+	void (*deadline_changed)(void *ctx);
+	void *deadline_ctx;
+};
+
+/** Counters of what the host refused, for the stats map and tests. */
+struct host_counters {
+	uint64_t ipc_invalid;     /* unknown id or size out of bounds */
+	uint64_t ipc_overload;    /* refused with TRY_AGAIN by a gate */
+	uint64_t totem_dropped;   /* malformed totem messages */
+	uint64_t totem_unknown;   /* messages for services not loaded here */
+};
+
+int host_create(const struct host_config *cfg, struct host **ret_host);
+/** Runs every service's fini() in reverse load order, then frees. Takes NULL. */
+void host_destroy(struct host *host);
+
+/**
+ * Check a declaration without loading it.  On failure returns -EINVAL and
+ * writes the reason into why (when why_size > 0).
+ */
+int host_def_check(const struct svc_def *def, char *why, size_t why_size);
+
+/**
+ * Add a service: check it, allocate its state, run its init(), publish its
+ * internal_configuration.* and runtime.services.* keys.  dl is the module's
+ * dlopen handle (closed with the service) or NULL for a linked-in one.
+ * On failure returns -errno and writes the reason into why.
+ */
+int host_add_service(struct host *host, const struct svc_def *def, void *dl,
+		     char *why, size_t why_size);
+/** dlopen dir/name.so and add the service it exports. */
+int host_load_module(struct host *host, const char *dir, const char *name,
+		     char *why, size_t why_size);
+
+struct svc *host_service_by_id(struct host *host, uint16_t id);
+/** Iterate services in load order: index 0..; NULL past the end. */
+struct svc *host_service_at(struct host *host, size_t index);
+
+void host_set_time(struct host *host, uint64_t now_ms);
+/** Fire due timers and run pending sync work. */
+void host_advance(struct host *host, uint64_t now_ms);
+/** Earliest timer deadline, 0 if sync work is pending, UINT64_MAX if none. */
+uint64_t host_next_deadline(const struct host *host);
+
+/* ---- IPC side ---------------------------------------------------------- */
+
+/** True once the first sync completed: clients may connect. */
+bool host_ready(const struct host *host);
+bool host_sync_in_progress(const struct host *host);
+void host_set_quorate(struct host *host, bool quorate);
+
+int host_conn_open(struct svc *svc, void *ipc_conn, pid_t pid, uid_t uid, gid_t gid,
+		   struct svc_conn **ret_conn);
+/**
+ * Validate a request and run its handler.  Errors the host detects are
+ * answered with a generic 24-byte reply (unless the op is NO_REPLY).
+ * Returns 0 when a handler ran, -errno when the host refused the request.
+ */
+int host_conn_dispatch(struct svc_conn *conn, const void *msg, size_t len);
+/** The client went away: conn_close() runs, the host drops its reference. */
+void host_conn_close(struct svc_conn *conn);
+void *host_conn_ipc(struct svc_conn *conn);
+
+/* ---- totem side -------------------------------------------------------- */
+
+/**
+ * Deliver one service message in agreed order.  Messages that are too short,
+ * name an unknown fn or are shorter than the op's size_min are dropped and
+ * counted; messages for services not loaded here are ignored.
+ */
+void host_deliver(struct host *host, uint32_t from_nodeid, void *msg, size_t len,
+		  bool foreign_endian);
+/** A new regular configuration: publish members, start sync. */
+void host_confchg(struct host *host, const struct svc_view *view);
+
+const struct host_counters *host_counters(const struct host *host);
+
+#endif
