@@ -286,9 +286,9 @@ static int daemonize(void)
 
 static void conf_fail(const struct conf_error *err)
 {
-	/* Parser errors go to stderr whatever the logging section says. */
+	/* Config errors go to stderr whatever the logging section says (the
+	 * logging section may be what is wrong). */
 	fprintf(stderr, "%s\n", err->msg);
-	log_err("%s", err->msg);
 }
 
 static int read_config(struct daemon *d)
@@ -327,7 +327,8 @@ static int read_config(struct daemon *d)
 		conf_fail(&err);
 		return err.exit_code ? err.exit_code : EXIT_CONFIG;
 	}
-	r = conf_system_validate(d->cmap, d->src, &err);
+	/* Like corosync -t, a config test stops before the checks of a real start. */
+	r = d->test_only ? 0 : conf_system_validate(d->cmap, d->src, &err);
 	if (r < 0) {
 		conf_fail(&err);
 		return err.exit_code ? err.exit_code : EXIT_CONFIG;

@@ -16,7 +16,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 srcdir=${srcdir:-$(cd "$here/../.." && pwd)}
 cases="$srcdir/test/config/cases"
 [ -d "$cases" ] || cases="$here/cases"
-CHORUSD=${CHORUSD:-${1:-$here/conftest}}
+# make check runs us from the build tree top; the driver lives there.
+default_driver=$here/conftest
+[ -x "$PWD/test/config/conftest" ] && default_driver=$PWD/test/config/conftest
+CHORUSD=${CHORUSD:-${1:-$default_driver}}
 COROSYNC=${COROSYNC:-/usr/sbin/corosync}
 [ -x "$CHORUSD" ] || { echo "no driver: $CHORUSD" >&2; exit 99; }
 

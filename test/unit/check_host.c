@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Unit tests of the service host (services/host.c, services/sync.c): the
+ * declaration checks (and a "service lint" over every service in the tree),
+ * validation before dispatch, generic error replies, totem delivery checks
+ * and byte-order conversion, timers, sync order and restarts.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <qb/qbipc_common.h>
+
+#include <corosync/corotypes.h>
+#include <chorus/icmap.h>
+
+#include "services/host.h"
+#include "test/check_common.h"
+
+extern const struct svc_def cmap_service_def;
+extern const struct svc_def example_service_def;
+
+/* ---- a recording environment ---------------------------------------------- */
+
+struct rec {
+	int replies;
+	struct qb_ipc_response_header last;
+	int mcasts;
+	unsigned char msg[256];
+	size_t msg_len;
+	int handled, delivered, deadline_calls, ready;
+	size_t last_len;
+	uint32_t last_from;
+	char order[64];
+};
+
+static struct rec R;
+
+static int rec_reply(void *c, const struct iovec *iov, size_t n)
+{
+	R.replies++;
+	memcpy(&R.last, iov[0].iov_base, sizeof(R.last));
+	return 0;
+}
+
+static int rec_mcast(void *ctx, const struct iovec *iov, size_t n, enum svc_guarantee g)
+{
+	size_t i, off = 0;
+
+	for (i = 0; i < n; i++) {
+		ck_assert(off + iov[i].iov_len <= sizeof(R.msg));
+		memcpy(R.msg + off, iov[i].iov_base, iov[i].iov_len);
+		off += iov[i].iov_len;
+	}
+	R.msg_len = off;
+	R.mcasts++;
+	return 0;
+}
+
+static const struct host_ipc_ops ipc_ops = { .reply = rec_reply, .event = rec_reply };
+static const struct host_totem_ops totem_ops = { .mcast = rec_mcast };
+
+static void on_ready(void *ctx) { R.ready++; }
+static void on_deadline(void *ctx) { R.deadline_calls++; }
+
+static struct icmap *cmap, *stats;
+
+static struct host *make_host(void)
+{
+	struct host_config hc = {
+		.nodeid = 7, .ipc = &ipc_ops, .totem = &totem_ops,
+		.ready = on_ready, .deadline_changed = on_deadline,
+	};
+	struct host *host;
+
+	memset(&R, 0, sizeof(R));
+	cmap = icmap_new();
+	stats = icmap_new();
+	hc.cmap = cmap;
+	hc.stats = stats;
+	ck_assert_int_eq(host_create(&hc, &host), 0);
+	return host;
+}
+
+static void free_host(struct host *host)
+{
+	host_destroy(host);
+	icmap_free(cmap);
+	icmap_free(stats);
+}
+
+/* ---- a test service ------------------------------------------------------- */
+
+struct req_fixed {
+	struct qb_ipc_request_header header;
+	uint64_t value;
+};
+
+static void handle_fixed(struct svc_conn *conn, const void *msg, size_t len)
+{
+	R.handled++;
+	R.last_len = len;
+	(void)svc_reply_error(conn, 5, CS_OK);
+}
+
+static void handle_mcast(struct svc_conn *conn, const void *msg, size_t len)
+{
+	struct req_fixed m;
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+
+	memset(&m, 0, sizeof(m));
+	m.value = 0x0102030405060708ULL;
+	ck_assert_int_eq(svc_mcast(svc_conn_svc(conn), 3, &iov, 1, SVC_AGREED), 0);
+	(void)svc_reply_error(conn, 6, CS_OK);
+}
+
+static void to_host_fixed(void *msg, size_t len)
+{
+	struct req_fixed *m = msg;
+
+	m->value = __builtin_bswap64(m->value);
+}
+
+static void deliver_fixed(struct svc *svc, uint32_t from, const void *msg, size_t len)
+{
+	const struct req_fixed *m = msg;
+
+	R.delivered++;
+	R.last_from = from;
+	ck_assert_uint_eq(m->value, 0x0102030405060708ULL);
+}
+
+static const struct svc_ipc_op t_ipc[] = {
+	{ .id = 0, .size_min = sizeof(struct req_fixed), .handle = handle_fixed },
+	{ .id = 1, .size_min = sizeof(struct qb_ipc_request_header), .size_max = 1000,
+	  .handle = handle_fixed },
+	{ .id = 2, .flags = SVC_IPC_FLOW_CONTROL, .size_min = sizeof(struct qb_ipc_request_header),
+	  .handle = handle_fixed },
+	{ .id = 3, .size_min = sizeof(struct qb_ipc_request_header), .handle = handle_mcast },
+};
+
+static const struct svc_totem_op t_totem[] = {
+	{ .id = 3, .size_min = sizeof(struct req_fixed), .to_host = to_host_fixed,
+	  .handle = deliver_fixed },
+};
+
+static int sync_steps;
+
+static void s_init(struct svc *svc, const struct svc_view *v) { strcat(R.order, "i"); }
+static int s_process(struct svc *svc)
+{
+	strcat(R.order, "p");
+	return ++sync_steps < 3 ? -EAGAIN : 0;
+}
+static void s_activate(struct svc *svc) { strcat(R.order, "a"); }
+static void s_abort(struct svc *svc) { strcat(R.order, "x"); }
+
+static const struct svc_sync_ops t_sync = {
+	.init = s_init, .process = s_process, .activate = s_activate, .abort = s_abort,
+};
+
+static struct svc_def test_def(void)
+{
+	struct svc_def d = {
+		.abi = SVC_ABI, .id = 30, .name = "chorus_test", .ipc_name = "test",
+		.state_size = 8, .conn_state_size = 8,
+		.ipc_ops = t_ipc, .ipc_ops_count = 4,
+		.totem_ops = t_totem, .totem_ops_count = 1,
+		.sync = &t_sync,
+	};
+	return d;
+}
+
+/* ---- declaration checks ----------------------------------------------------- */
+
+START_TEST(test_def_check)
+{
+	static struct svc_ipc_op dup[2], small[1];
+	struct svc_def d = test_def();
+	char why[256];
+
+	ck_assert_int_eq(host_def_check(&d, why, sizeof(why)), 0);
+	d.abi = SVC_ABI + 1;
+	ck_assert_int_eq(host_def_check(&d, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "ABI version"));
+
+	d = test_def();
+	d.id = 64;
+	ck_assert_int_eq(host_def_check(&d, why, sizeof(why)), -EINVAL);
+
+	d = test_def();
+	d.name = "bad name";
+	ck_assert_int_eq(host_def_check(&d, why, sizeof(why)), -EINVAL);
+
+	d = test_def();
+	dup[0] = t_ipc[0];
+	dup[1] = t_ipc[1];
+	dup[1].id = 0;
+	d.ipc_ops = dup;
+	d.ipc_ops_count = 2;
+	ck_assert_int_eq(host_def_check(&d, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "duplicate IPC op id 0"));
+
+	d = test_def();
+	small[0] = t_ipc[0];
+	small[0].size_min = 8;
+	d.ipc_ops = small;
+	d.ipc_ops_count = 1;
+	ck_assert_int_eq(host_def_check(&d, why, sizeof(why)), -EINVAL);
+
+	d = test_def();
+	small[0] = t_ipc[0];
+	small[0].size_max = 4;  /* below size_min */
+	d.ipc_ops = small;
+	ck_assert_int_eq(host_def_check(&d, why, sizeof(why)), -EINVAL);
+
+	d = test_def();
+	d.ipc_name = NULL;
+	ck_assert_int_eq(host_def_check(&d, why, sizeof(why)), -EINVAL);
+	ck_assert_int_eq(host_def_check(NULL, why, sizeof(why)), -EINVAL);
+}
+END_TEST
+
+/* Every service built in the tree passes the host's checks. */
+START_TEST(test_service_lint)
+{
+	const struct svc_def *defs[] = { &cmap_service_def, &example_service_def };
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(defs) / sizeof(defs[0]); i++) {
+		why[0] = '\0';
+		ck_assert_msg(host_def_check(defs[i], why, sizeof(why)) == 0, "%s: %s", defs[i]->name, why);
+	}
+}
+END_TEST
+
+START_TEST(test_add_service)
+{
+	struct host *host = make_host();
+	struct svc_def d = test_def();
+	struct svc_def d2 = test_def();
+	char why[256];
+	uint16_t sid;
+
+	ck_assert_int_eq(host_add_service(host, &d, NULL, why, sizeof(why)), 0);
+	ck_assert_int_eq(icmap_get_uint16(cmap, "runtime.services.test.service_id", &sid), 0);
+	ck_assert_uint_eq(sid, 30);
+	ck_assert_int_eq(icmap_get(cmap, "runtime.services.test.3.tx", NULL, NULL, NULL), 0);
+	/* the same id twice, then the same IPC name under another id */
+	ck_assert_int_eq(host_add_service(host, &d2, NULL, why, sizeof(why)), -EINVAL);
+	d2.id = 31;
+	d2.name = "chorus_other";
+	ck_assert_int_eq(host_add_service(host, &d2, NULL, why, sizeof(why)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(why, "IPC name test"));
+	free_host(host);
+}
+END_TEST
+
+/* ---- dispatch ----------------------------------------------------------------- */
+
+START_TEST(test_dispatch_bounds)
+{
+	struct host *host = make_host();
+	struct svc_def d = test_def();
+	struct svc_conn *conn;
+	unsigned char buf[2000];
+	struct qb_ipc_request_header *h = (void *)buf;
+
+	ck_assert_int_eq(host_add_service(host, &d, NULL, NULL, 0), 0);
+	ck_assert_int_eq(host_conn_open(host_service_by_id(host, 30), NULL, 1, 0, 0, &conn), 0);
+	/* A connection without an ipc handle cannot send; use one that can. */
+	host_conn_close(conn);
+	ck_assert_int_eq(host_conn_open(host_service_by_id(host, 30), &R, 1, 0, 0, &conn), 0);
+
+	memset(buf, 0, sizeof(buf));
+	/* exact size: handled */
+	h->id = 0;
+	h->size = sizeof(struct req_fixed);
+	ck_assert_int_eq(host_conn_dispatch(conn, buf, sizeof(struct req_fixed)), 0);
+	ck_assert_int_eq(R.handled, 1);
+	ck_assert_int_eq(R.last.error, CS_OK);
+	/* one byte short, one byte long, header disagreeing: generic INVALID_PARAM */
+	h->size = sizeof(struct req_fixed) - 1;
+	ck_assert_int_eq(host_conn_dispatch(conn, buf, sizeof(struct req_fixed) - 1), -EBADMSG);
+	ck_assert_int_eq(R.last.error, CS_ERR_INVALID_PARAM);
+	ck_assert_int_eq(R.last.id, 0);
+	ck_assert_int_eq(R.last.size, sizeof(struct qb_ipc_response_header));
+	h->size = sizeof(struct req_fixed) + 1;
+	ck_assert_int_eq(host_conn_dispatch(conn, buf, sizeof(struct req_fixed) + 1), -EBADMSG);
+	h->size = 1;
+	ck_assert_int_eq(host_conn_dispatch(conn, buf, sizeof(struct req_fixed)), -EBADMSG);
+	/* variable op: 16..1000 */
+	h->id = 1;
+	h->size = 1000;
+	ck_assert_int_eq(host_conn_dispatch(conn, buf, 1000), 0);
+	ck_assert_uint_eq(R.last_len, 1000);
+	h->size = 1001;
+	ck_assert_int_eq(host_conn_dispatch(conn, buf, 1001), -EBADMSG);
+	/* unknown and negative ids, shorter than a header */
+	h->id = 77;
+	h->size = 16;
+	ck_assert_int_eq(host_conn_dispatch(conn, buf, 16), -ENOSYS);
+	h->id = -1;
+	ck_assert_int_eq(host_conn_dispatch(conn, buf, 16), -ENOSYS);
+	ck_assert_int_eq(host_conn_dispatch(conn, buf, 8), -EBADMSG);
+	ck_assert_int_eq(R.handled, 2);
+	ck_assert_uint_eq(host_counters(host)->ipc_invalid, 7);
+	host_conn_close(conn);
+	/* after close nothing is dispatched */
+	free_host(host);
+}
+END_TEST
+
+START_TEST(test_flow_control_during_sync)
+{
+	struct host *host = make_host();
+	struct svc_def d = test_def();
+	struct svc_conn *conn;
+	struct qb_ipc_request_header h = { .id = 2, .size = sizeof(h) };
+	uint32_t me = 7;
+	struct svc_view v = { .rep_nodeid = 7, .ring_seq = 4, .members = &me, .members_count = 1 };
+
+	sync_steps = 0;
+	ck_assert_int_eq(host_add_service(host, &d, NULL, NULL, 0), 0);
+	ck_assert_int_eq(host_conn_open(host_service_by_id(host, 30), &R, 1, 0, 0, &conn), 0);
+	host_confchg(host, &v);
+	ck_assert(host_sync_in_progress(host));
+	ck_assert(!host_ready(host));
+	ck_assert_int_eq(host_next_deadline(host), 0);
+	ck_assert_int_eq(host_conn_dispatch(conn, &h, sizeof(h)), -EAGAIN);
+	ck_assert_int_eq(R.last.error, CS_ERR_TRY_AGAIN);
+	/* process() asks to be called again twice */
+	host_advance(host, 1);
+	host_advance(host, 2);
+	ck_assert(host_sync_in_progress(host));
+	host_advance(host, 3);
+	ck_assert(!host_sync_in_progress(host));
+	ck_assert(host_ready(host));
+	ck_assert_int_eq(R.ready, 1);
+	ck_assert_str_eq(R.order, "ipppa");
+	ck_assert_int_eq(host_conn_dispatch(conn, &h, sizeof(h)), 0);
+	ck_assert_int_eq(R.last.error, CS_OK);
+	host_conn_close(conn);
+	free_host(host);
+}
+END_TEST
+
+START_TEST(test_sync_restart_aborts)
+{
+	struct host *host = make_host();
+	struct svc_def d = test_def();
+	uint32_t me = 7;
+	struct svc_view v = { .rep_nodeid = 7, .ring_seq = 4, .members = &me, .members_count = 1 };
+
+	sync_steps = 0;
+	ck_assert_int_eq(host_add_service(host, &d, NULL, NULL, 0), 0);
+	host_confchg(host, &v);
+	host_advance(host, 1);
+	v.ring_seq = 8;
+	host_confchg(host, &v);    /* aborts the round in process() */
+	host_advance(host, 2);
+	host_advance(host, 3);
+	ck_assert_str_eq(R.order, "ipxippa");
+	ck_assert_int_eq(R.ready, 1);
+	free_host(host);
+}
+END_TEST
+
+/* ---- totem ----------------------------------------------------------------------- */
+
+START_TEST(test_mcast_and_deliver)
+{
+	struct host *host = make_host();
+	struct svc_def d = test_def();
+	struct svc_conn *conn;
+	struct qb_ipc_request_header h = { .id = 3, .size = sizeof(h) };
+	const struct qb_ipc_request_header *out = (void *)R.msg;
+	uint64_t tx = 0, rx = 0;
+	struct req_fixed m;
+
+	ck_assert_int_eq(host_add_service(host, &d, NULL, NULL, 0), 0);
+	ck_assert_int_eq(host_conn_open(host_service_by_id(host, 30), &R, 1, 0, 0, &conn), 0);
+	ck_assert_int_eq(host_conn_dispatch(conn, &h, sizeof(h)), 0);
+	ck_assert_int_eq(R.mcasts, 1);
+	ck_assert_uint_eq(R.msg_len, sizeof(struct req_fixed));
+	ck_assert_int_eq(out->id, (30 << 16) | 3);
+	ck_assert_int_eq(out->size, sizeof(struct req_fixed));
+	ck_assert_int_eq(icmap_get_uint64(cmap, "runtime.services.test.3.tx", &tx), 0);
+	ck_assert_uint_eq(tx, 1);
+
+	host_deliver(host, 9, R.msg, R.msg_len, false);
+	ck_assert_int_eq(R.delivered, 1);
+	ck_assert_uint_eq(R.last_from, 9);
+	ck_assert_int_eq(icmap_get_uint64(cmap, "runtime.services.test.3.rx", &rx), 0);
+	ck_assert_uint_eq(rx, 1);
+
+	/* the same message from a node of the other byte order */
+	memcpy(&m, R.msg, sizeof(m));
+	m.header.id = (int32_t)__builtin_bswap32((uint32_t)m.header.id);
+	m.header.size = (int32_t)__builtin_bswap32((uint32_t)m.header.size);
+	m.value = __builtin_bswap64(m.value);
+	host_deliver(host, 10, &m, sizeof(m), true);
+	ck_assert_int_eq(R.delivered, 2);
+
+	/* short, unknown fn, unknown service: dropped and counted, never handled */
+	host_deliver(host, 9, R.msg, sizeof(struct req_fixed) - 1, false);
+	((struct qb_ipc_request_header *)R.msg)->id = (30 << 16) | 9;
+	host_deliver(host, 9, R.msg, R.msg_len, false);
+	((struct qb_ipc_request_header *)R.msg)->id = (50 << 16) | 3;
+	host_deliver(host, 9, R.msg, R.msg_len, false);
+	host_deliver(host, 9, R.msg, 3, false);
+	ck_assert_int_eq(R.delivered, 2);
+	ck_assert_uint_eq(host_counters(host)->totem_dropped, 3);
+	ck_assert_uint_eq(host_counters(host)->totem_unknown, 1);
+	host_conn_close(conn);
+	free_host(host);
+}
+END_TEST
+
+/* ---- timers ----------------------------------------------------------------------- */
+
+static int fired[3];
+
+static void fire0(struct svc *svc, struct svc_timer *t) { fired[0]++; }
+static void fire1(struct svc *svc, struct svc_timer *t) { fired[1]++; svc_timer_start(t, 10); }
+
+START_TEST(test_timers)
+{
+	struct host *host = make_host();
+	struct svc_def d = test_def();
+	struct svc_timer a, b;
+	struct svc *svc;
+
+	d.sync = NULL;
+	memset(fired, 0, sizeof(fired));
+	ck_assert_int_eq(host_add_service(host, &d, NULL, NULL, 0), 0);
+	svc = host_service_by_id(host, 30);
+	host_set_time(host, 100);
+	ck_assert_uint_eq(host_next_deadline(host), UINT64_MAX);
+	svc_timer_init(svc, &a, fire0);
+	svc_timer_init(svc, &b, fire1);
+	svc_timer_start(&a, 50);
+	svc_timer_start(&b, 20);
+	ck_assert_uint_eq(host_next_deadline(host), 120);
+	ck_assert_int_ge(R.deadline_calls, 2);
+	host_advance(host, 119);
+	ck_assert_int_eq(fired[1], 0);
+	host_advance(host, 120);
+	ck_assert_int_eq(fired[1], 1);       /* re-armed itself for 130 */
+	ck_assert_uint_eq(host_next_deadline(host), 130);
+	svc_timer_stop(&b);
+	ck_assert_uint_eq(host_next_deadline(host), 150);
+	host_advance(host, 1000);
+	ck_assert_int_eq(fired[0], 1);
+	ck_assert_int_eq(fired[1], 1);
+	ck_assert_uint_eq(host_next_deadline(host), UINT64_MAX);
+	free_host(host);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("host");
+	TCase *tc;
+
+	add_tcase(s, tc, test_def_check);
+	add_tcase(s, tc, test_service_lint);
+	add_tcase(s, tc, test_add_service);
+	add_tcase(s, tc, test_dispatch_bounds);
+	add_tcase(s, tc, test_flow_control_during_sync);
+	add_tcase(s, tc, test_sync_restart_aborts);
+	add_tcase(s, tc, test_mcast_and_deliver);
+	add_tcase(s, tc, test_timers);
+	return check_run_suite(s);
+}
