@@ -36,6 +36,7 @@
 #include "exec/logging.h"
 #include "exec/members.h"
 #include "exec/solo.h"
+#include "exec/watch.h"
 #include "ipc/ipc.h"
 #include "services/config/conf.h"
 #include "services/host.h"
@@ -96,6 +97,7 @@ struct daemon {
 	struct host *host;
 	struct solo *solo;
 	struct ipc *ipc;
+	struct watch *watch;
 	int exit_code;
 };
 
@@ -462,6 +464,12 @@ static int run(struct daemon *d)
 		goto out_host;
 	}
 
+	r = watch_create(d->loop, d->cmap, &d->tc, d->host, d->state_dir, &d->watch);
+	if (r < 0) {
+		code = EXIT_SERVICES;
+		goto out_ipc;
+	}
+
 	solo_start(d->solo, on_confchg, d);
 	log_notice("Chorus Cluster Engine started, node id %" PRIu32, d->tc.local_nodeid);
 	qb_loop_run(d->loop);
@@ -470,6 +478,8 @@ static int run(struct daemon *d)
 #ifdef HAVE_SYSTEMD
 	sd_notify(0, "STOPPING=1");
 #endif
+	watch_destroy(d->watch);
+out_ipc:
 	ipc_destroy(d->ipc);
 out_host:
 	if (d->timer_armed)

@@ -9,7 +9,7 @@ set -eu
 
 PKGS="build-essential autoconf automake libtool pkg-config
 libqb-dev libknet-dev libnss3-dev check libsystemd-dev
-iproute2 procps psmisc clang
+iproute2 procps psmisc clang libqb-tools
 corosync libcmap-dev libcpg-dev libcfg-dev libquorum-dev libvotequorum-dev"
 
 missing=""

@@ -28,7 +28,7 @@ struct rec {
 	int replies;
 	struct qb_ipc_response_header last;
 	int mcasts;
-	unsigned char msg[256];
+	unsigned char msg[256] __attribute__((aligned(8)));
 	size_t msg_len;
 	int handled, delivered, deadline_calls, ready;
 	size_t last_len;

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The daemon's own reactions to cmap changes (specs/services-ipc.md §6.4):
+ * logging.* re-applies the log configuration, totem.* recomputes the
+ * runtime.config.totem.* timers, runtime.blackbox.dump_flight_data writes
+ * the blackbox, runtime.blackbox.dump_state dumps service state to the log,
+ * runtime.force_gather is reset to "no".
+ */
+#ifndef CHORUS_EXEC_WATCH_H
+#define CHORUS_EXEC_WATCH_H
+
+#include <qb/qbloop.h>
+
+#include <chorus/icmap.h>
+
+#include "services/config/conf.h"
+#include "services/host.h"
+
+struct watch;
+
+int watch_create(qb_loop_t *loop, struct icmap *cmap, struct totem_config *tc,
+		 struct host *host, const char *state_dir, struct watch **ret_watch);
+void watch_destroy(struct watch *watch);
+
+#endif
