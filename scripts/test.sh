@@ -4,7 +4,7 @@
 # runs `make check` (unit tests, fuzz corpora replays, config table against
 # Debian's corosync -t, integration tests in network namespaces), then
 # builds again with AddressSanitizer and UndefinedBehaviorSanitizer and runs
-# the unit tests and fuzz replays there.
+# the unit tests and fuzz replays there, and finally `make distcheck`.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -18,5 +18,9 @@ echo "== ASan+UBSan build: unit tests and fuzz replays"
 "$top/scripts/build.sh" "$top/_build-asan" --with-sanitizers=address,undefined
 make -C "$top/_build-asan" -j"$(nproc)" check-unit ||
 	{ cat "$top"/_build-asan/test-suite.log; exit 1; }
+
+echo "== make distcheck (the tarball builds and passes its own checks)"
+make -C "$top/_build" distcheck >/dev/null 2>"$top/_build/distcheck.err" ||
+	{ tail -50 "$top/_build/distcheck.err"; exit 1; }
 
 echo "== all tests passed"
