@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * totempg: packing of application messages into totem MCAST payloads,
+ * fragmentation of large ones, reassembly per sender, and group addressing
+ * (../shared/specs/totem-wire.md §3), wire-compatible with corosync 3.1.7.
+ *
+ * Sending: pg_mcast() appends a message (group header + payload) to the
+ * packing buffer; frames go to totem through env->mcast() when full and at
+ * each token visit (pg_token_received()).  Receiving: pg_deliver() takes
+ * each MCAST payload in agreed order and calls env->deliver() once per
+ * complete message for a group this node joined.  Instance-based, no
+ * globals, no clock; bounded buffers.
+ */
+#ifndef CHORUS_PG_H
+#define CHORUS_PG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#define PG_GROUPS_MAX       32          /* group names per message */
+#define PG_GROUP_NAME_MAX   255
+#define PG_MESSAGE_MAX      (1024 * 1024)  /* largest reassembled message */
+
+struct pg;
+
+struct pg_env {
+	/* Queue one frame with totem (srp_mcast). 0, -EAGAIN when totem is full. */
+	int (*mcast)(void *ctx, const struct iovec *iov, size_t iovcnt);
+	/* Free frames totem can queue now (srp_queue_space). */
+	size_t (*space)(void *ctx);
+	/* A complete message for a joined group; group is not NUL-terminated. */
+	void (*deliver)(void *ctx, uint32_t from_nodeid, const char *group, size_t group_len,
+			const void *msg, size_t len, bool foreign_endian);
+	void *ctx;
+};
+
+struct pg_config {
+	size_t frame_max;   /* srp_mcast_max(): largest frame totem takes */
+};
+
+int pg_create(const struct pg_config *cfg, const struct pg_env *env, struct pg **ret_pg);
+void pg_destroy(struct pg *pg);
+
+/** Deliver messages addressed to this group name here. -EEXIST, -ENOSPC. */
+int pg_join(struct pg *pg, const char *group, size_t group_len);
+int pg_leave(struct pg *pg, const char *group, size_t group_len);
+
+/**
+ * Send one message to one group.  Accepted whole or not at all: -EAGAIN
+ * when totem's queue cannot take all its frames now, -EMSGSIZE beyond
+ * PG_MESSAGE_MAX.  Frames may wait in the packing buffer until the next
+ * token visit.
+ */
+int pg_mcast(struct pg *pg, const char *group, size_t group_len, const struct iovec *iov,
+	     size_t iovcnt);
+/** Would a message of len bytes be accepted now? (admission control, §3.2) */
+bool pg_send_ok(const struct pg *pg, size_t len);
+
+/** Token visit: flush the packing buffer as one frame. */
+void pg_token_received(struct pg *pg);
+
+/**
+ * One MCAST payload in agreed order.  Malformed frames are dropped and
+ * counted; returns 0 or -EBADMSG.
+ */
+int pg_deliver(struct pg *pg, uint32_t from_nodeid, const void *frame, size_t len,
+	       bool foreign_endian);
+
+/** A configuration change: forget reassembly state of nodes that left. */
+void pg_confchg(struct pg *pg, const uint32_t *left, size_t left_count);
+/** Switch between the normal and the sync reassembly contexts (§3.5). */
+void pg_sync_context(struct pg *pg, bool in_sync);
+
+uint64_t pg_dropped(const struct pg *pg);
+
+#endif
