@@ -23,6 +23,7 @@
 
 struct solo_msg {
 	struct qb_list_head list;
+	enum host_group group;
 	size_t len;
 	char data[];
 };
@@ -62,7 +63,10 @@ static void solo_job(void *data)
 
 		qb_list_del(&m->list);
 		solo->queued -= m->len;
-		host_deliver(solo->host, solo->nodeid, m->data, m->len, false);
+		if (m->group == HOST_GROUP_SYNC)
+			host_sync_deliver(solo->host, solo->nodeid, m->data, m->len, false);
+		else
+			host_deliver(solo->host, solo->nodeid, m->data, m->len, false);
 		free(m);
 	}
 }
@@ -73,7 +77,8 @@ static void schedule(struct solo *solo)
 		solo->job = true;
 }
 
-static int solo_mcast(void *ctx, const struct iovec *iov, size_t iovcnt, enum svc_guarantee g)
+static int solo_mcast(void *ctx, enum host_group group, const struct iovec *iov, size_t iovcnt,
+		      enum svc_guarantee g)
 {
 	struct solo *solo = ctx;
 	struct solo_msg *m;
@@ -93,6 +98,7 @@ static int solo_mcast(void *ctx, const struct iovec *iov, size_t iovcnt, enum sv
 		off += iov[i].iov_len;
 	}
 	m->len = len;
+	m->group = group;
 	qb_list_add_tail(&m->list, &solo->queue);
 	solo->queued += len;
 	schedule(solo);

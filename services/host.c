@@ -574,7 +574,7 @@ int svc_mcast(struct svc *svc, uint16_t fn_id, const struct iovec *iov, size_t i
 	out[1].iov_len = iov[0].iov_len - sizeof(hdr);
 	for (i = 1; i < iovcnt; i++)
 		out[i + 1] = iov[i];
-	r = host->totem->mcast(host->totem_ctx, out, iovcnt + 1, guarantee);
+	r = host->totem->mcast(host->totem_ctx, HOST_GROUP_SERVICES, out, iovcnt + 1, guarantee);
 	if (r < 0)
 		return r;
 	svc->tx[idx]++;
@@ -669,6 +669,21 @@ void host_confchg(struct host *host, const struct svc_view *view)
 {
 	sync_start(host->sync, view);
 	deadline_changed(host);
+}
+
+int host_sync_mcast(struct host *host, const void *msg, size_t len)
+{
+	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
+
+	return host->totem->mcast(host->totem_ctx, HOST_GROUP_SYNC, &iov, 1, SVC_AGREED);
+}
+
+void host_sync_deliver(struct host *host, uint32_t from_nodeid, const void *msg, size_t len,
+		       bool foreign_endian)
+{
+	sync_deliver(host->sync, from_nodeid, msg, len, foreign_endian);
+	if (sync_has_work(host->sync))
+		deadline_changed(host);
 }
 
 /* ---- time and timers ------------------------------------------------------ */

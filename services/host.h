@@ -29,10 +29,17 @@ struct host_ipc_ops {
 	int (*event)(void *ipc_conn, const struct iovec *iov, size_t iovcnt);
 };
 
+/** The two totempg groups the host sends in (corosync's "a" and "sync"). */
+enum host_group {
+	HOST_GROUP_SERVICES = 0,   /* "a": service (exec) messages → host_deliver() */
+	HOST_GROUP_SYNC = 1,       /* "sync": sync engine messages → host_sync_deliver() */
+};
+
 /** How a service's totem messages leave the node (totem, or the solo loopback). */
 struct host_totem_ops {
-	/* iov[0] starts with the patched qb_ipc_request_header. 0 or -errno. */
-	int (*mcast)(void *ctx, const struct iovec *iov, size_t iovcnt, enum svc_guarantee g);
+	/* iov[0] starts with the message's qb_ipc_request_header. 0 or -errno. */
+	int (*mcast)(void *ctx, enum host_group group, const struct iovec *iov, size_t iovcnt,
+		     enum svc_guarantee g);
 	/* Largest message totem accepts now, 0 when the queue is full. */
 	size_t (*space)(void *ctx);
 };
@@ -121,7 +128,10 @@ void *host_conn_ipc(struct svc_conn *conn);
  */
 void host_deliver(struct host *host, uint32_t from_nodeid, void *msg, size_t len,
 		  bool foreign_endian);
-/** A new regular configuration: publish members, start sync. */
+/** One message of the "sync" group, in agreed order. */
+void host_sync_deliver(struct host *host, uint32_t from_nodeid, const void *msg, size_t len,
+		       bool foreign_endian);
+/** A new regular configuration: start sync. */
 void host_confchg(struct host *host, const struct svc_view *view);
 
 const struct host_counters *host_counters(const struct host *host);

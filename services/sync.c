@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Local sync rounds (see sync.h).  A round owns a copy of its view, so the
- * caller's arrays may go away after sync_start().  A new view in the middle
- * of a round aborts the service whose process() was running and starts over.
+ * Sync rounds (see sync.h).  States of a round:
+ *   BUILD    our SERVICE_BUILD is (to be) sent; waiting for every member's
+ *   PROCESS  the current service's process() runs until it returns 0
+ *   BARRIER  our BARRIER is (to be) sent; waiting for every member's
+ * A send that totem refuses (-EAGAIN) is retried from sync_run().  A
+ * round owns a copy of its view.  Messages of another ring are ignored.
  */
 #define LOG_SUBSYS LOG_SUBSYS_SYNC
 
@@ -20,7 +23,9 @@
 
 enum sync_state {
 	SYNC_IDLE,
+	SYNC_BUILD,
 	SYNC_PROCESS,
+	SYNC_BARRIER,
 };
 
 struct sync_list {
@@ -31,10 +36,26 @@ struct sync_list {
 struct sync {
 	struct host *host;
 	enum sync_state state;
-	int current;                  /* service id whose process() runs, -1 before the first */
+	bool send_pending;            /* our BUILD/BARRIER still to be sent */
+	struct sync_ring_id ring;
 	struct svc_view view;
 	struct sync_list members, trans, left, joined;
+	bool *marked;                 /* per member: its BUILD/BARRIER arrived */
+	int32_t services[SYNC_SERVICES_MAX];  /* union, ascending */
+	size_t services_count;
+	size_t current;               /* index into services */
 };
+
+static const char *state_str(enum sync_state s)
+{
+	switch (s) {
+	case SYNC_IDLE: return "idle";
+	case SYNC_BUILD: return "build";
+	case SYNC_PROCESS: return "process";
+	case SYNC_BARRIER: return "barrier";
+	}
+	return "?";
+}
 
 int sync_create(struct host *host, struct sync **ret_sync)
 {
@@ -43,7 +64,6 @@ int sync_create(struct host *host, struct sync **ret_sync)
 	if (!sync)
 		return -ENOMEM;
 	sync->host = host;
-	sync->current = -1;
 	*ret_sync = sync;
 	return 0;
 }
@@ -63,6 +83,7 @@ void sync_destroy(struct sync *sync)
 	list_free(&sync->trans);
 	list_free(&sync->left);
 	list_free(&sync->joined);
+	free(sync->marked);
 	free(sync);
 }
 
@@ -89,39 +110,91 @@ bool sync_in_progress(const struct sync *sync)
 
 bool sync_has_work(const struct sync *sync)
 {
-	return sync->state == SYNC_PROCESS;
+	return sync->send_pending || sync->state == SYNC_PROCESS;
 }
 
-static struct svc *next_sync_service(struct sync *sync, int after)
+static struct svc *sync_svc(struct sync *sync, int32_t id)
 {
-	int id;
+	struct svc *svc = id >= 0 && id <= SVC_ID_MAX ? host_service_by_id(sync->host, (uint16_t)id) : NULL;
 
-	for (id = after + 1; id <= SVC_ID_MAX; id++) {
-		struct svc *svc = host_service_by_id(sync->host, (uint16_t)id);
+	return svc && svc_def(svc)->sync ? svc : NULL;
+}
 
-		if (svc && svc_def(svc)->sync)
-			return svc;
+static int member_index(const struct sync *sync, uint32_t nodeid)
+{
+	size_t i;
+
+	for (i = 0; i < sync->members.count; i++)
+		if (sync->members.ids[i] == nodeid)
+			return (int)i;
+	return -1;
+}
+
+static bool all_marked(const struct sync *sync)
+{
+	size_t i;
+
+	for (i = 0; i < sync->members.count; i++)
+		if (!sync->marked[i])
+			return false;
+	return true;
+}
+
+static void marks_clear(struct sync *sync)
+{
+	if (sync->marked)
+		memset(sync->marked, 0, sync->members.count * sizeof(*sync->marked));
+}
+
+static void union_add(struct sync *sync, int32_t id)
+{
+	size_t i;
+
+	for (i = 0; i < sync->services_count; i++)
+		if (sync->services[i] == id)
+			return;
+	if (sync->services_count == SYNC_SERVICES_MAX)
+		return;
+	for (i = sync->services_count; i > 0 && sync->services[i - 1] > id; i--)
+		sync->services[i] = sync->services[i - 1];
+	sync->services[i] = id;
+	sync->services_count++;
+}
+
+static void abort_round(struct sync *sync)
+{
+	struct svc *svc;
+
+	if (sync->state == SYNC_PROCESS && sync->current < sync->services_count) {
+		svc = sync_svc(sync, sync->services[sync->current]);
+		if (svc)
+			svc_def(svc)->sync->abort(svc);
 	}
-	return NULL;
+	if (sync->state != SYNC_IDLE)
+		log_debug("sync round of ring %" PRIx32 ".%" PRIx64 " aborted in %s",
+			  sync->ring.rep, sync->ring.seq, state_str(sync->state));
+	sync->state = SYNC_IDLE;
+	sync->send_pending = false;
 }
 
 void sync_start(struct sync *sync, const struct svc_view *view)
 {
 	struct svc *svc;
+	bool *marked;
+	int id;
 
-	if (sync->state == SYNC_PROCESS && sync->current >= 0) {
-		svc = host_service_by_id(sync->host, (uint16_t)sync->current);
-		if (svc)
-			svc_def(svc)->sync->abort(svc);
-		log_debug("sync aborted by a new configuration");
-	}
-	if (list_copy(&sync->members, view->members, view->members_count) < 0 ||
+	abort_round(sync);
+	marked = calloc(view->members_count ? view->members_count : 1, sizeof(*marked));
+	if (!marked || list_copy(&sync->members, view->members, view->members_count) < 0 ||
 	    list_copy(&sync->trans, view->trans, view->trans_count) < 0 ||
 	    list_copy(&sync->left, view->left, view->left_count) < 0 ||
 	    list_copy(&sync->joined, view->joined, view->joined_count) < 0) {
-		/* Out of memory: run the round with an empty view rather than none. */
-		log_err("out of memory copying the sync view");
+		free(marked);
+		log_err("out of memory starting a sync round");
+		return;
 	}
+	free(sync->marked);
+	sync->marked = marked;
 	sync->view.rep_nodeid = view->rep_nodeid;
 	sync->view.ring_seq = view->ring_seq;
 	sync->view.members = sync->members.ids;
@@ -132,34 +205,151 @@ void sync_start(struct sync *sync, const struct svc_view *view)
 	sync->view.left_count = sync->left.count;
 	sync->view.joined = sync->joined.ids;
 	sync->view.joined_count = sync->joined.count;
+	sync->ring.rep = view->rep_nodeid;
+	sync->ring.seq = view->ring_seq;
 
-	for (svc = next_sync_service(sync, -1); svc; svc = next_sync_service(sync, svc_def(svc)->id))
+	sync->services_count = 0;
+	sync->current = 0;
+	for (id = 0; id <= SVC_ID_MAX; id++) {
+		svc = sync_svc(sync, id);
+		if (!svc)
+			continue;
+		union_add(sync, id);
 		svc_def(svc)->sync->init(svc, &sync->view);
-	svc = next_sync_service(sync, -1);
-	sync->current = svc ? svc_def(svc)->id : -1;
-	sync->state = SYNC_PROCESS;
+	}
+	sync->state = SYNC_BUILD;
+	sync->send_pending = true;
 	log_debug("sync started for ring %" PRIx32 ".%" PRIx64 " with %zu members",
 		  view->rep_nodeid, view->ring_seq, view->members_count);
+	sync_run(sync);
+}
+
+static int send_build(struct sync *sync)
+{
+	struct sync_msg_service_build m;
+	size_t i, n = 0;
+
+	memset(&m, 0, sizeof(m));
+	m.header.id = SYNC_MSG_SERVICE_BUILD;
+	m.header.size = sizeof(m);
+	m.ring_id = sync->ring;
+	for (i = 0; i < sync->services_count; i++)
+		if (sync_svc(sync, sync->services[i]))
+			m.service_list[n++] = sync->services[i];
+	m.service_list_entries = (int32_t)n;
+	return host_sync_mcast(sync->host, &m, sizeof(m));
+}
+
+static int send_barrier(struct sync *sync)
+{
+	struct sync_msg_barrier m;
+
+	memset(&m, 0, sizeof(m));
+	m.header.id = SYNC_MSG_BARRIER;
+	m.header.size = sizeof(m);
+	m.ring_id = sync->ring;
+	return host_sync_mcast(sync->host, &m, sizeof(m));
 }
 
 void sync_run(struct sync *sync)
 {
-	while (sync->state == SYNC_PROCESS) {
-		struct svc *svc = sync->current >= 0 ?
-			host_service_by_id(sync->host, (uint16_t)sync->current) : NULL;
+	struct svc *svc;
 
-		if (svc) {
-			if (svc_def(svc)->sync->process(svc) == -EAGAIN)
-				return;
-			svc_def(svc)->sync->activate(svc);
-			svc = next_sync_service(sync, sync->current);
+	if (sync->send_pending) {
+		int r = sync->state == SYNC_BUILD ? send_build(sync) : send_barrier(sync);
+
+		if (r == -EAGAIN)
+			return;
+		if (r < 0)
+			log_err("sync: cannot send (%s); waiting for the next configuration", strerror(-r));
+		sync->send_pending = false;
+	}
+	while (sync->state == SYNC_PROCESS) {
+		svc = sync_svc(sync, sync->services[sync->current]);
+		if (svc && svc_def(svc)->sync->process(svc) == -EAGAIN)
+			return;
+		sync->state = SYNC_BARRIER;
+		sync->send_pending = true;
+		if (send_barrier(sync) == -EAGAIN)
+			return;
+		sync->send_pending = false;
+	}
+}
+
+static void next_service(struct sync *sync)
+{
+	marks_clear(sync);
+	if (sync->current < sync->services_count) {
+		sync->state = SYNC_PROCESS;
+		return;
+	}
+	sync->state = SYNC_IDLE;
+	log_debug("sync of ring %" PRIx32 ".%" PRIx64 " complete", sync->ring.rep, sync->ring.seq);
+	host_sync_done(sync->host, &sync->view);
+}
+
+void sync_deliver(struct sync *sync, uint32_t from_nodeid, const void *msg, size_t len,
+		  bool foreign_endian)
+{
+	const struct qb_ipc_request_header *hdr = msg;
+	struct sync_ring_id ring;
+	struct svc *svc;
+	int idx;
+
+	if (len < sizeof(struct sync_msg_barrier)) {
+		log_debug("sync: short message (%zu bytes) from node %" PRIu32 " dropped", len, from_nodeid);
+		return;
+	}
+	memcpy(&ring, (const char *)msg + offsetof(struct sync_msg_barrier, ring_id), sizeof(ring));
+	if (foreign_endian) {
+		ring.rep = __builtin_bswap32(ring.rep);
+		ring.seq = __builtin_bswap64(ring.seq);
+	}
+	if (sync->state == SYNC_IDLE || ring.rep != sync->ring.rep || ring.seq != sync->ring.seq)
+		return;
+	idx = member_index(sync, from_nodeid);
+	if (idx < 0)
+		return;
+
+	switch (hdr->id) {
+	case SYNC_MSG_SERVICE_BUILD: {
+		const struct sync_msg_service_build *b = msg;
+		int32_t n, i;
+
+		if (sync->state != SYNC_BUILD || len < sizeof(*b))
+			return;
+		n = foreign_endian ? (int32_t)__builtin_bswap32((uint32_t)b->service_list_entries) :
+				     b->service_list_entries;
+		if (n < 0 || n > SYNC_SERVICES_MAX)
+			return;
+		for (i = 0; i < n; i++) {
+			int32_t id = foreign_endian ? (int32_t)__builtin_bswap32((uint32_t)b->service_list[i]) :
+						      b->service_list[i];
+
+			if (id >= 0 && id <= SVC_ID_MAX)
+				union_add(sync, id);  /* unknown here: a no-op step */
 		}
-		if (svc) {
-			sync->current = svc_def(svc)->id;
-			continue;
+		sync->marked[idx] = true;
+		if (all_marked(sync)) {
+			sync->current = 0;
+			next_service(sync);
 		}
-		sync->state = SYNC_IDLE;
-		sync->current = -1;
-		host_sync_done(sync->host, &sync->view);
+		break;
+	}
+	case SYNC_MSG_BARRIER:
+		if (sync->state != SYNC_BARRIER && sync->state != SYNC_PROCESS)
+			return;
+		sync->marked[idx] = true;
+		if (sync->state == SYNC_BARRIER && all_marked(sync)) {
+			svc = sync_svc(sync, sync->services[sync->current]);
+			if (svc)
+				svc_def(svc)->sync->activate(svc);
+			sync->current++;
+			next_service(sync);
+		}
+		break;
+	default:
+		log_debug("sync: unknown message id %d from node %" PRIu32, hdr->id, from_nodeid);
+		break;
 	}
 }

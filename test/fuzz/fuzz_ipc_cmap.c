@@ -53,12 +53,13 @@ static int check_out(const struct iovec *iov, size_t n)
 static int fake_reply(void *c, const struct iovec *iov, size_t n) { return check_out(iov, n); }
 static int fake_event(void *c, const struct iovec *iov, size_t n) { return check_out(iov, n); }
 
-static int fake_mcast(void *ctx, const struct iovec *iov, size_t n, enum svc_guarantee g)
+static int fake_mcast(void *ctx, enum host_group group, const struct iovec *iov, size_t n,
+		      enum svc_guarantee g)
 {
 	struct pending *p = ctx;
 	size_t off = 0, i, total = iov_total(iov, n);
 
-	if (p->have || total > sizeof(p->buf))
+	if (group != HOST_GROUP_SERVICES || p->have || total > sizeof(p->buf))
 		return -EAGAIN;
 	for (i = 0; i < n; i++) {
 		memcpy(p->buf + off, iov[i].iov_base, iov[i].iov_len);

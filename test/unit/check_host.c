@@ -17,6 +17,7 @@
 #include <chorus/icmap.h>
 
 #include "services/host.h"
+#include "services/sync.h"
 #include "test/check_common.h"
 
 extern const struct svc_def cmap_service_def;
@@ -28,8 +29,12 @@ struct rec {
 	int replies;
 	struct qb_ipc_response_header last;
 	int mcasts;
-	unsigned char msg[256] __attribute__((aligned(8)));
+	unsigned char msg[1024] __attribute__((aligned(8)));
 	size_t msg_len;
+	/* sync-group messages waiting to be looped back, in order */
+	unsigned char sync_q[8][1024] __attribute__((aligned(8)));
+	size_t sync_len[8];
+	int sync_n;
 	int handled, delivered, deadline_calls, ready;
 	size_t last_len;
 	uint32_t last_from;
@@ -45,18 +50,43 @@ static int rec_reply(void *c, const struct iovec *iov, size_t n)
 	return 0;
 }
 
-static int rec_mcast(void *ctx, const struct iovec *iov, size_t n, enum svc_guarantee g)
+static int rec_mcast(void *ctx, enum host_group group, const struct iovec *iov, size_t n,
+		     enum svc_guarantee g)
 {
+	unsigned char *dst = R.msg;
 	size_t i, off = 0;
 
+	if (group == HOST_GROUP_SYNC) {
+		ck_assert_int_lt(R.sync_n, 8);
+		dst = R.sync_q[R.sync_n];
+	}
 	for (i = 0; i < n; i++) {
 		ck_assert(off + iov[i].iov_len <= sizeof(R.msg));
-		memcpy(R.msg + off, iov[i].iov_base, iov[i].iov_len);
+		memcpy(dst + off, iov[i].iov_base, iov[i].iov_len);
 		off += iov[i].iov_len;
+	}
+	if (group == HOST_GROUP_SYNC) {
+		R.sync_len[R.sync_n++] = off;
+		return 0;
 	}
 	R.msg_len = off;
 	R.mcasts++;
 	return 0;
+}
+
+/* Loop the queued sync messages back, as totem would deliver them. */
+static void pump(struct host *host)
+{
+	while (R.sync_n > 0) {
+		unsigned char m[1024] __attribute__((aligned(8)));
+		size_t len = R.sync_len[0];
+
+		memcpy(m, R.sync_q[0], len);
+		memmove(R.sync_q[0], R.sync_q[1], sizeof(R.sync_q[0]) * 7);
+		memmove(&R.sync_len[0], &R.sync_len[1], sizeof(R.sync_len[0]) * 7);
+		R.sync_n--;
+		host_sync_deliver(host, 7, m, len, false);
+	}
 }
 
 static const struct host_ipc_ops ipc_ops = { .reply = rec_reply, .event = rec_reply };
@@ -329,14 +359,22 @@ START_TEST(test_flow_control_during_sync)
 	host_confchg(host, &v);
 	ck_assert(host_sync_in_progress(host));
 	ck_assert(!host_ready(host));
-	ck_assert_int_eq(host_next_deadline(host), 0);
 	ck_assert_int_eq(host_conn_dispatch(conn, &h, sizeof(h)), -EAGAIN);
 	ck_assert_int_eq(R.last.error, CS_ERR_TRY_AGAIN);
-	/* process() asks to be called again twice */
+	/* SERVICE_BUILD sent, then delivered: the service's process() runs */
+	ck_assert_int_eq(R.sync_n, 1);
+	ck_assert_uint_eq(R.sync_len[0], 552);
+	pump(host);
+	ck_assert_int_eq(host_next_deadline(host), 0);
+	/* process() asks to be called again twice, then a BARRIER goes out */
 	host_advance(host, 1);
 	host_advance(host, 2);
 	ck_assert(host_sync_in_progress(host));
 	host_advance(host, 3);
+	ck_assert_int_eq(R.sync_n, 1);
+	ck_assert_uint_eq(R.sync_len[0], 32);
+	ck_assert(host_sync_in_progress(host));
+	pump(host);
 	ck_assert(!host_sync_in_progress(host));
 	ck_assert(host_ready(host));
 	ck_assert_int_eq(R.ready, 1);
@@ -358,12 +396,66 @@ START_TEST(test_sync_restart_aborts)
 	sync_steps = 0;
 	ck_assert_int_eq(host_add_service(host, &d, NULL, NULL, 0), 0);
 	host_confchg(host, &v);
+	pump(host);
 	host_advance(host, 1);
 	v.ring_seq = 8;
 	host_confchg(host, &v);    /* aborts the round in process() */
+	/* the old round's BUILD is still in flight: ignored (other ring) */
+	pump(host);
 	host_advance(host, 2);
 	host_advance(host, 3);
+	pump(host);
 	ck_assert_str_eq(R.order, "ipxippa");
+	ck_assert_int_eq(R.ready, 1);
+	free_host(host);
+}
+END_TEST
+
+/* Two members; the other one lists a service this node does not have. */
+START_TEST(test_sync_two_members)
+{
+	struct host *host = make_host();
+	struct svc_def d = test_def();
+	uint32_t members[2] = { 7, 9 };
+	struct svc_view v = { .rep_nodeid = 7, .ring_seq = 12, .members = members, .members_count = 2 };
+	struct sync_msg_service_build b;
+	struct sync_msg_barrier bar;
+
+	sync_steps = 2;   /* process() finishes at once */
+	ck_assert_int_eq(host_add_service(host, &d, NULL, NULL, 0), 0);
+	host_confchg(host, &v);
+	pump(host);                       /* our BUILD: still waiting for node 9 */
+	ck_assert_str_eq(R.order, "i");
+	memset(&b, 0, sizeof(b));
+	b.header.id = SYNC_MSG_SERVICE_BUILD;
+	b.header.size = sizeof(b);
+	b.ring_id.rep = 7;
+	b.ring_id.seq = 12;
+	b.service_list_entries = 2;
+	b.service_list[0] = 30;
+	b.service_list[1] = 31;
+	b.ring_id.seq = 8;                /* an old ring's message: ignored */
+	host_sync_deliver(host, 9, &b, sizeof(b), false);
+	host_advance(host, 1);
+	ck_assert_str_eq(R.order, "i");
+	b.ring_id.seq = 12;
+	host_sync_deliver(host, 9, &b, sizeof(b), false);
+	host_advance(host, 1);            /* process() of 30, then our BARRIER */
+	ck_assert_str_eq(R.order, "ip");
+	pump(host);
+	ck_assert_str_eq(R.order, "ip");  /* node 9's barrier is missing */
+	memset(&bar, 0, sizeof(bar));
+	bar.header.id = SYNC_MSG_BARRIER;
+	bar.header.size = sizeof(bar);
+	bar.ring_id = b.ring_id;
+	host_sync_deliver(host, 9, &bar, sizeof(bar), false);
+	ck_assert_str_eq(R.order, "ipa");
+	/* service 31 is not here: a no-op step that still needs both barriers */
+	host_advance(host, 2);
+	pump(host);
+	ck_assert(host_sync_in_progress(host));
+	host_sync_deliver(host, 9, &bar, sizeof(bar), false);
+	ck_assert(!host_sync_in_progress(host));
 	ck_assert_int_eq(R.ready, 1);
 	free_host(host);
 }
@@ -472,6 +564,7 @@ int main(void)
 	add_tcase(s, tc, test_dispatch_bounds);
 	add_tcase(s, tc, test_flow_control_during_sync);
 	add_tcase(s, tc, test_sync_restart_aborts);
+	add_tcase(s, tc, test_sync_two_members);
 	add_tcase(s, tc, test_mcast_and_deliver);
 	add_tcase(s, tc, test_timers);
 	return check_run_suite(s);
