@@ -64,6 +64,8 @@ struct host {
 	void *ready_ctx;
 	void (*deadline_fn)(void *ctx);
 	void *deadline_ctx;
+	void (*sync_done_fn)(void *ctx);
+	void *sync_done_ctx;
 
 	uint64_t now_ms;
 	bool ready;
@@ -185,6 +187,8 @@ int host_create(const struct host_config *cfg, struct host **ret_host)
 	host->totem_ctx = cfg->totem_ctx;
 	host->ready_fn = cfg->ready;
 	host->ready_ctx = cfg->ready_ctx;
+	host->sync_done_fn = cfg->sync_done;
+	host->sync_done_ctx = cfg->sync_done_ctx;
 	host->deadline_fn = cfg->deadline_changed;
 	host->deadline_ctx = cfg->deadline_ctx;
 	host->quorate = true;
@@ -651,6 +655,8 @@ void host_sync_done(struct host *host, const struct svc_view *view)
 	for (i = 0; i < host->count; i++)
 		if (host->order[i]->def->view_change)
 			host->order[i]->def->view_change(host->order[i], view);
+	if (host->sync_done_fn)
+		host->sync_done_fn(host->sync_done_ctx);
 	if (!host->ready) {
 		host->ready = true;
 		log_notice("Completed service synchronization, ready to provide service.");

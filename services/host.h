@@ -54,6 +54,9 @@ struct host_config {
 	/* Called once when the first sync completed (daemon: READY=1). May be NULL. */
 	void (*ready)(void *ctx);
 	void *ready_ctx;
+	/* Called after every completed sync round (totem: transitional ack). May be NULL. */
+	void (*sync_done)(void *ctx);
+	void *sync_done_ctx;
 	/* Called whenever host_next_deadline() may have moved earlier, so the
 	 * driver re-arms its one timer. May be NULL (the driver polls). */
 	void (*deadline_changed)(void *ctx);

@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The daemon's totem stack: kronosnet transport → totemsrp engine → totempg
+ * → the service host, driven from the main loop.  This file only wires:
+ * it reads the clock, owns the file descriptors and the one timer, and
+ * persists the ring sequence (<state_dir>/ringid_<nodeid>, 8 raw bytes in
+ * host order, as corosync).  Protocol lives in totemsrp/.
+ *
+ * Messages delivered to the host are copied once into an 8-byte-aligned
+ * buffer: services read their structs in place and byte-swap them there.
+ */
+#define LOG_SUBSYS LOG_SUBSYS_TOTEM
+
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <qb/qbutil.h>
+
+#include <chorus/icmap.h>
+#include <chorus/log.h>
+
+#include "exec/totem.h"
+#include "totemsrp/pg.h"
+#include "totemsrp/srp.h"
+#include "totemsrp/transport_knet.h"
+
+#define TOTEM_RX_BATCH     64      /* datagrams per wakeup before yielding */
+#define TOTEM_START_POLL_MS 100    /* link readiness check, as corosync */
+#define TOTEM_STATS_MS     1500    /* stats.srp.* refresh */
+#define GROUP_A "a"
+#define GROUP_SYNC "sync"
+
+struct totem {
+	qb_loop_t *loop;
+	struct host *host;
+	struct icmap *stats;
+	const struct totem_config *tc;
+	void (*confchg)(void *ctx, const struct svc_view *view);
+	void *confchg_ctx;
+	char ringid_path[4096];
+
+	struct tknet *tk;
+	struct srp *srp;
+	struct pg *pg;
+	qb_loop_timer_handle timer;
+	bool timer_armed;
+	qb_loop_timer_handle start_timer, stats_timer;
+	bool started, in_sync;
+
+	/* the last transitional configuration, for the next regular one's view */
+	uint32_t trans[SRP_NODES_MAX];
+	size_t trans_count;
+
+	uint8_t rx[65536] __attribute__((aligned(8)));
+	uint8_t msg[PG_MESSAGE_MAX] __attribute__((aligned(8)));
+};
+
+static uint64_t now_ms(void)
+{
+	return qb_util_nano_current_get() / QB_TIME_NS_IN_MSEC;
+}
+
+/* ---- the engine's timer ----------------------------------------------------- */
+
+static void rearm(struct totem *t);
+
+static void on_timer(void *data)
+{
+	struct totem *t = data;
+
+	t->timer_armed = false;
+	srp_advance(t->srp, now_ms());
+	rearm(t);
+}
+
+static void rearm(struct totem *t)
+{
+	uint64_t deadline = srp_next_deadline(t->srp), now = now_ms();
+
+	if (t->timer_armed) {
+		qb_loop_timer_del(t->loop, t->timer);
+		t->timer_armed = false;
+	}
+	if (deadline == UINT64_MAX)
+		return;
+	if (qb_loop_timer_add(t->loop, QB_LOOP_HIGH,
+			      deadline > now ? (deadline - now) * QB_TIME_NS_IN_MSEC : 0, t, on_timer,
+			      &t->timer) == 0)
+		t->timer_armed = true;
+}
+
+/* ---- ring id file ------------------------------------------------------------- */
+
+static int ringid_load(const char *path, uint64_t *ret_seq)
+{
+	uint64_t seq = 0;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, &seq, sizeof(seq));
+	if (n != (ssize_t)sizeof(seq)) {
+		seq = 0;
+		if (pwrite(fd, &seq, sizeof(seq), 0) != (ssize_t)sizeof(seq)) {
+			int e = errno;
+
+			close(fd);
+			return -e;
+		}
+	}
+	close(fd);
+	*ret_seq = seq;
+	return 0;
+}
+
+static int env_ring_seq_store(void *ctx, uint64_t seq)
+{
+	struct totem *t = ctx;
+	int fd = open(t->ringid_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	int r = 0;
+
+	if (fd < 0)
+		return log_errno(LOG_ERR, -errno, "Couldn't store the ring id in %s", t->ringid_path);
+	if (pwrite(fd, &seq, sizeof(seq), 0) != (ssize_t)sizeof(seq) || fsync(fd) < 0)
+		r = log_errno(LOG_ERR, -errno, "Couldn't store the ring id in %s", t->ringid_path);
+	close(fd);
+	return r;
+}
+
+/* ---- engine callbacks ----------------------------------------------------------- */
+
+static int env_send_token(void *ctx, uint32_t to, const void *buf, size_t len)
+{
+	return tknet_send(((struct totem *)ctx)->tk, to, buf, len);
+}
+
+static int env_send_mcast(void *ctx, const void *buf, size_t len)
+{
+	return tknet_send(((struct totem *)ctx)->tk, 0, buf, len);
+}
+
+static void env_deliver(void *ctx, uint32_t from, const void *msg, size_t len, bool foreign)
+{
+	struct totem *t = ctx;
+
+	(void)pg_deliver(t->pg, from, msg, len, foreign);
+}
+
+static void env_token_received(void *ctx)
+{
+	pg_token_received(((struct totem *)ctx)->pg);
+}
+
+static void env_confchg(void *ctx, const struct srp_confchg *chg)
+{
+	struct totem *t = ctx;
+	struct svc_view view;
+	size_t i;
+
+	pg_confchg(t->pg, chg->left, chg->left_count);
+	if (chg->type == SRP_CONFCHG_TRANSITIONAL) {
+		t->trans_count = chg->members_count < SRP_NODES_MAX ? chg->members_count : SRP_NODES_MAX;
+		memcpy(t->trans, chg->members, t->trans_count * sizeof(t->trans[0]));
+		/* From here until sync completes, reassembly uses the sync context. */
+		t->in_sync = true;
+		pg_sync_context(t->pg, true);
+		return;
+	}
+	memset(&view, 0, sizeof(view));
+	view.rep_nodeid = chg->ring_id.rep;
+	view.ring_seq = chg->ring_id.seq;
+	view.members = chg->members;
+	view.members_count = chg->members_count;
+	view.trans = t->trans;
+	view.trans_count = t->trans_count;
+	view.joined = chg->joined;
+	view.joined_count = chg->joined_count;
+	/* left of the regular configuration = previous members not in trans */
+	view.left = chg->left;
+	view.left_count = chg->left_count;
+	{
+		char line[512];
+		size_t used = 0;
+
+		line[0] = '\0';
+		for (i = 0; i < chg->members_count && used < sizeof(line) - 12; i++)
+			used += (size_t)snprintf(line + used, sizeof(line) - used, " %" PRIu32,
+						 chg->members[i]);
+		log_notice("A new membership (%" PRIx32 ".%" PRIx64 ") was formed. Members:%s",
+			   chg->ring_id.rep, chg->ring_id.seq, line);
+	}
+	t->confchg(t->confchg_ctx, &view);
+}
+
+/* ---- totempg callbacks ------------------------------------------------------------- */
+
+static int pg_env_mcast(void *ctx, const struct iovec *iov, size_t iovcnt)
+{
+	return srp_mcast(((struct totem *)ctx)->srp, iov, iovcnt);
+}
+
+static size_t pg_env_space(void *ctx)
+{
+	return srp_queue_space(((struct totem *)ctx)->srp);
+}
+
+static void pg_env_deliver(void *ctx, uint32_t from, const char *group, size_t group_len,
+			   const void *msg, size_t len, bool foreign)
+{
+	struct totem *t = ctx;
+
+	if (len > sizeof(t->msg))
+		return;
+	memcpy(t->msg, msg, len);
+	if (group_len == 1 && group[0] == 'a')
+		host_deliver(t->host, from, t->msg, len, foreign);
+	else if (group_len == 4 && memcmp(group, GROUP_SYNC, 4) == 0)
+		host_sync_deliver(t->host, from, t->msg, len, foreign);
+}
+
+/* ---- the host's totem ops ----------------------------------------------------------- */
+
+static int host_mcast(void *ctx, enum host_group group, const struct iovec *iov, size_t iovcnt,
+		      enum svc_guarantee g)
+{
+	struct totem *t = ctx;
+
+	if (group == HOST_GROUP_SYNC)
+		return pg_mcast(t->pg, GROUP_SYNC, 4, iov, iovcnt);
+	return pg_mcast(t->pg, GROUP_A, 1, iov, iovcnt);
+}
+
+static size_t host_space(void *ctx)
+{
+	struct totem *t = ctx;
+
+	return pg_send_ok(t->pg, PG_MESSAGE_MAX) ? PG_MESSAGE_MAX : 64 * 1024;
+}
+
+const struct host_totem_ops totem_host_ops = {
+	.mcast = host_mcast,
+	.space = host_space,
+};
+
+void totem_sync_done(struct totem *t)
+{
+	if (!t->in_sync)
+		return;
+	t->in_sync = false;
+	pg_sync_context(t->pg, false);
+	srp_trans_ack(t->srp);
+	rearm(t);
+}
+
+/* ---- file descriptors ------------------------------------------------------------------ */
+
+static int32_t on_data(int32_t fd, int32_t revents, void *data)
+{
+	struct totem *t = data;
+	int i;
+
+	for (i = 0; i < TOTEM_RX_BATCH; i++) {
+		ssize_t n = tknet_recv(t->tk, t->rx, sizeof(t->rx));
+
+		if (n < 0)
+			break;
+		(void)srp_receive(t->srp, now_ms(), t->rx, (size_t)n);
+	}
+	rearm(t);
+	return 0;
+}
+
+static int32_t on_log(int32_t fd, int32_t revents, void *data)
+{
+	tknet_log_drain(((struct totem *)data)->tk);
+	return 0;
+}
+
+static void knet_log(void *ctx, int priority, const char *subsystem, const char *msg)
+{
+	qb_logt(priority, LOG_SUBSYS_KNET, "%s: %s", subsystem, msg);
+}
+
+static void on_start_check(void *data)
+{
+	struct totem *t = data;
+
+	if (!tknet_links_ready(t->tk)) {
+		qb_loop_timer_add(t->loop, QB_LOOP_MED, TOTEM_START_POLL_MS * QB_TIME_NS_IN_MSEC, t,
+				  on_start_check, &t->start_timer);
+		return;
+	}
+	t->started = true;
+	srp_start(t->srp, now_ms());
+	rearm(t);
+}
+
+/* ---- stats.srp.* ----------------------------------------------------------------------- */
+
+static void publish_stats(struct totem *t)
+{
+	const struct srp_stats *s = srp_stats(t->srp);
+	struct { const char *name; uint64_t v; } u64[] = {
+		{ "orf_token_tx", s->orf_token_tx }, { "orf_token_rx", s->orf_token_rx },
+		{ "memb_merge_detect_tx", s->memb_merge_detect_tx },
+		{ "memb_merge_detect_rx", s->memb_merge_detect_rx },
+		{ "memb_join_tx", s->memb_join_tx }, { "memb_join_rx", s->memb_join_rx },
+		{ "mcast_tx", s->mcast_tx }, { "mcast_retx", s->mcast_retx }, { "mcast_rx", s->mcast_rx },
+		{ "memb_commit_token_tx", s->memb_commit_token_tx },
+		{ "memb_commit_token_rx", s->memb_commit_token_rx },
+		{ "token_hold_cancel_tx", s->token_hold_cancel_tx },
+		{ "token_hold_cancel_rx", s->token_hold_cancel_rx },
+		{ "operational_entered", s->operational_entered },
+		{ "operational_token_lost", s->operational_token_lost },
+		{ "gather_entered", s->gather_entered }, { "gather_token_lost", s->gather_token_lost },
+		{ "commit_entered", s->commit_entered }, { "commit_token_lost", s->commit_token_lost },
+		{ "recovery_entered", s->recovery_entered },
+		{ "recovery_token_lost", s->recovery_token_lost },
+		{ "consensus_timeouts", s->consensus_timeouts }, { "rx_msg_dropped", s->rx_msg_dropped },
+		{ "time_since_token_last_received",
+		  s->last_token_rx_ms ? now_ms() - s->last_token_rx_ms : 0 },
+	};
+	struct { const char *name; uint32_t v; } u32[] = {
+		{ "continuous_gather", s->continuous_gather },
+		{ "continuous_sendmsg_failures", s->continuous_sendmsg_failures },
+		{ "mtt_rx_token", s->mtt_rx_token }, { "avg_token_workload", s->avg_token_workload },
+		{ "avg_backlog_calc", s->avg_backlog_calc },
+	};
+	char key[ICMAP_KEYNAME_MAXLEN + 1];
+	size_t i;
+
+	for (i = 0; i < sizeof(u64) / sizeof(u64[0]); i++) {
+		snprintf(key, sizeof(key), "stats.srp.%s", u64[i].name);
+		(void)icmap_set_uint64(t->stats, key, u64[i].v);
+	}
+	for (i = 0; i < sizeof(u32) / sizeof(u32[0]); i++) {
+		snprintf(key, sizeof(key), "stats.srp.%s", u32[i].name);
+		(void)icmap_set_uint32(t->stats, key, u32[i].v);
+	}
+	(void)icmap_set_uint8(t->stats, "stats.srp.firewall_enabled_or_nic_failure", 0);
+	(void)icmap_set_uint64(t->stats, "stats.pg.dropped", pg_dropped(t->pg));
+}
+
+static void on_stats(void *data)
+{
+	struct totem *t = data;
+
+	publish_stats(t);
+	qb_loop_timer_add(t->loop, QB_LOOP_LOW, TOTEM_STATS_MS * QB_TIME_NS_IN_MSEC, t, on_stats,
+			  &t->stats_timer);
+}
+
+/* ---- lifecycle --------------------------------------------------------------------------- */
+
+int totem_create(const struct totem_create_args *a, struct totem **ret_totem, char *why,
+		 size_t why_size)
+{
+	const struct totem_config *tc = a->tc;
+	struct srp_config sc;
+	struct srp_env se;
+	struct pg_config pc;
+	struct pg_env pe;
+	struct tknet_env ke = { .log = knet_log };
+	struct totem *t;
+	uint64_t seq = 0;
+	int r;
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->loop = a->loop;
+	t->host = a->host;
+	t->stats = a->stats;
+	t->tc = tc;
+	t->confchg = a->confchg;
+	t->confchg_ctx = a->confchg_ctx;
+	snprintf(t->ringid_path, sizeof(t->ringid_path), "%s/ringid_%" PRIu32, a->state_dir,
+		 tc->local_nodeid);
+	r = ringid_load(t->ringid_path, &seq);
+	if (r < 0) {
+		snprintf(why, why_size, "Couldn't load the ring id from %s: %s", t->ringid_path,
+			 strerror(-r));
+		goto fail;
+	}
+
+	ke.ctx = t;
+	r = tknet_create(tc, &ke, &t->tk, why, why_size);
+	if (r < 0)
+		goto fail;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.nodeid = tc->local_nodeid;
+	sc.token_ms = tc->token;
+	sc.token_retransmit_ms = tc->token_retransmit;
+	sc.hold_ms = tc->hold;
+	sc.token_retransmits_before_loss_const = tc->token_retransmits_before_loss_const;
+	sc.join_ms = tc->join;
+	sc.send_join_ms = tc->send_join;
+	sc.consensus_ms = tc->consensus;
+	sc.merge_ms = tc->merge;
+	sc.fail_recv_const = tc->fail_recv_const;
+	sc.seqno_unchanged_const = tc->seqno_unchanged_const;
+	sc.max_network_delay_ms = tc->max_network_delay;
+	sc.heartbeat_failures_allowed = tc->heartbeat_failures_allowed;
+	sc.window_size = tc->window_size;
+	sc.max_messages = tc->max_messages;
+	sc.miss_count_const = tc->miss_count_const;
+	sc.cancel_token_hold_on_retransmit = tc->cancel_token_hold_on_retransmit;
+	sc.net_mtu = (uint32_t)tknet_mtu(t->tk);
+	sc.send_queue_max = 64;
+	sc.ring_seq_stored = seq;
+	memset(&se, 0, sizeof(se));
+	se.send_token = env_send_token;
+	se.send_mcast = env_send_mcast;
+	se.deliver = env_deliver;
+	se.confchg = env_confchg;
+	se.token_received = env_token_received;
+	se.ring_seq_store = env_ring_seq_store;
+	se.ctx = t;
+	r = srp_create(&sc, &se, now_ms(), &t->srp);
+	if (r < 0) {
+		snprintf(why, why_size, "Can't initialize the totem engine: %s", strerror(-r));
+		goto fail;
+	}
+
+	pc.frame_max = srp_mcast_max(t->srp);
+	memset(&pe, 0, sizeof(pe));
+	pe.mcast = pg_env_mcast;
+	pe.space = pg_env_space;
+	pe.deliver = pg_env_deliver;
+	pe.ctx = t;
+	r = pg_create(&pc, &pe, &t->pg);
+	if (r < 0 || (r = pg_join(t->pg, GROUP_A, 1)) < 0 || (r = pg_join(t->pg, GROUP_SYNC, 4)) < 0) {
+		snprintf(why, why_size, "Can't initialize totempg: %s", strerror(-r));
+		goto fail;
+	}
+	*ret_totem = t;
+	return 0;
+fail:
+	totem_destroy(t);
+	return r;
+}
+
+int totem_start(struct totem *t)
+{
+	int r;
+
+	r = qb_loop_poll_add(t->loop, QB_LOOP_HIGH, tknet_data_fd(t->tk), POLLIN, t, on_data);
+	if (r < 0)
+		return r;
+	r = qb_loop_poll_add(t->loop, QB_LOOP_LOW, tknet_log_fd(t->tk), POLLIN, t, on_log);
+	if (r < 0)
+		return r;
+	log_notice("Initializing transport (Kronosnet).");
+	qb_loop_timer_add(t->loop, QB_LOOP_MED, TOTEM_START_POLL_MS * QB_TIME_NS_IN_MSEC, t,
+			  on_start_check, &t->start_timer);
+	qb_loop_timer_add(t->loop, QB_LOOP_LOW, TOTEM_STATS_MS * QB_TIME_NS_IN_MSEC, t, on_stats,
+			  &t->stats_timer);
+	return 0;
+}
+
+void totem_destroy(struct totem *t)
+{
+	if (!t)
+		return;
+	if (t->srp && t->started)
+		srp_leave(t->srp, now_ms());
+	if (t->loop) {
+		if (t->timer_armed)
+			qb_loop_timer_del(t->loop, t->timer);
+		qb_loop_timer_del(t->loop, t->start_timer);
+		qb_loop_timer_del(t->loop, t->stats_timer);
+		if (t->tk) {
+			(void)qb_loop_poll_del(t->loop, tknet_data_fd(t->tk));
+			(void)qb_loop_poll_del(t->loop, tknet_log_fd(t->tk));
+		}
+	}
+	pg_destroy(t->pg);
+	srp_destroy(t->srp);
+	tknet_destroy(t->tk);
+	free(t);
+}
+
+void totem_set_host(struct totem *t, struct host *host)
+{
+	t->host = host;
+}

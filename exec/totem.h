@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The daemon's totem stack (knet → totemsrp → totempg → host), see totem.c.
+ * It replaces the single-node stand-in (solo.c) behind the same
+ * struct host_totem_ops seam.
+ */
+#ifndef CHORUS_EXEC_TOTEM_H
+#define CHORUS_EXEC_TOTEM_H
+
+#include <qb/qbloop.h>
+
+#include "services/config/conf.h"
+#include "services/host.h"
+
+struct totem;
+
+extern const struct host_totem_ops totem_host_ops;
+
+struct totem_create_args {
+	qb_loop_t *loop;
+	const struct totem_config *tc;
+	struct host *host;          /* may be set later with totem_set_host() */
+	struct icmap *stats;
+	const char *state_dir;
+	void (*confchg)(void *ctx, const struct svc_view *view);
+	void *confchg_ctx;
+};
+
+int totem_create(const struct totem_create_args *args, struct totem **ret_totem, char *why,
+		 size_t why_size);
+void totem_set_host(struct totem *t, struct host *host);
+/** Watch the transport's fds and form the first ring once links are up. */
+int totem_start(struct totem *t);
+/** Sync finished after a regular configuration (srp_trans_ack). */
+void totem_sync_done(struct totem *t);
+/** Sends LEAVE, then tears down.  Takes NULL. */
+void totem_destroy(struct totem *t);
+
+#endif
