@@ -94,7 +94,7 @@ static int prio_from(const char *v)
 {
 	static const struct { const char *n; int p; } t[] = {
 		{ "alert", LOG_ALERT }, { "crit", LOG_CRIT }, { "debug", LOG_DEBUG },
-		{ "emerg", LOG_EMERG }, { "err", LOG_ERR }, { "info", LOG_INFO },
+		{ "emerg", LOG_EMERG }, { "err", LOG_ERR }, { "error", LOG_ERR }, { "info", LOG_INFO },
 		{ "notice", LOG_NOTICE }, { "warning", LOG_WARNING },
 	};
 	size_t i;

@@ -115,7 +115,13 @@ static void version(void)
 {
 	printf("Chorus Cluster Engine, version '%s'\n", PACKAGE_VERSION);
 	printf("A corosync-compatible cluster executive.\n\n");
-	printf("Built-in features: knet ipc-libqb loadable-services systemd\n");
+	printf("Built-in features: knet ipc-libqb loadable-services%s\n",
+#ifdef HAVE_SYSTEMD
+	       " systemd"
+#else
+	       ""
+#endif
+	);
 	printf("Available crypto models: nss openssl\n");
 }
 
@@ -189,12 +195,8 @@ static int32_t on_stop_signal(int32_t sig, void *data)
 static int32_t on_dump_signal(int32_t sig, void *data)
 {
 	struct daemon *d = data;
-	struct svc *svc;
-	size_t i;
 
-	for (i = 0; (svc = host_service_at(d->host, i)) != NULL; i++)
-		if (svc_def(svc)->dump)
-			svc_def(svc)->dump(svc, stderr);
+	host_dump(d->host);
 	return 0;
 }
 
@@ -542,7 +544,7 @@ int main(int argc, char **argv)
 	code = run(&d);
 	if (code == EXIT_OK)
 		log_notice("Chorus Cluster Engine exiting normally");
-	else if (!d.test_only || code != EXIT_OK)
+	else
 		log_info("Chorus Cluster Engine exiting with status %d", code);
 	logging_fini();
 	return code;

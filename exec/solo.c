@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <qb/qblist.h>
+#include <qb/qbutil.h>
 
 #include <chorus/log.h>
 
@@ -45,6 +46,7 @@ static void solo_job(void *data)
 	struct solo *solo = data;
 
 	solo->job = false;
+	host_set_time(solo->host, qb_util_nano_current_get() / QB_TIME_NS_IN_MSEC);
 	if (solo->start_pending) {
 		uint32_t me = solo->nodeid;
 		struct svc_view view = {

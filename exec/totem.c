@@ -268,6 +268,7 @@ static int32_t on_data(int32_t fd, int32_t revents, void *data)
 	struct totem *t = data;
 	int i;
 
+	host_set_time(t->host, now_ms());
 	for (i = 0; i < TOTEM_RX_BATCH; i++) {
 		ssize_t n = tknet_recv(t->tk, t->rx, sizeof(t->rx));
 

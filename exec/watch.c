@@ -73,14 +73,10 @@ static void on_state(void *ctx, int event, const char *key, enum icmap_type nt, 
 		     size_t nl, enum icmap_type ot, const void *ov, size_t ol)
 {
 	struct watch *w = ctx;
-	struct svc *svc;
-	size_t i;
 
 	if (event == ICMAP_TRACK_DELETE)
 		return;
-	for (i = 0; (svc = host_service_at(w->host, i)) != NULL; i++)
-		if (svc_def(svc)->dump)
-			svc_def(svc)->dump(svc, stderr);
+	host_dump(w->host);
 }
 
 static void on_gather(void *ctx, int event, const char *key, enum icmap_type nt, const void *nv,

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <qb/qblist.h>
+#include <qb/qbutil.h>
 
 #include <chorus/icmap.h>
 #include <chorus/log.h>
@@ -224,7 +225,7 @@ static int queue_add(struct ipc_conn *ic, const struct iovec *iov, size_t iovcnt
 	for (i = 0; i < iovcnt; i++)
 		len += iov[i].iov_len;
 	if (ic->queued_bytes + len > ic->ipc->queue_max) {
-		log_warn("client pid %s does not read its events (%zu bytes queued), disconnecting",
+		log_warn("client %s does not read its events (%zu bytes queued), disconnecting",
 			 ic->stats_prefix, ic->queued_bytes);
 		qb_ipcs_disconnect(ic->c);
 		return -ENOBUFS;
@@ -364,6 +365,8 @@ static int32_t on_msg(qb_ipcs_connection_t *c, void *data, size_t size)
 	if (!ic || !ic->conn)
 		return 0;
 	ic->requests++;
+	/* Handlers may start timers: give the host the time of this event. */
+	host_set_time(ic->ipc->host, qb_util_nano_current_get() / QB_TIME_NS_IN_MSEC);
 	r = host_conn_dispatch(ic->conn, data, size);
 	if (r == -EAGAIN)
 		ic->overload++;

@@ -9,10 +9,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 prefix=/opt/chorus
 
 "$top/scripts/install-deps.sh"
-"$top/scripts/build.sh" "$top/_build" --prefix="$prefix" --sysconfdir=/etc --localstatedir=/var \
+"$top/scripts/build.sh" "$top/_build-install" --prefix="$prefix" --sysconfdir=/etc --localstatedir=/var \
 	--with-moduledir="$prefix/lib/chorus"
-make -C "$top/_build" install >/dev/null
+make -C "$top/_build-install" install >/dev/null
 
+mkdir -p /var/log/chorus
 if [ ! -f /etc/chorus/chorus.conf ]; then
 	mkdir -p /etc/chorus
 	cp "$top/docs/chorus.conf.example" /etc/chorus/chorus.conf
@@ -27,7 +28,7 @@ fi
 "$prefix/sbin/chorusd" -c /etc/chorus/chorus.conf
 # chorusd answers once its first membership is in place; wait for that.
 i=0
-until "$prefix/bin/chorus-cmapctl" -g runtime.members.1.status >/dev/null 2>&1; do
+until "$prefix/sbin/chorus-cmapctl" -g runtime.members.1.status >/dev/null 2>&1; do
 	i=$((i + 1))
 	if [ $i -gt 100 ]; then
 		echo "setup: chorusd did not answer in 10 s" >&2
@@ -36,7 +37,7 @@ until "$prefix/bin/chorus-cmapctl" -g runtime.members.1.status >/dev/null 2>&1; 
 	sleep 0.1
 done
 echo "setup: chorusd is running (pid $(cat /run/chorus/chorusd.pid)). It answers:"
-"$prefix/bin/chorus-cmapctl" totem. runtime.members.
+"$prefix/sbin/chorus-cmapctl" totem. runtime.members.
 echo "setup: and Debian's own client sees the same:"
 corosync-cmapctl -g totem.cluster_name
 echo "setup: stop it with: kill \$(cat /run/chorus/chorusd.pid)"

@@ -290,7 +290,6 @@ int host_add_service(struct host *host, const struct svc_def *def, void *dl,
 			goto nomem;
 	}
 	host->by_id[def->id] = svc;
-	publish_service_keys(host, svc);
 	if (def->init) {
 		r = def->init(svc);
 		if (r < 0) {
@@ -302,6 +301,7 @@ int host_add_service(struct host *host, const struct svc_def *def, void *dl,
 		}
 	}
 	svc->dl = dl;
+	publish_service_keys(host, svc);
 	/* keep load order: priority, then id */
 	for (pos = host->count; pos > 0; pos--) {
 		const struct svc_def *o = host->order[pos - 1]->def;
@@ -360,6 +360,30 @@ struct svc *host_service_at(struct host *host, size_t index)
 const struct host_counters *host_counters(const struct host *host)
 {
 	return &host->counters;
+}
+
+void host_dump(struct host *host)
+{
+	size_t i;
+
+	for (i = 0; i < host->count; i++) {
+		struct svc *svc = host->order[i];
+		char *buf = NULL, *line, *save = NULL;
+		size_t size = 0;
+		FILE *f;
+
+		if (!svc->def->dump)
+			continue;
+		f = open_memstream(&buf, &size);
+		if (!f)
+			continue;
+		svc->def->dump(svc, f);
+		fclose(f);
+		log_notice("State of %s:", svc->def->name);
+		for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			log_notice("  %s", line);
+		free(buf);
+	}
 }
 
 /* ---- svc_* API: instance ------------------------------------------------- */
@@ -499,7 +523,9 @@ int host_conn_dispatch(struct svc_conn *conn, const void *msg, size_t len)
 			(void)svc_reply_error(conn, 0, CS_ERR_INVALID_PARAM);
 		return -EBADMSG;
 	}
-	if (((op->flags & SVC_IPC_FLOW_CONTROL) && sync_in_progress(host->sync)) ||
+	if (((op->flags & SVC_IPC_FLOW_CONTROL) &&
+	     (sync_in_progress(host->sync) ||
+	      (host->totem->space && host->totem->space(host->totem_ctx) == 0))) ||
 	    ((op->flags & SVC_IPC_QUORATE) && !host->quorate)) {
 		host->counters.ipc_overload++;
 		if (!(op->flags & SVC_IPC_NO_REPLY))
@@ -565,7 +591,7 @@ int svc_mcast(struct svc *svc, uint16_t fn_id, const struct iovec *iov, size_t i
 		return -EINVAL;
 	for (i = 0; i < iovcnt; i++)
 		total += iov[i].iov_len;
-	if (total > INT32_MAX)
+	if (total > SVC_IPC_MSG_MAX)
 		return -EMSGSIZE;
 	if (host->totem->space && host->totem->space(host->totem_ctx) < total)
 		return -EAGAIN;

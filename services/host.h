@@ -139,4 +139,7 @@ void host_confchg(struct host *host, const struct svc_view *view);
 
 const struct host_counters *host_counters(const struct host *host);
 
+/** Write every service's dump() to the log (SIGUSR2, runtime.blackbox.dump_state). */
+void host_dump(struct host *host);
+
 #endif

@@ -28,7 +28,8 @@ static const char *const names[LOG_SUBSYS_COUNT] = {
 
 const char *log_subsys_str(enum log_subsys subsys)
 {
-	return (unsigned)subsys < LOG_SUBSYS_COUNT && names[subsys] ? names[subsys] : "?";
+	/* libqb's own messages carry no tag of ours. */
+	return (unsigned)subsys < LOG_SUBSYS_COUNT && names[subsys] ? names[subsys] : "QB";
 }
 
 int log_subsys_from_str(const char *name)

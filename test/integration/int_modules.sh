@@ -32,5 +32,8 @@ it_eq "example service: ECHO replies deferred until delivery, in order" 0 $?
 it_eq "runtime.services.example.0.tx counts its multicasts" \
 	"runtime.services.example.0.tx (u64) = 25" \
 	"$(it_exec 1 /usr/sbin/corosync-cmapctl -g runtime.services.example.0.tx)"
+kill -USR2 "$(it_node_pid 1)"
+it_wait_log 1 "example: 25 ECHO messages delivered" 10
+it_eq "SIGUSR2 writes the services' state to the log" 0 $?
 it_eq "chorusd exits 0 on SIGTERM" 0 "$(it_node_stop 1)"
 it_done
