@@ -35,7 +35,7 @@
 
 #include "exec/logging.h"
 #include "exec/members.h"
-#include "exec/solo.h"
+#include "exec/totem.h"
 #include "exec/watch.h"
 #include "ipc/ipc.h"
 #include "services/config/conf.h"
@@ -95,7 +95,7 @@ struct daemon {
 	qb_loop_timer_handle timer;
 	bool timer_armed;
 	struct host *host;
-	struct solo *solo;
+	struct totem *totem;
 	struct ipc *ipc;
 	struct watch *watch;
 	int exit_code;
@@ -170,6 +170,13 @@ static void on_ready(void *ctx)
 #ifdef HAVE_SYSTEMD
 	sd_notify(0, "READY=1");
 #endif
+}
+
+static void on_sync_done(void *ctx)
+{
+	struct daemon *d = ctx;
+
+	totem_sync_done(d->totem);
 }
 
 static void on_confchg(void *ctx, const struct svc_view *view)
@@ -380,6 +387,7 @@ static int run(struct daemon *d)
 {
 	struct host_config hc;
 	struct ipc_config ic;
+	struct totem_create_args ta;
 	const char *v;
 	char why[512];
 	int code, r;
@@ -421,8 +429,16 @@ static int run(struct daemon *d)
 	qb_loop_signal_add(d->loop, QB_LOOP_HIGH, SIGUSR2, d, on_dump_signal, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	r = solo_create(d->loop, d->tc.local_nodeid, &d->solo);
+	memset(&ta, 0, sizeof(ta));
+	ta.loop = d->loop;
+	ta.tc = &d->tc;
+	ta.stats = d->stats;
+	ta.state_dir = d->state_dir;
+	ta.confchg = on_confchg;
+	ta.confchg_ctx = d;
+	r = totem_create(&ta, &d->totem, why, sizeof(why));
 	if (r < 0) {
+		log_err("Can't initialize TOTEM layer: %s", why);
 		code = EXIT_FATAL;
 		goto out_loop;
 	}
@@ -431,8 +447,10 @@ static int run(struct daemon *d)
 	hc.cmap = d->cmap;
 	hc.stats = d->stats;
 	hc.ipc = &ipc_host_ops;
-	hc.totem = &solo_totem_ops;
-	hc.totem_ctx = d->solo;
+	hc.totem = &totem_host_ops;
+	hc.totem_ctx = d->totem;
+	hc.sync_done = on_sync_done;
+	hc.sync_done_ctx = d;
 	hc.ready = on_ready;
 	hc.ready_ctx = d;
 	hc.deadline_changed = on_deadline_changed;
@@ -440,10 +458,10 @@ static int run(struct daemon *d)
 	r = host_create(&hc, &d->host);
 	if (r < 0) {
 		code = EXIT_SERVICES;
-		goto out_solo;
+		goto out_totem;
 	}
 	host_set_time(d->host, now_ms());
-	solo_set_host(d->solo, d->host);
+	totem_set_host(d->totem, d->host);
 	(void)icmap_set_string(d->cmap, "runtime.blackbox.dump_flight_data", "no");
 	(void)icmap_set_string(d->cmap, "runtime.blackbox.dump_state", "no");
 	(void)icmap_set_string(d->cmap, "runtime.force_gather", "no");
@@ -472,7 +490,12 @@ static int run(struct daemon *d)
 		goto out_ipc;
 	}
 
-	solo_start(d->solo, on_confchg, d);
+	r = totem_start(d->totem);
+	if (r < 0) {
+		log_err("Can't start TOTEM layer: %s", strerror(-r));
+		code = EXIT_FATAL;
+		goto out_watch;
+	}
 	log_notice("Chorus Cluster Engine started, node id %" PRIu32, d->tc.local_nodeid);
 	qb_loop_run(d->loop);
 	code = EXIT_OK;
@@ -480,6 +503,7 @@ static int run(struct daemon *d)
 #ifdef HAVE_SYSTEMD
 	sd_notify(0, "STOPPING=1");
 #endif
+out_watch:
 	watch_destroy(d->watch);
 out_ipc:
 	ipc_destroy(d->ipc);
@@ -487,8 +511,8 @@ out_host:
 	if (d->timer_armed)
 		qb_loop_timer_del(d->loop, d->timer);
 	host_destroy(d->host);
-out_solo:
-	solo_destroy(d->solo);
+out_totem:
+	totem_destroy(d->totem);
 out_loop:
 	qb_loop_destroy(d->loop);
 out_pidfile:

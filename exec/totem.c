@@ -58,6 +58,8 @@ struct totem {
 	/* the last transitional configuration, for the next regular one's view */
 	uint32_t trans[SRP_NODES_MAX];
 	size_t trans_count;
+	uint32_t left[SRP_NODES_MAX];
+	size_t left_count;
 
 	uint8_t rx[65536] __attribute__((aligned(8)));
 	uint8_t msg[PG_MESSAGE_MAX] __attribute__((aligned(8)));
@@ -170,6 +172,8 @@ static void env_confchg(void *ctx, const struct srp_confchg *chg)
 	if (chg->type == SRP_CONFCHG_TRANSITIONAL) {
 		t->trans_count = chg->members_count < SRP_NODES_MAX ? chg->members_count : SRP_NODES_MAX;
 		memcpy(t->trans, chg->members, t->trans_count * sizeof(t->trans[0]));
+		t->left_count = chg->left_count < SRP_NODES_MAX ? chg->left_count : SRP_NODES_MAX;
+		memcpy(t->left, chg->left, t->left_count * sizeof(t->left[0]));
 		/* From here until sync completes, reassembly uses the sync context. */
 		t->in_sync = true;
 		pg_sync_context(t->pg, true);
@@ -184,9 +188,9 @@ static void env_confchg(void *ctx, const struct srp_confchg *chg)
 	view.trans_count = t->trans_count;
 	view.joined = chg->joined;
 	view.joined_count = chg->joined_count;
-	/* left of the regular configuration = previous members not in trans */
-	view.left = chg->left;
-	view.left_count = chg->left_count;
+	/* The regular configuration carries no left list: the transitional one did. */
+	view.left = t->left;
+	view.left_count = t->left_count;
 	{
 		char line[512];
 		size_t used = 0;
@@ -416,7 +420,10 @@ int totem_create(const struct totem_create_args *a, struct totem **ret_totem, ch
 	sc.max_messages = tc->max_messages;
 	sc.miss_count_const = tc->miss_count_const;
 	sc.cancel_token_hold_on_retransmit = tc->cancel_token_hold_on_retransmit;
-	sc.net_mtu = (uint32_t)tknet_mtu(t->tk);
+	/* corosync's knet net_mtu is the datagram limit minus 90; a totempg frame
+	 * fills net_mtu, an MCAST is 45 bytes more, a recovery copy 45 more
+	 * again (= the datagram limit).  srp's net_mtu is the MCAST datagram. */
+	sc.net_mtu = (uint32_t)tknet_mtu(t->tk) - 45;
 	sc.send_queue_max = 64;
 	sc.ring_seq_stored = seq;
 	memset(&se, 0, sizeof(se));

@@ -37,13 +37,22 @@ struct pg_env {
 };
 
 struct pg_config {
-	size_t frame_max;   /* srp_mcast_max(): largest frame totem takes */
+	/*
+	 * srp_mcast_max(): largest frame totem takes.  This is corosync's
+	 * totem net_mtu (65446 with knet, 1410 with udpu at netmtu 1500); the
+	 * frames are byte-identical to corosync's only with the same value.
+	 * 64..65545, else pg_create() says -EINVAL.
+	 */
+	size_t frame_max;
 };
 
 int pg_create(const struct pg_config *cfg, const struct pg_env *env, struct pg **ret_pg);
 void pg_destroy(struct pg *pg);
 
-/** Deliver messages addressed to this group name here. -EEXIST, -ENOSPC. */
+/**
+ * Deliver messages addressed to this group name (1..255 bytes) here.
+ * -EEXIST, -ENOSPC (PG_GROUPS_MAX names), -EINVAL; pg_leave(): -ENOENT.
+ */
 int pg_join(struct pg *pg, const char *group, size_t group_len);
 int pg_leave(struct pg *pg, const char *group, size_t group_len);
 
@@ -55,7 +64,12 @@ int pg_leave(struct pg *pg, const char *group, size_t group_len);
  */
 int pg_mcast(struct pg *pg, const char *group, size_t group_len, const struct iovec *iov,
 	     size_t iovcnt);
-/** Would a message of len bytes be accepted now? (admission control, §3.2) */
+/**
+ * Would a message of len bytes be accepted now? (admission control, §3.2)
+ * len is the payload; the header of one group with the longest name is
+ * counted, so true guarantees that pg_mcast() of that payload in at most
+ * one iovec to any one group succeeds.
+ */
 bool pg_send_ok(const struct pg *pg, size_t len);
 
 /** Token visit: flush the packing buffer as one frame. */
@@ -63,7 +77,10 @@ void pg_token_received(struct pg *pg);
 
 /**
  * One MCAST payload in agreed order.  Malformed frames are dropped and
- * counted; returns 0 or -EBADMSG.
+ * counted; returns 0 or -EBADMSG.  A message listing several joined group
+ * names is delivered once, under the first of them.  env->deliver() may
+ * call pg_mcast(), pg_send_ok(), pg_join(), pg_leave(), but not
+ * pg_deliver(), pg_confchg() or pg_destroy().
  */
 int pg_deliver(struct pg *pg, uint32_t from_nodeid, const void *frame, size_t len,
 	       bool foreign_endian);
@@ -73,6 +90,7 @@ void pg_confchg(struct pg *pg, const uint32_t *left, size_t left_count);
 /** Switch between the normal and the sync reassembly contexts (§3.5). */
 void pg_sync_context(struct pg *pg, bool in_sync);
 
+/** Malformed frames and messages, plus messages lost to a missing piece. */
 uint64_t pg_dropped(const struct pg *pg);
 
 #endif

@@ -31,9 +31,22 @@ struct tknet_link_status {
 };
 
 struct tknet_env {
-	/* A knet log line, already formatted; priority as syslog's. */
+	/*
+	 * A knet log line, already formatted; priority as syslog's.  subsystem
+	 * is "KNET" (the logsys subsystem corosync uses) and msg starts with
+	 * knet's own subsystem name ("host: ...", "link: ..."), as corosync
+	 * prints it.  Called only from tknet_create/tknet_log_drain/
+	 * tknet_destroy, i.e. on the caller's thread.  May be NULL.
+	 */
 	void (*log)(void *ctx, int priority, const char *subsystem, const char *msg);
 	void *ctx;
+	/* knet subsystems log at DEBUG instead of INFO. */
+	bool debug;
+	/*
+	 * system.allow_knet_handle_fallback: when the privileged handle cannot
+	 * be created (socket buffers, ENAMETOOLONG) retry unprivileged.
+	 */
+	bool allow_unprivileged;
 };
 
 /**
@@ -49,7 +62,11 @@ void tknet_destroy(struct tknet *tk);
 /** The data fd (readable: a datagram is waiting) and the log fd. */
 int tknet_data_fd(const struct tknet *tk);
 int tknet_log_fd(const struct tknet *tk);
-/** Read one datagram; -EAGAIN when none. */
+/**
+ * Read one datagram into buf; returns its length, -EAGAIN when none,
+ * -EMSGSIZE when it was longer than len (it is consumed and dropped),
+ * -EPIPE on an empty record / closed channel.
+ */
 ssize_t tknet_recv(struct tknet *tk, void *buf, size_t len);
 /** Drain the log pipe into env->log. */
 void tknet_log_drain(struct tknet *tk);
@@ -58,15 +75,32 @@ void tknet_log_drain(struct tknet *tk);
  * Send a totem datagram: unicast to to_nodeid, or broadcast to every
  * configured node (self included) when to_nodeid is 0.  Stamps the totem
  * header's target_nodeid (offset 9) as corosync does; buf is not modified
- * (a copy is stamped).  0 or -errno.
+ * (a copy is stamped).  0 or -errno: -EINVAL (shorter than the 13-byte
+ * header), -EMSGSIZE (longer than tknet_mtu()), -EHOSTUNREACH (to_nodeid not
+ * in the nodelist), -EAGAIN (channel full), -EPIPE (knet dropped the channel).
  */
 int tknet_send(struct tknet *tk, uint32_t to_nodeid, const void *buf, size_t len);
 
-/** Has every configured link reported up once? (srp_start() trigger) */
+/**
+ * Start trigger for the engine (srp_start()); poll it from a timer (e.g.
+ * every 100 ms).  True, and latched, once every configured peer link has
+ * been seen connected at least once, at the first call when the nodelist
+ * has no peer (single-node ring), or once tc->token ms have passed since
+ * tknet_create returned, so that a dead peer never stops a node from starting
+ * (corosync simply starts after a 100 ms one-shot).
+ */
 bool tknet_links_ready(struct tknet *tk);
+/**
+ * Status and counters of one link, from knet_link_get_status.  The local
+ * node has only link 0 (loopback).  -EINVAL for out-of-range arguments,
+ * -ENOENT for a node or link that is not configured.
+ */
 int tknet_link_status(struct tknet *tk, uint32_t nodeid, unsigned link,
 		      struct tknet_link_status *ret_status);
-/** Largest totem datagram (net_mtu) the handle carries. */
+/**
+ * Largest totem datagram the handle carries: min(tc->netmtu, 65536).  The
+ * engine's net_mtu is this minus 2 x 45 (totem-wire.md §1.4).
+ */
 size_t tknet_mtu(const struct tknet *tk);
 
 #endif

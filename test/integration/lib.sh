@@ -48,7 +48,62 @@ it_exec() {
 	ip netns exec "$(it_ns "$n")" "$@"
 }
 
-# it_config N [extra lines appended at top level]: a single-node config.
+# Clusters: it_cluster_setup COUNT LINKS builds a hub namespace with one
+# bridge per link and COUNT node namespaces, each with one veth per link;
+# node n has 192.168.(60+L).n on link L.  The addresses exist only inside
+# these namespaces.  After it, it_config writes a nodelist of COUNT nodes.
+IT_CLUSTER=0
+IT_LINKS=1
+it_cluster_setup() {
+	IT_CLUSTER=$1
+	IT_LINKS=${2:-1}
+	it_ns_create hub || return 1
+	hub=$(it_ns hub)
+	l=0
+	while [ "$l" -lt "$IT_LINKS" ]; do
+		ip -n "$hub" link add "br$l" type bridge || return 1
+		ip -n "$hub" link set "br$l" up || return 1
+		l=$((l + 1))
+	done
+	n=1
+	while [ "$n" -le "$IT_CLUSTER" ]; do
+		it_ns_create "$n" || return 1
+		l=0
+		while [ "$l" -lt "$IT_LINKS" ]; do
+			ip -n "$(it_ns "$n")" link add "l$l" type veth peer name "n${n}l$l" netns "$hub" ||
+				return 1
+			ip -n "$hub" link set "n${n}l$l" master "br$l" up || return 1
+			ip -n "$(it_ns "$n")" addr add "192.168.$((60 + l)).$n/24" dev "l$l" || return 1
+			ip -n "$(it_ns "$n")" link set "l$l" up || return 1
+			l=$((l + 1))
+		done
+		n=$((n + 1))
+	done
+}
+
+# it_link_set N L up|down: node N's link L (its veth end in the hub).
+it_link_set() {
+	ip -n "$(it_ns hub)" link set "n${1}l$2" "$3"
+}
+
+it_nodelist() {
+	printf 'nodelist {\n'
+	n=1
+	while [ "$n" -le "$IT_CLUSTER" ]; do
+		printf '\tnode {\n\t\tname: node%s\n\t\tnodeid: %s\n' "$n" "$n"
+		l=0
+		while [ "$l" -lt "$IT_LINKS" ]; do
+			printf '\t\tring%s_addr: 192.168.%s.%s\n' "$l" "$((60 + l))" "$n"
+			l=$((l + 1))
+		done
+		printf '\t}\n'
+		n=$((n + 1))
+	done
+	printf '}\n'
+}
+
+# it_config N [extra lines appended at top level]: node N's config (a
+# single node on 127.0.0.1, or the cluster's nodelist after it_cluster_setup).
 it_config() {
 	n=$1
 	shift
@@ -65,13 +120,8 @@ logging {
 	to_syslog: no
 	debug: off
 }
-nodelist {
-	node {
-		name: node$n
-		nodeid: $n
-		ring0_addr: 127.0.0.1
-	}
-}
+$(if [ "$IT_CLUSTER" -gt 0 ]; then it_nodelist; else
+	printf 'nodelist {\n\tnode {\n\t\tname: node%s\n\t\tnodeid: %s\n\t\tring0_addr: 127.0.0.1\n\t}\n}\n' "$n" "$n"; fi)
 system {
 	state_dir: $d/state
 	run_dir: $d/run
@@ -131,6 +181,25 @@ it_wait_log() {
 }
 
 it_node_pid() { cat "$IT_TMP/node$1/pid"; }
+
+# it_members N: the member list of node N's newest membership log line.
+it_members() {
+	grep 'A new membership' "$IT_TMP/node$1/log" | tail -n 1 | sed 's/.*Members: *//'
+}
+
+# it_ring N: the ring id (rep.seq, hex) of node N's newest membership line.
+it_ring() {
+	grep 'A new membership' "$IT_TMP/node$1/log" | tail -n 1 | sed 's/.*membership (\([^)]*\)).*/\1/'
+}
+
+# it_wait_members N "1 2 3" SECONDS: until node N's newest membership is that list.
+it_wait_members() {
+	end=$(( $(date +%s) + $3 ))
+	while [ "$(it_members "$1")" != "$2" ]; do
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
 
 it_node_alive() { kill -0 "$(it_node_pid "$1")" 2>/dev/null; }
 

@@ -1,0 +1,59 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Faults a ring must survive or keep out, with chorusd nodes in network
+# namespaces (see lib.sh):
+#   - a node with a wrong authkey never joins, and the others never see it;
+#   - with two links per node, cutting one of a node's links (its veth
+#     down) keeps the ring with no membership change.
+# "Never" and "no change" are checked over 2 × (token + consensus), the
+# time the protocol would need to react.
+. "$top_srcdir/test/integration/lib.sh"
+it_require_root
+
+it_cluster_setup 3 2 || { it_fail "network setup"; it_done; exit 1; }
+head -c 256 /dev/urandom > "$IT_TMP/good.key"
+head -c 256 /dev/urandom > "$IT_TMP/bad.key"
+chmod 600 "$IT_TMP/good.key" "$IT_TMP/bad.key"
+start() {
+	it_node_start "$1" "totem {" "	crypto_cipher: aes256" "	crypto_hash: sha256" \
+		"	keyfile: $IT_TMP/$2.key" "}"
+}
+
+# Wrong key: node 3 stays alone, 1 and 2 never see it.
+start 1 good && start 2 good && start 3 bad || it_fail "nodes start"
+it_wait_members 1 "1 2" 60
+it_eq "nodes 1 and 2 form a ring" "1 2" "$(it_members 1)"
+it_wait_members 3 "3" 60
+it_eq "the node with the wrong key is alone" "3" "$(it_members 3)"
+token=3650
+window=$(( 2 * (token + token * 12 / 10) ))
+end=$(( $(date +%s) + window / 1000 + 1 ))
+while [ "$(date +%s)" -lt "$end" ]; do
+	if grep -q 'Members:.* 3' "$IT_TMP/node1/log"; then break; fi
+	sleep 0.2
+done
+it_check "node 1 never had node 3 in a membership" sh -c "! grep -q 'Members:.*3' '$IT_TMP/node1/log'"
+it_check "node 3 never had node 1 in a membership" sh -c "! grep -q 'Members: 1' '$IT_TMP/node3/log'"
+it_eq "cmap on node 1 has no entry for node 3" 1 \
+	"$(it_exec 1 /usr/sbin/corosync-cmapctl -g runtime.members.3.status > /dev/null 2>&1; echo $?)"
+it_eq "node 3 exits 0" 0 "$(it_node_stop 3)"
+
+# Two links: node 3 with the right key joins; cut its link 0.
+start 3 good || it_fail "node 3 restarts with the right key"
+it_wait_members 1 "1 2 3" 60
+it_eq "three nodes on two links" "1 2 3" "$(it_members 1)"
+before=$(grep -c 'A new membership' "$IT_TMP/node1/log")
+it_link_set 3 0 down
+end=$(( $(date +%s) + window / 1000 + 1 ))
+while [ "$(date +%s)" -lt "$end" ]; do
+	[ "$(grep -c 'A new membership' "$IT_TMP/node1/log")" != "$before" ] && break
+	sleep 0.2
+done
+it_eq "no membership change with one link cut" "$before" "$(grep -c 'A new membership' "$IT_TMP/node1/log")"
+it_eq "node 3 still a member" "1 2 3" "$(it_members 1)"
+it_link_set 3 0 up
+
+for n in 1 2 3; do
+	it_eq "node $n exits 0 on SIGTERM" 0 "$(it_node_stop "$n")"
+done
+it_done

@@ -1,0 +1,94 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# chorusd nodes over knet, each in its own network namespace (veth pairs
+# into bridges in a hub namespace; addresses exist only there):
+#   3 nodes form one ring with one ring id; kill -9 of one gives a new ring
+#   of the others within token + consensus (measured); the restarted node
+#   rejoins with a higher ring seq; cmap shows the membership.
+# Variables: NODES (default 3), CRYPTO=1 for aes256/sha256 with a keyfile.
+. "$top_srcdir/test/integration/lib.sh"
+it_require_root
+NODES=${NODES:-3}
+CRYPTO=${CRYPTO:-0}
+
+it_cluster_setup "$NODES" 1 || { it_fail "network setup"; it_done; exit 1; }
+extra=""
+if [ "$CRYPTO" = 1 ]; then
+	head -c 256 /dev/urandom > "$IT_TMP/authkey"
+	chmod 600 "$IT_TMP/authkey"
+fi
+start() {
+	if [ "$CRYPTO" = 1 ]; then
+		it_node_start "$1" "totem {" "	crypto_cipher: aes256" "	crypto_hash: sha256" \
+			"	keyfile: $IT_TMP/authkey" "}"
+	else
+		it_node_start "$1"
+	fi
+}
+
+all=""
+n=1
+while [ "$n" -le "$NODES" ]; do
+	start "$n" || it_fail "node $n starts"
+	all="$all $n"
+	n=$((n + 1))
+done
+all=${all# }
+n=1
+while [ "$n" -le "$NODES" ]; do
+	it_wait_members "$n" "$all" 60
+	it_eq "node $n sees members $all" "$all" "$(it_members "$n")"
+	n=$((n + 1))
+done
+ring=$(it_ring 1)
+n=2
+while [ "$n" -le "$NODES" ]; do
+	it_eq "node $n has the same ring id" "$ring" "$(it_ring "$n")"
+	n=$((n + 1))
+done
+it_eq "cmap: node $NODES is joined" "joined" \
+	"$(it_exec 1 /usr/sbin/corosync-cmapctl -q -g "runtime.members.$NODES.status")"
+it_eq "cmap: runtime.config.totem.token has the coefficient" \
+	"$((3000 + (NODES - 2) * 650))" "$(it_exec 1 /usr/sbin/corosync-cmapctl -q -g runtime.config.totem.token)"
+
+# kill -9 the last node: the others form a ring without it.
+rest=${all% *}
+t0=$(date +%s%N)
+kill -KILL "$(it_node_pid "$NODES")"
+it_wait_members 1 "$rest" 60
+t1=$(date +%s%N)
+it_eq "after kill -9 of node $NODES: new ring $rest" "$rest" "$(it_members 1)"
+token=$((3000 + (NODES - 2) * 650))
+consensus=$((token * 12 / 10))
+ms=$(( (t1 - t0) / 1000000 ))
+echo "new ring after kill -9 in $ms ms (token $token + consensus $consensus = $((token + consensus)) ms)"
+if [ "$ms" -le $((token + consensus + 1000)) ]; then
+	it_pass "new ring within token + consensus (+1 s slack): $ms ms"
+else
+	it_fail "new ring took $ms ms, more than token + consensus + 1 s"
+fi
+it_eq "cmap: node $NODES marked left" "left" \
+	"$(it_exec 1 /usr/sbin/corosync-cmapctl -q -g "runtime.members.$NODES.status")"
+seq_before=$(it_ring 1 | cut -d. -f2)
+
+# restart it: it rejoins, ring seq grows.
+start "$NODES" || it_fail "node $NODES restarts"
+it_wait_members 1 "$all" 60
+it_eq "restarted node rejoins" "$all" "$(it_members 1)"
+it_wait_members "$NODES" "$all" 60
+seq_after=$(it_ring 1 | cut -d. -f2)
+if [ $((0x$seq_after)) -gt $((0x$seq_before)) ]; then
+	it_pass "ring seq grows ($seq_before -> $seq_after)"
+else
+	it_fail "ring seq did not grow ($seq_before -> $seq_after)"
+fi
+it_eq "cmap: join_count of the restarted node is 2" 2 \
+	"$(it_exec 1 /usr/sbin/corosync-cmapctl -q -g "runtime.members.$NODES.join_count")"
+it_check "ring id persisted in the state dir" test -s "$IT_TMP/node1/state/ringid_1"
+
+n=1
+while [ "$n" -le "$NODES" ]; do
+	it_eq "node $n exits 0 on SIGTERM" 0 "$(it_node_stop "$n")"
+	n=$((n + 1))
+done
+it_done

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The simulated network: decides, per datagram and per destination, whether
+ * it arrives, when, and how many copies (loss, duplication, one-way delay
+ * with min/mean so that reordering falls out of the delay draw), and holds
+ * the link state that faults change (partitions, clogged links).  It does not
+ * queue packets itself: the world turns each decision into heap events.
+ * A node's datagrams to itself always arrive, quickly and once.
+ */
+#ifndef CHORUS_SIM_NET_H
+#define CHORUS_SIM_NET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "test/sim/sim_prng.h"
+
+#define SIM_NET_NODES_MAX 16
+
+struct sim_net_options {
+	uint32_t delay_min_ms;
+	uint32_t delay_mean_ms;         /* extra delay above the minimum, exponential */
+	uint32_t loss_ppm;
+	uint32_t dup_ppm;
+};
+
+enum sim_partition_kind {
+	SIM_PARTITION_UNIFORM,          /* random side of random size 1..n-1 */
+	SIM_PARTITION_ISOLATE,          /* one node alone */
+};
+
+struct sim_net {
+	uint32_t nodes;
+	struct sim_net_options opt;
+	bool lossy;                     /* loss and duplication apply */
+	bool blocked[SIM_NET_NODES_MAX][SIM_NET_NODES_MAX];     /* [from][to] */
+	uint64_t clog_until[SIM_NET_NODES_MAX][SIM_NET_NODES_MAX];
+	struct sim_prng *prng;
+	uint64_t tx, rx_lost, dup;
+};
+
+void sim_net_init(struct sim_net *net, uint32_t nodes, const struct sim_net_options *opt,
+		  struct sim_prng *prng);
+
+/**
+ * Route one datagram from -> to sent at now.  Fills ret_at[] with arrival
+ * times and returns how many copies arrive (0, 1 or 2).
+ */
+int sim_net_route(struct sim_net *net, uint32_t from, uint32_t to, uint64_t now_ms,
+		  uint64_t ret_at[2]);
+
+/**
+ * Cut the network in two.  Symmetric: no datagram crosses; asymmetric: only
+ * side A -> side B is cut.  Writes side A's membership to ret_side (may be NULL).
+ */
+void sim_net_partition(struct sim_net *net, enum sim_partition_kind kind, bool asymmetric,
+		       bool ret_side[SIM_NET_NODES_MAX]);
+void sim_net_unpartition(struct sim_net *net);
+/** Hold back datagrams on link from -> to until until_ms. */
+void sim_net_clog(struct sim_net *net, uint32_t from, uint32_t to, uint64_t until_ms);
+void sim_net_unclog(struct sim_net *net, uint32_t from, uint32_t to);
+/** Faults stop: no partition, no clog, no loss, no duplication. */
+void sim_net_heal(struct sim_net *net);
+
+#endif

@@ -1,0 +1,1075 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The simulated cluster (see sim_world.h): nodes and their srp_env, the event
+ * loop, the fault scheduler and the application traffic.  Engines are only
+ * entered from the loop (never from a callback), and after every entry the
+ * node's single timer event is re-armed at srp_next_deadline().  Events for
+ * a paused node wait until it resumes (datagrams up to a socket-buffer cap);
+ * events for a crashed incarnation are dropped.
+ *
+ * Liveness bound, counted from the moment faults stop:
+ *     3 x token + 2 x consensus + 20 x join + 2 x merge + 2000 ms
+ * One round of failure detection (token), up to two gather rounds (consensus
+ * each: a node that answered late is first excluded, then merged back), the
+ * JOIN exchange, merge detection between two healthy rings, one more token
+ * for datagrams still held by a clogged link or a pause, and a margin for the
+ * commit/ORF token rotations.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+
+#include "totemsrp/srp.h"
+#include "test/sim/sim_check.h"
+#include "test/sim/sim_heap.h"
+#include "test/sim/sim_net.h"
+#include "test/sim/sim_prng.h"
+#include "test/sim/sim_world.h"
+
+#define SIM_EVENTS_MAX          20000000ull
+#define SIM_STORM_EVENTS        300000ull  /* per virtual second: a datagram/timer storm */
+#define SIM_STORM_SAME_MS       30000ull   /* at one virtual millisecond */
+#define SIM_SAME_TIME_FIRES_MAX 10000u
+#define SIM_DEFERRED_MAX        1024u      /* "socket buffer" of a paused node */
+#define SIM_APP_BUF             4096u
+
+enum ev_kind {
+	EV_PACKET, EV_TIMER, EV_START, EV_APP, EV_ACK, EV_RESUME,
+	EV_CRASH_TICK, EV_RESTART, EV_PAUSE_TICK, EV_PART_TICK, EV_CLOG_TICK,
+	EV_SWIZZLE_TICK, EV_SWIZZLE_STEP, EV_HEAL, EV_DEADLINE, EV_END,
+	EV_LOST,        /* a datagram dropped while in flight */
+};
+
+struct sim_world;
+
+struct sim_node {
+	struct sim_world *w;
+	uint32_t idx, nodeid;
+	struct srp *srp;
+	bool up, paused, timer_armed;
+	uint32_t inc;
+	uint64_t pause_until;
+	uint64_t disk_seq;
+	uint64_t timer_gen, timer_at;
+	uint64_t counter;                /* application tags, across incarnations */
+	uint32_t deferred;
+	uint32_t same_time_fires;
+	uint64_t last_fire_at;
+	uint64_t storm_tx;               /* datagrams sent in the current storm window */
+	struct srp_ring_id regular;      /* last REGULAR ring id, for trans_ack */
+};
+
+struct sim_world {
+	struct sim_options opt;
+	FILE *log;
+	struct sim_prng prng;
+	struct sim_net net;
+	struct sim_heap heap;
+	struct sim_check *chk;
+	struct sim_node nodes[SIM_NODES_MAX];
+	uint32_t nodeids[SIM_NODES_MAX];
+	struct srp_config cfg;
+	struct srp_env env;
+	uint64_t now;
+	/* application */
+	uint32_t app_mean_ms, app_burst_max, app_size_max;
+	bool traffic;
+	/* fault schedule */
+	bool healed, converged, ended, partitioned;
+	uint64_t heal_at, bound_ms, drain_ms, end_gen;
+	uint64_t storm_second, storm_events, storm_packets, same_ms_at, same_ms_events;
+	struct srp_ring_id conv_ring;
+	uint32_t swz_order[SIM_NODES_MAX];
+	uint64_t swz_until[SIM_NODES_MAX];
+	uint32_t swz_count, swz_step;
+	struct sim_result *res;
+	uint8_t appbuf[SIM_APP_BUF];
+};
+
+/* ---- logging and events --------------------------------------------------- */
+
+static void wlog(struct sim_world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void wlog(struct sim_world *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!w->opt.verbose || !w->log)
+		return;
+	fprintf(w->log, "[%8" PRIu64 "] ", w->now);
+	va_start(ap, fmt);
+	vfprintf(w->log, fmt, ap);
+	va_end(ap);
+	fputc('\n', w->log);
+}
+
+static struct sim_event *ev_new(int kind, uint32_t node, uint32_t inc)
+{
+	struct sim_event *ev = calloc(1, sizeof(*ev));
+
+	if (!ev) {
+		fputs("totemsim: out of memory\n", stderr);
+		abort();
+	}
+	ev->kind = kind;
+	ev->node = node;
+	ev->inc = inc;
+	return ev;
+}
+
+static void ev_push(struct sim_world *w, struct sim_event *ev, uint64_t at)
+{
+	ev->at_ms = at < w->now ? w->now : at;
+	if (sim_heap_push(&w->heap, ev) < 0) {
+		fputs("totemsim: out of memory\n", stderr);
+		abort();
+	}
+}
+
+static void ev_free(struct sim_event *ev)
+{
+	if (ev) {
+		free(ev->buf);
+		free(ev);
+	}
+}
+
+static void sched(struct sim_world *w, int kind, uint32_t node, uint32_t inc, uint64_t at)
+{
+	ev_push(w, ev_new(kind, node, inc), at);
+}
+
+/* ---- engine entry and timers ------------------------------------------------ */
+
+static void node_rearm(struct sim_node *n)
+{
+	struct sim_world *w = n->w;
+	struct sim_event *ev;
+	uint64_t d;
+
+	if (!n->srp || !n->up || n->paused)
+		return;
+	d = srp_next_deadline(n->srp);
+	if (n->timer_armed && d == n->timer_at)
+		return;
+	n->timer_gen++;
+	n->timer_armed = false;
+	if (d == UINT64_MAX)
+		return;
+	n->timer_at = d;
+	n->timer_armed = true;
+	ev = ev_new(EV_TIMER, n->idx, n->inc);
+	ev->arg = n->timer_gen;
+	ev_push(w, ev, d);
+}
+
+static int node_index(const struct sim_world *w, uint32_t nodeid)
+{
+	for (uint32_t i = 0; i < w->opt.nodes; i++)
+		if (w->nodeids[i] == nodeid)
+			return (int)i;
+	return -1;
+}
+
+static void net_send(struct sim_world *w, struct sim_node *from, uint32_t to, const void *buf,
+		     size_t len)
+{
+	uint64_t at[2];
+	int copies = sim_net_route(&w->net, from->idx, to, w->now, at);
+
+	from->storm_tx++;
+
+	for (int i = 0; i < copies; i++) {
+		struct sim_event *ev = ev_new(EV_PACKET, to, 0);
+
+		ev->buf = malloc(len ? len : 1);
+		if (!ev->buf) {
+			fputs("totemsim: out of memory\n", stderr);
+			abort();
+		}
+		memcpy(ev->buf, buf, len);
+		ev->len = len;
+		ev->arg2 = from->nodeid;
+		ev_push(w, ev, at[i]);
+	}
+}
+
+/*
+ * A datagram must fit net_mtu, plus one 45-byte MCAST header: RECOVERY wraps
+ * a whole old-ring MCAST in a new one (§2.13.10 step 3), as corosync does, so
+ * a full-size message re-sent there exceeds net_mtu by that header.
+ */
+#define SIM_ENCAP_SLACK 45u
+
+static bool datagram_ok(struct sim_node *n, size_t len)
+{
+	if (len == 0 || len > n->w->cfg.net_mtu + SIM_ENCAP_SLACK) {
+		sim_check_fail(n->w->chk, n->nodeid, "engine sent a datagram of %zu bytes (net_mtu %u + %u)",
+			       len, n->w->cfg.net_mtu, SIM_ENCAP_SLACK);
+		return false;
+	}
+	return true;
+}
+
+/* ---- srp_env --------------------------------------------------------------- */
+
+static int env_send_token(void *ctx, uint32_t to_nodeid, const void *buf, size_t len)
+{
+	struct sim_node *n = ctx;
+	int to = node_index(n->w, to_nodeid);
+
+	if (!n->up)
+		sim_check_fail(n->w->chk, n->nodeid, "engine callback on a crashed node");
+	if (!datagram_ok(n, len))
+		return -EMSGSIZE;
+	if (to < 0) {
+		sim_check_fail(n->w->chk, n->nodeid, "token sent to unconfigured node %u", to_nodeid);
+		return -EHOSTUNREACH;
+	}
+	net_send(n->w, n, (uint32_t)to, buf, len);
+	return 0;
+}
+
+static int env_send_mcast(void *ctx, const void *buf, size_t len)
+{
+	struct sim_node *n = ctx;
+
+	if (!datagram_ok(n, len))
+		return -EMSGSIZE;
+	for (uint32_t i = 0; i < n->w->opt.nodes; i++)
+		net_send(n->w, n, i, buf, len);
+	return 0;
+}
+
+static void env_deliver(void *ctx, uint32_t from_nodeid, const void *msg, size_t len,
+			bool foreign_endian)
+{
+	struct sim_node *n = ctx;
+
+	if (foreign_endian)
+		sim_check_fail(n->w->chk, n->nodeid, "message from %u flagged foreign-endian", from_nodeid);
+	sim_check_deliver(n->w->chk, n->nodeid, from_nodeid, msg, len);
+}
+
+static void env_confchg(void *ctx, const struct srp_confchg *chg)
+{
+	struct sim_node *n = ctx;
+	struct sim_world *w = n->w;
+
+	if (w->opt.verbose) {
+		char mb[200] = "", lb[200] = "", jb[200] = "";
+		size_t o = 0;
+
+		for (size_t i = 0; i < chg->members_count && o + 12 < sizeof(mb); i++)
+			o += (size_t)snprintf(mb + o, sizeof(mb) - o, "%s%u", i ? "," : "", chg->members[i]);
+		o = 0;
+		for (size_t i = 0; i < chg->left_count && o + 12 < sizeof(lb); i++)
+			o += (size_t)snprintf(lb + o, sizeof(lb) - o, "%s%u", i ? "," : "", chg->left[i]);
+		o = 0;
+		for (size_t i = 0; i < chg->joined_count && o + 12 < sizeof(jb); i++)
+			o += (size_t)snprintf(jb + o, sizeof(jb) - o, "%s%u", i ? "," : "", chg->joined[i]);
+		wlog(w, "n%u confchg %s ring %u/%" PRIu64 " members {%s} left {%s} joined {%s}",
+		     n->nodeid, chg->type == SRP_CONFCHG_REGULAR ? "REGULAR" : "TRANSITIONAL",
+		     chg->ring_id.rep, chg->ring_id.seq, mb, lb, jb);
+	}
+	sim_check_confchg(w->chk, n->nodeid, chg);
+	if (chg->type == SRP_CONFCHG_REGULAR) {
+		/* The sync engine would run now; acknowledge after a short while. */
+		struct sim_event *ev = ev_new(EV_ACK, n->idx, n->inc);
+
+		n->regular = chg->ring_id;
+		ev->arg = chg->ring_id.rep;
+		ev->arg2 = chg->ring_id.seq;
+		ev_push(w, ev, w->now + sim_prng_range(&w->prng, 0, 20));
+	}
+}
+
+static void env_token_received(void *ctx)
+{
+	(void)ctx;
+}
+
+static int env_ring_seq_store(void *ctx, uint64_t seq)
+{
+	struct sim_node *n = ctx;
+
+	n->disk_seq = seq;
+	sim_check_ring_seq_stored(n->w->chk, n->nodeid, seq);
+	return 0;
+}
+
+static uint64_t env_random(void *ctx)
+{
+	struct sim_node *n = ctx;
+
+	return sim_prng_next(&n->w->prng);
+}
+
+/* ---- node lifecycle --------------------------------------------------------- */
+
+static void node_boot(struct sim_world *w, struct sim_node *n)
+{
+	struct srp_config cfg = w->cfg;
+	struct srp_env env = {
+		.send_token = env_send_token,
+		.send_mcast = env_send_mcast,
+		.deliver = env_deliver,
+		.confchg = env_confchg,
+		.token_received = env_token_received,
+		.ring_seq_store = env_ring_seq_store,
+		.random = env_random,
+		.ctx = n,
+	};
+	int r;
+
+	cfg.nodeid = n->nodeid;
+	cfg.ring_seq_stored = n->disk_seq;
+	n->inc++;
+	n->paused = false;
+	n->timer_armed = false;
+	n->timer_gen++;
+	n->same_time_fires = 0;
+	sim_check_node_up(w->chk, n->nodeid);
+	r = srp_create(&cfg, &env, w->now, &n->srp);
+	if (r < 0) {
+		sim_check_fail(w->chk, n->nodeid, "srp_create failed: %s", strerror(-r));
+		n->srp = NULL;
+		return;
+	}
+	n->up = true;
+	wlog(w, "n%u boot (incarnation %u, stored ring seq %" PRIu64 ")", n->nodeid, n->inc, n->disk_seq);
+	/* knet reports its links up about 100 ms after start. */
+	sched(w, EV_START, n->idx, n->inc, w->now + sim_prng_range(&w->prng, 1, 100));
+	sched(w, EV_APP, n->idx, n->inc, w->now + 1 + sim_prng_exp(&w->prng, w->app_mean_ms));
+	node_rearm(n);
+}
+
+static void node_crash(struct sim_world *w, struct sim_node *n)
+{
+	wlog(w, "n%u crash", n->nodeid);
+	srp_destroy(n->srp);
+	n->srp = NULL;
+	n->up = false;
+	n->paused = false;
+	n->timer_armed = false;
+	n->timer_gen++;
+	sim_check_node_down(w->chk, n->nodeid);
+	w->res->crashes++;
+}
+
+static void node_resume(struct sim_world *w, struct sim_node *n)
+{
+	wlog(w, "n%u resume", n->nodeid);
+	n->paused = false;
+	n->timer_armed = false;
+	n->same_time_fires = 0;
+	node_rearm(n);
+}
+
+/* Defer an event for a paused node to its resume time; true if deferred. */
+static bool node_defer(struct sim_world *w, struct sim_node *n, struct sim_event *ev)
+{
+	if (!n->paused)
+		return false;
+	ev_push(w, ev, n->pause_until);
+	return true;
+}
+
+/* ---- application ---------------------------------------------------------- */
+
+static void app_tick(struct sim_world *w, struct sim_node *n)
+{
+	uint32_t burst = (uint32_t)sim_prng_range(&w->prng, 1, w->app_burst_max);
+	size_t max = srp_mcast_max(n->srp);
+
+	if (max > w->app_size_max)
+		max = w->app_size_max;
+	for (uint32_t i = 0; i < burst && max >= SIM_MSG_HDR_LEN; i++) {
+		size_t len = (size_t)sim_prng_range(&w->prng, SIM_MSG_HDR_LEN, max);
+		struct iovec iov;
+		int r;
+
+		len = sim_msg_build(w->appbuf, sizeof(w->appbuf), n->nodeid, ++n->counter, len);
+		iov.iov_base = w->appbuf;
+		iov.iov_len = len;
+		sim_check_sent(w->chk, n->nodeid, w->appbuf, len);
+		r = srp_mcast(n->srp, &iov, 1);
+		if (r == 0)
+			continue;
+		sim_check_refused(w->chk, n->nodeid, w->appbuf, len);
+		if (r != -EAGAIN)
+			sim_check_fail(w->chk, n->nodeid, "srp_mcast(%zu bytes, max %zu) returned %d",
+				       len, srp_mcast_max(n->srp), r);
+		break;
+	}
+	node_rearm(n);
+	sched(w, EV_APP, n->idx, n->inc, w->now + 1 + sim_prng_exp(&w->prng, w->app_mean_ms));
+}
+
+/* ---- faults ----------------------------------------------------------------- */
+
+static uint32_t pick_up_node(struct sim_world *w, bool want_unpaused)
+{
+	uint32_t cand[SIM_NODES_MAX], k = 0;
+
+	for (uint32_t i = 0; i < w->opt.nodes; i++)
+		if (w->nodes[i].up && (!want_unpaused || !w->nodes[i].paused))
+			cand[k++] = i;
+	if (k == 0)
+		return UINT32_MAX;
+	return cand[sim_prng_below(&w->prng, k)];
+}
+
+static uint64_t fault_gap(struct sim_world *w)
+{
+	return 200 + sim_prng_exp(&w->prng, 2ull * w->cfg.token_ms);
+}
+
+static void fault_crash_tick(struct sim_world *w)
+{
+	uint32_t i = pick_up_node(w, false);
+
+	if (i != UINT32_MAX) {
+		struct sim_node *n = &w->nodes[i];
+
+		node_crash(w, n);
+		sched(w, EV_RESTART, i, n->inc, w->now + sim_prng_range(&w->prng, 200, 2ull * w->cfg.token_ms));
+	}
+	sched(w, EV_CRASH_TICK, 0, 0, w->now + fault_gap(w));
+}
+
+static void fault_pause_tick(struct sim_world *w)
+{
+	uint32_t i = pick_up_node(w, true);
+
+	if (i != UINT32_MAX) {
+		struct sim_node *n = &w->nodes[i];
+		uint64_t len = sim_prng_range(&w->prng, w->cfg.token_ms / 4, 2ull * w->cfg.token_ms);
+
+		n->paused = true;
+		n->pause_until = w->now + len;
+		n->deferred = 0;
+		n->timer_gen++;
+		n->timer_armed = false;
+		wlog(w, "n%u pause for %" PRIu64 " ms", n->nodeid, len);
+		sched(w, EV_RESUME, i, n->inc, n->pause_until);
+		w->res->pauses++;
+	}
+	sched(w, EV_PAUSE_TICK, 0, 0, w->now + fault_gap(w));
+}
+
+static void fault_part_tick(struct sim_world *w)
+{
+	uint32_t f = w->opt.faults;
+	bool uniform = f & (SIM_FAULT_PARTITION | SIM_FAULT_ASYM);
+	bool isolate = f & SIM_FAULT_ISOLATE;
+	bool side[SIM_NET_NODES_MAX];
+	enum sim_partition_kind kind;
+	bool asym;
+	char sb[64];
+	size_t o = 0;
+
+	if (w->partitioned) {
+		sim_net_unpartition(&w->net);
+		w->partitioned = false;
+		wlog(w, "net unpartition");
+		sched(w, EV_PART_TICK, 0, 0, w->now + fault_gap(w));
+		return;
+	}
+	kind = (uniform && (!isolate || sim_prng_chance(&w->prng, 500000))) ?
+	       SIM_PARTITION_UNIFORM : SIM_PARTITION_ISOLATE;
+	if (f & SIM_FAULT_ASYM)
+		asym = !(f & (SIM_FAULT_PARTITION | SIM_FAULT_ISOLATE)) || sim_prng_chance(&w->prng, 500000);
+	else
+		asym = false;
+	sim_net_partition(&w->net, kind, asym, side);
+	for (uint32_t i = 0; i < w->opt.nodes && o + 8 < sizeof(sb); i++)
+		if (side[i])
+			o += (size_t)snprintf(sb + o, sizeof(sb) - o, "%s%u", o ? "," : "", w->nodeids[i]);
+	wlog(w, "net partition %s%s {%s} | rest", kind == SIM_PARTITION_ISOLATE ? "isolate" : "uniform",
+	     asym ? " asymmetric (side A cannot send)" : "", sb);
+	w->partitioned = true;
+	w->res->partitions++;
+	sched(w, EV_PART_TICK, 0, 0, w->now + w->cfg.token_ms / 2 + sim_prng_exp(&w->prng, 2ull * w->cfg.token_ms));
+}
+
+static void fault_clog_tick(struct sim_world *w)
+{
+	uint32_t a = (uint32_t)sim_prng_below(&w->prng, w->opt.nodes);
+	uint32_t b = (uint32_t)sim_prng_below(&w->prng, w->opt.nodes - 1);
+	uint64_t until = w->now + sim_prng_range(&w->prng, w->cfg.token_ms / 4, w->cfg.token_ms);
+
+	if (b >= a)
+		b++;
+	sim_net_clog(&w->net, a, b, until);
+	wlog(w, "net clog %u->%u until %" PRIu64, w->nodeids[a], w->nodeids[b], until);
+	sched(w, EV_CLOG_TICK, 0, 0, w->now + fault_gap(w) / 2);
+}
+
+/* FoundationDB's swizzle-clog: clog a random subset of nodes one by one, unclog in random order. */
+static void fault_swizzle_tick(struct sim_world *w)
+{
+	uint32_t n = w->opt.nodes, perm[SIM_NODES_MAX], k;
+	uint64_t step = 20 + w->cfg.token_ms / (2 * n), t;
+
+	for (uint32_t i = 0; i < n; i++)
+		perm[i] = i;
+	for (uint32_t i = n - 1; i > 0; i--) {
+		uint32_t j = (uint32_t)sim_prng_below(&w->prng, i + 1), x = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = x;
+	}
+	k = (uint32_t)sim_prng_range(&w->prng, 1, n > 2 ? n - 1 : 1);
+	/* Clog at now + step*i; unclog times in another random order after all are clogged. */
+	t = w->now + step * k;
+	for (uint32_t i = 0; i < k; i++)
+		w->swz_order[i] = perm[i];
+	for (uint32_t i = k - 1; i > 0; i--) {
+		uint32_t j = (uint32_t)sim_prng_below(&w->prng, i + 1), x = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = x;
+	}
+	for (uint32_t i = 0; i < k; i++) {
+		t += sim_prng_range(&w->prng, 10, step);
+		w->swz_until[perm[i]] = t;
+	}
+	w->swz_count = k;
+	w->swz_step = 0;
+	wlog(w, "net swizzle-clog of %u nodes", k);
+	for (uint32_t i = 0; i < k; i++)
+		sched(w, EV_SWIZZLE_STEP, w->swz_order[i], 0, w->now + step * i);
+	sched(w, EV_SWIZZLE_TICK, 0, 0, t + fault_gap(w));
+}
+
+static void fault_swizzle_step(struct sim_world *w, uint32_t x)
+{
+	for (uint32_t y = 0; y < w->opt.nodes; y++) {
+		if (y == x)
+			continue;
+		if (w->net.clog_until[x][y] < w->swz_until[x])
+			sim_net_clog(&w->net, x, y, w->swz_until[x]);
+		if (w->net.clog_until[y][x] < w->swz_until[x])
+			sim_net_clog(&w->net, y, x, w->swz_until[x]);
+	}
+	wlog(w, "net swizzle clog n%u until %" PRIu64, w->nodeids[x], w->swz_until[x]);
+}
+
+static void heal(struct sim_world *w)
+{
+	w->healed = true;
+	w->heal_at = w->now;
+	w->res->heal_ms = w->now;
+	sim_net_heal(&w->net);
+	w->partitioned = false;
+	/*
+	 * Datagrams still held by a clog or a pause would arrive long after
+	 * their ring ended; a stale foreign-ring MCAST rightly makes a node
+	 * re-gather (§2.7), which would look like a membership change with no
+	 * fault.  The faulty network loses them instead: after heal the network
+	 * is clean.  (Changing the kind keeps the heap order intact.)
+	 */
+	for (size_t i = 0; i < w->heap.n; i++)
+		if (w->heap.v[i]->kind == EV_PACKET)
+			w->heap.v[i]->kind = EV_LOST;
+	wlog(w, "heal: no more faults; liveness bound %" PRIu64 " ms", w->bound_ms);
+	for (uint32_t i = 0; i < w->opt.nodes; i++) {
+		struct sim_node *n = &w->nodes[i];
+
+		if (!n->up)
+			node_boot(w, n);
+		else if (n->paused)
+			node_resume(w, n);
+	}
+	sched(w, EV_DEADLINE, 0, 0, w->now + w->bound_ms + 1);
+}
+
+/* ---- liveness ----------------------------------------------------------------- */
+
+/*
+ * After heal: converged = every node OPERATIONAL in one ring of all nodes.
+ * Losing it again is allowed within the bound (a token lost to the faults
+ * just before heal is detected a little later); after the bound it fails.
+ */
+static void liveness_check(struct sim_world *w)
+{
+	struct srp_ring_id ring;
+	bool conv;
+
+	if (!w->healed || w->ended)
+		return;
+	conv = sim_check_converged(w->chk, w->nodeids, w->opt.nodes, &ring);
+	for (uint32_t i = 0; conv && i < w->opt.nodes; i++)
+		if (!w->nodes[i].srp || srp_state(w->nodes[i].srp) != SRP_STATE_OPERATIONAL)
+			conv = false;
+	if (w->converged) {
+		if (conv && ring.rep == w->conv_ring.rep && ring.seq == w->conv_ring.seq)
+			return;
+		if (w->now > w->heal_at + w->bound_ms) {
+			sim_check_fail(w->chk, 0,
+				       "membership left ring %u/%" PRIu64 " %" PRIu64 " ms after faults stopped (bound %" PRIu64 " ms), with no fault",
+				       w->conv_ring.rep, w->conv_ring.seq, w->now - w->heal_at, w->bound_ms);
+			return;
+		}
+		wlog(w, "left converged ring %u/%" PRIu64 " within the bound; waiting again",
+		     w->conv_ring.rep, w->conv_ring.seq);
+		w->converged = false;
+		w->end_gen++;
+	}
+	if (!conv)
+		return;
+	w->converged = true;
+	w->conv_ring = ring;
+	w->res->converged_ms = w->now;
+	w->traffic = false;
+	wlog(w, "converged on ring %u/%" PRIu64 " after %" PRIu64 " ms; traffic stops, draining",
+	     ring.rep, ring.seq, w->now - w->heal_at);
+	{
+		struct sim_event *ev = ev_new(EV_END, 0, 0);
+
+		ev->arg = w->end_gen;
+		ev_push(w, ev, w->now + w->drain_ms);
+	}
+}
+
+static void liveness_fail(struct sim_world *w)
+{
+	char desc[700];
+	size_t o = 0;
+
+	for (uint32_t i = 0; i < w->opt.nodes && o + 60 < sizeof(desc); i++) {
+		struct sim_node *n = &w->nodes[i];
+		struct srp_ring_id r = n->srp ? srp_ring_id(n->srp) : (struct srp_ring_id){ 0, 0 };
+		const uint32_t *m;
+		size_t mc = n->srp ? srp_members(n->srp, &m) : 0;
+
+		o += (size_t)snprintf(desc + o, sizeof(desc) - o, " n%u:%s@%u/%" PRIu64 "x%zu",
+				      n->nodeid, n->srp ? srp_state_str(srp_state(n->srp)) : "down",
+				      r.rep, r.seq, mc);
+	}
+	sim_check_fail(w->chk, 0,
+		       "liveness: %u nodes not in one ring %" PRIu64 " ms after faults stopped (bound %" PRIu64 " ms):%s",
+		       w->opt.nodes, w->now - w->heal_at, w->bound_ms, desc);
+}
+
+static void end_of_run(struct sim_world *w)
+{
+	struct srp_ring_id ring;
+
+	w->ended = true;
+	if (!sim_check_converged(w->chk, w->nodeids, w->opt.nodes, &ring) ||
+	    ring.rep != w->conv_ring.rep || ring.seq != w->conv_ring.seq) {
+		sim_check_fail(w->chk, 0, "membership changed after convergence with no faults");
+		return;
+	}
+	sim_check_final(w->chk, w->nodeids, w->opt.nodes);
+}
+
+/* ---- event loop ---------------------------------------------------------------- */
+
+static void storm_fail(struct sim_world *w, const char *what)
+{
+	char desc[400];
+	size_t o = 0;
+
+	for (uint32_t i = 0; i < w->opt.nodes && o + 40 < sizeof(desc); i++) {
+		struct sim_node *n = &w->nodes[i];
+
+		o += (size_t)snprintf(desc + o, sizeof(desc) - o, " n%u:%s/tx%" PRIu64, n->nodeid,
+				      n->srp ? srp_state_str(srp_state(n->srp)) : "down", n->storm_tx);
+	}
+	sim_check_fail(w->chk, 0, "event storm: %s; state/datagrams sent:%s", what, desc);
+}
+
+static void storm_reset(struct sim_world *w)
+{
+	for (uint32_t i = 0; i < w->opt.nodes; i++)
+		w->nodes[i].storm_tx = 0;
+}
+
+static void handle(struct sim_world *w, struct sim_event *ev)
+{
+	struct sim_node *n = ev->node < w->opt.nodes ? &w->nodes[ev->node] : NULL;
+
+	switch (ev->kind) {
+	case EV_PACKET:
+		if (!n->up)
+			break;
+		if (n->paused) {
+			if (n->deferred >= SIM_DEFERRED_MAX)
+				break;
+			n->deferred++;
+			ev->inc = 1;     /* counted in deferred */
+			ev_push(w, ev, n->pause_until);
+			return;
+		}
+		if (ev->inc && n->deferred)
+			n->deferred--;
+		(void)srp_receive(n->srp, w->now, ev->buf, ev->len);
+		node_rearm(n);
+		break;
+	case EV_TIMER:
+		if (!n->up || n->paused || ev->inc != n->inc || ev->arg != n->timer_gen)
+			break;
+		n->timer_armed = false;
+		if (n->last_fire_at == w->now) {
+			if (++n->same_time_fires > SIM_SAME_TIME_FIRES_MAX) {
+				sim_check_fail(w->chk, n->nodeid,
+					       "engine deadline stays <= now after srp_advance (livelock)");
+				break;
+			}
+		} else {
+			n->same_time_fires = 0;
+			n->last_fire_at = w->now;
+		}
+		srp_advance(n->srp, w->now);
+		node_rearm(n);
+		break;
+	case EV_START:
+		if (!n->up || ev->inc != n->inc)
+			break;
+		if (node_defer(w, n, ev))
+			return;
+		srp_start(n->srp, w->now);
+		node_rearm(n);
+		break;
+	case EV_APP:
+		if (!n->up || ev->inc != n->inc || !w->traffic)
+			break;
+		if (node_defer(w, n, ev))
+			return;
+		app_tick(w, n);
+		break;
+	case EV_ACK:
+		if (!n->up || ev->inc != n->inc || n->regular.rep != ev->arg || n->regular.seq != ev->arg2)
+			break;
+		if (node_defer(w, n, ev))
+			return;
+		srp_trans_ack(n->srp);
+		node_rearm(n);
+		break;
+	case EV_RESUME:
+		if (n->up && n->paused && ev->inc == n->inc && !w->healed)
+			node_resume(w, n);
+		break;
+	case EV_CRASH_TICK:
+		if (!w->healed)
+			fault_crash_tick(w);
+		break;
+	case EV_RESTART:
+		if (!n->up && ev->inc == n->inc && !w->healed)
+			node_boot(w, n);
+		break;
+	case EV_PAUSE_TICK:
+		if (!w->healed)
+			fault_pause_tick(w);
+		break;
+	case EV_PART_TICK:
+		if (!w->healed)
+			fault_part_tick(w);
+		break;
+	case EV_CLOG_TICK:
+		if (!w->healed)
+			fault_clog_tick(w);
+		break;
+	case EV_SWIZZLE_TICK:
+		if (!w->healed)
+			fault_swizzle_tick(w);
+		break;
+	case EV_SWIZZLE_STEP:
+		if (!w->healed)
+			fault_swizzle_step(w, ev->node);
+		break;
+	case EV_HEAL:
+		heal(w);
+		break;
+	case EV_DEADLINE:
+		if (!w->converged)
+			liveness_fail(w);
+		break;
+	case EV_END:
+		if (w->converged && ev->arg == w->end_gen)
+			end_of_run(w);
+		break;
+	default:
+		break;
+	}
+	ev_free(ev);
+}
+
+/* ---- setup ------------------------------------------------------------------------ */
+
+static void config_derive(struct sim_world *w)
+{
+	struct srp_config *c = &w->cfg;
+	uint32_t n = w->opt.nodes;
+	static const uint32_t bases[] = { 1000, 2000, 3000 };
+	static const uint32_t mtus[] = { 1410, 8192, 65446 };
+	static const uint32_t queues[] = { 16, 64, 256 };
+
+	memset(c, 0, sizeof(*c));
+	/* specs/totem-wire.md §2.9 formulas, with the base token drawn from the seed. */
+	c->token_ms = bases[sim_prng_below(&w->prng, 3)];
+	if (n > 2)
+		c->token_ms += (n - 2) * 650;
+	c->token_retransmits_before_loss_const = 4;
+	c->token_retransmit_ms = c->token_ms * 10 / (c->token_retransmits_before_loss_const * 10 + 2);
+	c->hold_ms = c->token_retransmit_ms * 8 / 10 - 10;
+	c->join_ms = 50;
+	c->send_join_ms = 0;
+	c->consensus_ms = c->token_ms * 12 / 10;
+	c->merge_ms = 200;
+	c->fail_recv_const = 2500;
+	c->seqno_unchanged_const = 30;
+	c->max_network_delay_ms = 50;
+	c->heartbeat_failures_allowed = 0;
+	c->window_size = 50;
+	c->max_messages = 17;
+	c->miss_count_const = 5;
+	c->cancel_token_hold_on_retransmit = false;
+	c->net_mtu = mtus[sim_prng_below(&w->prng, 3)];
+	c->send_queue_max = queues[sim_prng_below(&w->prng, 3)];
+
+	w->bound_ms = 3ull * c->token_ms + 2ull * c->consensus_ms + 20ull * c->join_ms +
+		      2ull * c->merge_ms + 2000;
+	w->drain_ms = 3ull * c->token_ms + 5000;
+}
+
+static void world_setup(struct sim_world *w)
+{
+	struct sim_net_options no = { 0 };
+	uint32_t f = w->opt.faults;
+	uint32_t n = w->opt.nodes;
+
+	config_derive(w);
+	/* Node ids: 1..n, or distinct random ids below 1000 (ascending by index). */
+	if (sim_prng_chance(&w->prng, 500000)) {
+		for (uint32_t i = 0; i < n; i++)
+			w->nodeids[i] = i + 1;
+	} else {
+		uint32_t next = 0;
+
+		for (uint32_t i = 0; i < n; i++) {
+			next += 1 + (uint32_t)sim_prng_below(&w->prng, 60);
+			w->nodeids[i] = next;
+		}
+	}
+	no.delay_min_ms = (uint32_t)sim_prng_range(&w->prng, 0, 2);
+	no.delay_mean_ms = (f & SIM_FAULT_REORDER) ? (uint32_t)sim_prng_range(&w->prng, 5, 30) :
+			   (uint32_t)sim_prng_range(&w->prng, 0, 3);
+	no.loss_ppm = (f & SIM_FAULT_LOSS) ? (uint32_t)sim_prng_range(&w->prng, 1000, 50000) : 0;
+	no.dup_ppm = (f & SIM_FAULT_DUP) ? (uint32_t)sim_prng_range(&w->prng, 1000, 30000) : 0;
+	sim_net_init(&w->net, n, &no, &w->prng);
+
+	w->app_mean_ms = (uint32_t)sim_prng_range(&w->prng, 5, 300);
+	w->app_burst_max = (uint32_t)sim_prng_range(&w->prng, 1, 8);
+	w->app_size_max = (uint32_t)sim_prng_range(&w->prng, SIM_MSG_HDR_LEN, SIM_APP_BUF);
+	w->traffic = true;
+
+	wlog(w, "world: nodes=%u token=%u token_retransmit=%u hold=%u consensus=%u join=%u merge=%u net_mtu=%u send_queue_max=%u",
+	     n, w->cfg.token_ms, w->cfg.token_retransmit_ms, w->cfg.hold_ms, w->cfg.consensus_ms,
+	     w->cfg.join_ms, w->cfg.merge_ms, w->cfg.net_mtu, w->cfg.send_queue_max);
+	wlog(w, "world: delay=%u+exp(%u) loss=%uppm dup=%uppm app every ~%u ms burst<=%u size<=%u",
+	     no.delay_min_ms, no.delay_mean_ms, no.loss_ppm, no.dup_ppm, w->app_mean_ms,
+	     w->app_burst_max, w->app_size_max);
+
+	for (uint32_t i = 0; i < n; i++) {
+		w->nodes[i].w = w;
+		w->nodes[i].idx = i;
+		w->nodes[i].nodeid = w->nodeids[i];
+	}
+}
+
+int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
+{
+	struct sim_world *w;
+	struct sim_check_stats st;
+	struct sim_event *ev;
+	const char *msg;
+
+	if (opt->nodes < SIM_NODES_MIN || opt->nodes > SIM_NODES_MAX)
+		return -EINVAL;
+	w = calloc(1, sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	memset(ret, 0, sizeof(*ret));
+	w->opt = *opt;
+	w->log = log;
+	w->res = ret;
+	sim_prng_seed(&w->prng, opt->seed);
+	world_setup(w);
+	w->chk = sim_check_new(w->nodeids, opt->nodes);
+	if (!w->chk) {
+		free(w);
+		return -ENOMEM;
+	}
+	ret->bound_ms = w->bound_ms;
+
+	for (uint32_t i = 0; i < opt->nodes; i++)
+		node_boot(w, &w->nodes[i]);
+	if (opt->faults & SIM_FAULT_CRASH)
+		sched(w, EV_CRASH_TICK, 0, 0, fault_gap(w));
+	if (opt->faults & SIM_FAULT_PAUSE)
+		sched(w, EV_PAUSE_TICK, 0, 0, fault_gap(w));
+	if (opt->faults & (SIM_FAULT_PARTITION | SIM_FAULT_ASYM | SIM_FAULT_ISOLATE))
+		sched(w, EV_PART_TICK, 0, 0, fault_gap(w));
+	if (opt->faults & SIM_FAULT_CLOG)
+		sched(w, EV_CLOG_TICK, 0, 0, fault_gap(w));
+	if (opt->faults & SIM_FAULT_SWIZZLE)
+		sched(w, EV_SWIZZLE_TICK, 0, 0, fault_gap(w));
+	sched(w, EV_HEAL, 0, 0, opt->duration_ms);
+
+	while (!w->ended && !sim_check_failed(w->chk) && (ev = sim_heap_pop(&w->heap))) {
+		w->now = ev->at_ms;
+		sim_check_set_now(w->chk, w->now);
+		if (++ret->events > SIM_EVENTS_MAX) {
+			sim_check_fail(w->chk, 0, "event budget of %llu exhausted",
+				       (unsigned long long)SIM_EVENTS_MAX);
+			ev_free(ev);
+			break;
+		}
+		if (w->now / 1000 != w->storm_second) {
+			w->storm_second = w->now / 1000;
+			w->storm_events = w->storm_packets = 0;
+			storm_reset(w);
+		}
+		w->storm_packets += ev->kind == EV_PACKET;
+		if (w->now != w->same_ms_at) {
+			w->same_ms_at = w->now;
+			w->same_ms_events = 0;
+		}
+		if (++w->same_ms_events > SIM_STORM_SAME_MS) {
+			char what[100];
+
+			snprintf(what, sizeof(what), "over %llu events at virtual time %llu ms",
+				 (unsigned long long)SIM_STORM_SAME_MS, (unsigned long long)w->now);
+			storm_fail(w, what);
+			ev_free(ev);
+			break;
+		}
+		if (++w->storm_events > SIM_STORM_EVENTS) {
+			char what[120];
+
+			snprintf(what, sizeof(what), "over %llu events (%llu datagrams) in virtual second %llu",
+				 (unsigned long long)SIM_STORM_EVENTS, (unsigned long long)w->storm_packets,
+				 (unsigned long long)w->storm_second);
+			storm_fail(w, what);
+			ev_free(ev);
+			break;
+		}
+		handle(w, ev);
+		liveness_check(w);
+	}
+	if (!w->ended && !sim_check_failed(w->chk))
+		sim_check_fail(w->chk, 0, "event queue ran dry before the end of the run");
+
+	ret->end_ms = w->now;
+	msg = sim_check_failure(w->chk, &ret->fail_nodeid, &ret->fail_time_ms);
+	ret->ok = msg == NULL;
+	if (msg)
+		snprintf(ret->failure, sizeof(ret->failure), "%s", msg);
+	sim_check_stats_get(w->chk, &st);
+	ret->sent = st.sent;
+	ret->delivered = st.delivered;
+	ret->confchgs = st.confchgs;
+	ret->rings = st.rings;
+
+	while ((ev = sim_heap_pop(&w->heap)))
+		ev_free(ev);
+	sim_heap_fini(&w->heap);
+	for (uint32_t i = 0; i < opt->nodes; i++)
+		srp_destroy(w->nodes[i].srp);
+	sim_check_free(w->chk);
+	free(w);
+	return 0;
+}
+
+/* ---- options ------------------------------------------------------------------------ */
+
+static const struct {
+	const char *name;
+	uint32_t bit;
+} fault_names[] = {
+	{ "loss", SIM_FAULT_LOSS }, { "dup", SIM_FAULT_DUP }, { "reorder", SIM_FAULT_REORDER },
+	{ "partition", SIM_FAULT_PARTITION }, { "asym", SIM_FAULT_ASYM },
+	{ "isolate", SIM_FAULT_ISOLATE }, { "clog", SIM_FAULT_CLOG },
+	{ "swizzle", SIM_FAULT_SWIZZLE }, { "crash", SIM_FAULT_CRASH }, { "pause", SIM_FAULT_PAUSE },
+};
+
+static uint32_t faults_from_seed(uint64_t seed)
+{
+	struct sim_prng p;
+	uint32_t f = 0;
+
+	sim_prng_seed(&p, seed ^ 0x6661756c7473ull);
+	if (sim_prng_chance(&p, 100000))
+		return 0;
+	for (size_t i = 0; i < sizeof(fault_names) / sizeof(fault_names[0]); i++)
+		if (sim_prng_chance(&p, 350000))
+			f |= fault_names[i].bit;
+	return f;
+}
+
+void sim_options_from_seed(uint64_t seed, struct sim_options *ret_opt)
+{
+	struct sim_prng p;
+
+	sim_prng_seed(&p, seed ^ 0x6f7074696f6e73ull);
+	memset(ret_opt, 0, sizeof(*ret_opt));
+	ret_opt->seed = seed;
+	ret_opt->nodes = (uint32_t)sim_prng_range(&p, SIM_NODES_MIN, SIM_NODES_MAX);
+	ret_opt->faults = faults_from_seed(seed);
+	ret_opt->duration_ms = sim_prng_range(&p, 3000, 20000);
+}
+
+int sim_faults_parse(const char *list, uint64_t seed, uint32_t *ret_faults)
+{
+	uint32_t f = 0;
+	const char *p = list;
+
+	if (strcmp(list, "auto") == 0) {
+		*ret_faults = faults_from_seed(seed);
+		return 0;
+	}
+	if (strcmp(list, "all") == 0) {
+		*ret_faults = SIM_FAULT_ALL;
+		return 0;
+	}
+	if (strcmp(list, "none") == 0 || *list == 0) {
+		*ret_faults = 0;
+		return 0;
+	}
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		size_t i;
+
+		for (i = 0; i < sizeof(fault_names) / sizeof(fault_names[0]); i++)
+			if (strlen(fault_names[i].name) == len && strncmp(p, fault_names[i].name, len) == 0)
+				break;
+		if (i == sizeof(fault_names) / sizeof(fault_names[0]))
+			return -EINVAL;
+		f |= fault_names[i].bit;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	*ret_faults = f;
+	return 0;
+}
+
+void sim_faults_format(uint32_t faults, char *buf, size_t cap)
+{
+	size_t o = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof(fault_names) / sizeof(fault_names[0]); i++)
+		if ((faults & fault_names[i].bit) && o + 12 < cap)
+			o += (size_t)snprintf(buf + o, cap - o, "%s%s", o ? "," : "", fault_names[i].name);
+	if (o == 0)
+		snprintf(buf, cap, "none");
+}

@@ -1,0 +1,32 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# `make check-soak`: random seeds for SOAK_SECONDS (default 3600) seconds on
+# SIM_JOBS (default 2) processes.  Seeds are drawn from /dev/urandom and
+# printed, so any failure replays with the command shown.  Exit 1 if any failed.
+set -u
+TOTEMSIM=${TOTEMSIM:-${top_builddir:-.}/test/sim/totemsim}
+SECONDS_MAX=${SOAK_SECONDS:-3600}
+JOBS=${SIM_JOBS:-2}
+BATCH=${SOAK_BATCH:-20}
+[ -x "$TOTEMSIM" ] || { echo "soak: $TOTEMSIM not built" >&2; exit 99; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/soak.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+end=$(( $(date +%s) + SECONDS_MAX ))
+worker() {
+	while [ "$(date +%s)" -lt "$end" ]; do
+		base=$(od -An -N6 -tu8 /dev/urandom | tr -d ' ')
+		"$TOTEMSIM" --seeds="$base-$((base + BATCH - 1))" >> "$tmp/out.$1" 2>&1
+	done
+}
+j=0
+while [ "$j" -lt "$JOBS" ]; do
+	worker "$j" &
+	j=$((j + 1))
+done
+wait
+passed=$(cat "$tmp"/out.* | grep -c ' OK ')
+failed=$(cat "$tmp"/out.* | grep -c ' FAIL$')
+cat "$tmp"/out.* | grep -A2 ' FAIL$'
+echo "soak: $passed passed, $failed failed in ${SECONDS_MAX}s"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Unit tests of totemsrp/transport_knet.c on a single-node ring: the local
+ * node's loopback link only, so no UDP socket is opened and no namespace is
+ * needed.  Covers the datagram path (target_nodeid stamping, the caller's
+ * buffer left alone, size and destination checks, truncated reads), log
+ * forwarding, link status, crypto and compression set-up and the rejection
+ * of bad configurations.  Multi-node behaviour is test/integration/int_knet.sh.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+
+#include "test/check_common.h"
+#include "totemsrp/transport_knet.h"
+
+struct log_seen {
+	unsigned lines;
+	bool all_knet;
+};
+
+static void log_cb(void *ctx, int prio, const char *subsys, const char *msg)
+{
+	struct log_seen *ls = ctx;
+
+	(void)prio;
+	ls->lines++;
+	if (strcmp(subsys, "KNET") != 0 || !msg[0])
+		ls->all_knet = false;
+}
+
+/* A one-node knet totem_config with the defaults of totem-wire.md §2.9. */
+static void tc_fill(struct totem_config *tc, struct conf_node *node)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)&node->addr[0];
+
+	memset(tc, 0, sizeof(*tc));
+	memset(node, 0, sizeof(*node));
+	node->nodeid = 1;
+	node->has_addr[0] = true;
+	strcpy(node->addr_str[0], "127.0.0.1");
+	in->sin_family = AF_INET;
+	in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	tc->transport = CONF_TRANSPORT_KNET;
+	tc->link_mode = CONF_LINK_PASSIVE;
+	tc->netmtu = 65536;
+	tc->token = 3000;
+	tc->block_unlisted_ips = true;
+	tc->knet_pmtud_interval = 30;
+	strcpy(tc->knet_compression_model, "none");
+	strcpy(tc->crypto_model, "nss");
+	strcpy(tc->crypto_cipher, "none");
+	strcpy(tc->crypto_hash, "none");
+	tc->links[0].configured = true;
+	tc->links[0].mcastport = 5405;
+	tc->links[0].knet_link_priority = 1;
+	tc->links[0].knet_ping_interval = 750;
+	tc->links[0].knet_ping_timeout = 1500;
+	tc->links[0].knet_ping_precision = 2048;
+	tc->links[0].knet_pong_count = 2;
+	tc->link_count = 1;
+	tc->nodes = node;
+	tc->node_count = 1;
+	tc->local_nodeid = 1;
+}
+
+static struct tknet *open_tk(const struct totem_config *tc, struct log_seen *ls)
+{
+	struct tknet_env env = { .log = log_cb, .ctx = ls, .allow_unprivileged = true };
+	struct tknet *tk = NULL;
+	char why[256];
+	int r;
+
+	ls->lines = 0;
+	ls->all_knet = true;
+	r = tknet_create(tc, &env, &tk, why, sizeof(why));
+	ck_assert_msg(r == 0, "tknet_create: %d %s", r, why);
+	ck_assert_ptr_nonnull(tk);
+	return tk;
+}
+
+/* Wait (bounded) for one datagram. */
+static ssize_t recv_one(struct tknet *tk, void *buf, size_t len)
+{
+	struct pollfd pfd = { .fd = tknet_data_fd(tk), .events = POLLIN };
+
+	ck_assert_int_eq(poll(&pfd, 1, 5000), 1);
+	return tknet_recv(tk, buf, len);
+}
+
+static void make_msg(unsigned char *buf, size_t len, uint32_t stale_target)
+{
+	uint16_t magic = 0xC070;
+	uint32_t from = 1;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = (unsigned char)i;
+	memcpy(buf, &magic, 2);
+	buf[2] = 3;
+	memcpy(buf + 5, &from, 4);
+	memcpy(buf + 9, &stale_target, 4);
+}
+
+START_TEST(test_loopback_datapath)
+{
+	struct totem_config tc;
+	struct conf_node node;
+	struct log_seen ls;
+	struct tknet *tk;
+	unsigned char msg[300], copy[300], in[1024];
+	uint32_t target;
+	ssize_t n;
+
+	tc_fill(&tc, &node);
+	tk = open_tk(&tc, &ls);
+	ck_assert_uint_gt(ls.lines, 0);
+	ck_assert(ls.all_knet);
+	ck_assert_int_ge(tknet_data_fd(tk), 0);
+	ck_assert_int_ge(tknet_log_fd(tk), 0);
+	ck_assert_uint_eq(tknet_mtu(tk), 65536);
+	/* No peer: ready at the first check. */
+	ck_assert(tknet_links_ready(tk));
+
+	/* Nothing waiting yet. */
+	ck_assert_int_eq(tknet_recv(tk, in, sizeof(in)), -EAGAIN);
+
+	/* Broadcast: comes back over loopback with target 0; msg untouched. */
+	make_msg(msg, sizeof(msg), 0xdeadbeef);
+	memcpy(copy, msg, sizeof(msg));
+	ck_assert_int_eq(tknet_send(tk, 0, msg, sizeof(msg)), 0);
+	ck_assert_mem_eq(msg, copy, sizeof(msg));
+	n = recv_one(tk, in, sizeof(in));
+	ck_assert_int_eq(n, (ssize_t)sizeof(msg));
+	memcpy(&target, in + 9, 4);
+	ck_assert_uint_eq(target, 0);
+	ck_assert_mem_eq(in, msg, 9);
+	ck_assert_mem_eq(in + 13, msg + 13, sizeof(msg) - 13);
+
+	/* Unicast to self: target stamped with our id. */
+	ck_assert_int_eq(tknet_send(tk, 1, msg, 13), 0);
+	n = recv_one(tk, in, sizeof(in));
+	ck_assert_int_eq(n, 13);
+	memcpy(&target, in + 9, 4);
+	ck_assert_uint_eq(target, 1);
+
+	/* A datagram longer than the reader's buffer is consumed and reported. */
+	ck_assert_int_eq(tknet_send(tk, 0, msg, sizeof(msg)), 0);
+	{
+		struct pollfd pfd = { .fd = tknet_data_fd(tk), .events = POLLIN };
+
+		ck_assert_int_eq(poll(&pfd, 1, 5000), 1);
+	}
+	ck_assert_int_eq(tknet_recv(tk, in, 20), -EMSGSIZE);
+	ck_assert_int_eq(tknet_recv(tk, in, sizeof(in)), -EAGAIN);
+
+	/* Link status of the loopback link. */
+	{
+		struct tknet_link_status st;
+
+		ck_assert_int_eq(tknet_link_status(tk, 1, 0, &st), 0);
+		ck_assert(st.enabled);
+		ck_assert(st.connected);
+		ck_assert_int_eq(tknet_link_status(tk, 1, 8, &st), -EINVAL);
+		ck_assert_int_eq(tknet_link_status(tk, 0, 0, &st), -EINVAL);
+		ck_assert_int_eq(tknet_link_status(tk, 70000, 0, &st), -EINVAL);
+		ck_assert_int_eq(tknet_link_status(tk, 1, 0, NULL), -EINVAL);
+		ck_assert_int_eq(tknet_link_status(tk, 1, 1, &st), -ENOENT);
+		ck_assert_int_eq(tknet_link_status(tk, 2, 0, &st), -ENOENT);
+	}
+	tknet_destroy(tk);
+}
+END_TEST
+
+START_TEST(test_send_rejects)
+{
+	struct totem_config tc;
+	struct conf_node node;
+	struct log_seen ls;
+	struct tknet *tk;
+	unsigned char *big = malloc(65537);
+	unsigned char in[64];
+
+	ck_assert_ptr_nonnull(big);
+	tc_fill(&tc, &node);
+	tk = open_tk(&tc, &ls);
+	make_msg(big, 65537, 0);
+	ck_assert_int_eq(tknet_send(tk, 0, big, 12), -EINVAL);
+	ck_assert_int_eq(tknet_send(tk, 0, big, 0), -EINVAL);
+	ck_assert_int_eq(tknet_send(tk, 0, NULL, 100), -EINVAL);
+	ck_assert_int_eq(tknet_send(NULL, 0, big, 100), -EINVAL);
+	ck_assert_int_eq(tknet_send(tk, 0, big, 65537), -EMSGSIZE);
+	ck_assert_int_eq(tknet_send(tk, 7, big, 100), -EHOSTUNREACH);
+	ck_assert_int_eq(tknet_send(tk, 65537, big, 100), -EHOSTUNREACH);
+	/* The largest datagram goes through. */
+	ck_assert_int_eq(tknet_send(tk, 0, big, 65536), 0);
+	ck_assert_int_eq(tknet_recv(tk, NULL, 10), -EINVAL);
+	ck_assert_int_eq(tknet_recv(tk, in, 0), -EINVAL);
+	ck_assert_int_eq(tknet_recv(NULL, in, sizeof(in)), -EINVAL);
+	tknet_destroy(tk);
+	tknet_destroy(NULL);
+	tknet_log_drain(NULL);
+	ck_assert(!tknet_links_ready(NULL));
+	ck_assert_int_eq(tknet_data_fd(NULL), -1);
+	free(big);
+}
+END_TEST
+
+START_TEST(test_crypto_and_compression)
+{
+	struct totem_config tc;
+	struct conf_node node;
+	struct log_seen ls;
+	struct tknet *tk;
+	unsigned char msg[200], in[256];
+	size_t i;
+
+	tc_fill(&tc, &node);
+	strcpy(tc.crypto_cipher, "aes256");
+	strcpy(tc.crypto_hash, "sha256");
+	for (i = 0; i < 128; i++)
+		tc.key[i] = (uint8_t)(i * 7 + 1);
+	tc.key_len = 128;
+	strcpy(tc.knet_compression_model, "zlib");
+	tc.knet_compression_level = 6;
+	tk = open_tk(&tc, &ls);
+	make_msg(msg, sizeof(msg), 0);
+	ck_assert_int_eq(tknet_send(tk, 0, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(recv_one(tk, in, sizeof(in)), (ssize_t)sizeof(msg));
+	tknet_destroy(tk);
+}
+END_TEST
+
+static int create_fails(const struct totem_config *tc)
+{
+	struct tknet_env env = { .allow_unprivileged = true };
+	struct tknet *tk = (struct tknet *)&env;  /* must stay untouched */
+	char why[256] = "";
+	int r = tknet_create(tc, &env, &tk, why, sizeof(why));
+
+	ck_assert_int_lt(r, 0);
+	ck_assert_ptr_eq(tk, (struct tknet *)&env);
+	ck_assert_msg(why[0] != '\0' || r == -ENOMEM, "no reason given for %d", r);
+	return r;
+}
+
+START_TEST(test_bad_configs)
+{
+	struct totem_config tc;
+	struct conf_node nodes[2];
+	struct tknet *tk = NULL;
+
+	tc_fill(&tc, &nodes[0]);
+	ck_assert_int_eq(tknet_create(NULL, NULL, &tk, NULL, 0), -EINVAL);
+	ck_assert_int_eq(tknet_create(&tc, NULL, NULL, NULL, 0), -EINVAL);
+
+	tc.local_nodeid = 70000;
+	ck_assert_int_eq(create_fails(&tc), -EINVAL);
+
+	tc_fill(&tc, &nodes[0]);
+	tc.local_nodeid = 2;            /* not in the nodelist */
+	ck_assert_int_eq(create_fails(&tc), -EINVAL);
+
+	tc_fill(&tc, &nodes[0]);
+	tc.node_count = 0;
+	ck_assert_int_eq(create_fails(&tc), -EINVAL);
+
+	tc_fill(&tc, &nodes[0]);
+	strcpy(tc.crypto_cipher, "aes256");
+	strcpy(tc.crypto_hash, "sha256");
+	tc.key_len = 127;               /* below KNET_MIN_KEY_LEN */
+	ck_assert_int_eq(create_fails(&tc), -EINVAL);
+
+	tc_fill(&tc, &nodes[0]);
+	strcpy(tc.crypto_cipher, "rot13");
+	strcpy(tc.crypto_hash, "sha256");
+	tc.key_len = 256;
+	create_fails(&tc);
+
+	tc_fill(&tc, &nodes[0]);
+	strcpy(tc.knet_compression_model, "nonexistent");
+	create_fails(&tc);
+
+	tc_fill(&tc, &nodes[0]);
+	nodes[1] = nodes[0];            /* duplicate nodeid */
+	tc.nodes = nodes;
+	tc.node_count = 2;
+	ck_assert_int_eq(create_fails(&tc), -EINVAL);
+
+	tc_fill(&tc, &nodes[0]);
+	nodes[1] = nodes[0];
+	nodes[1].nodeid = 2;
+	nodes[1].has_addr[0] = false;   /* a peer without any link address */
+	tc.nodes = nodes;
+	tc.node_count = 2;
+	ck_assert_int_eq(create_fails(&tc), -EINVAL);
+
+	tc_fill(&tc, &nodes[0]);
+	tc.knet_pmtud_interval = 0;     /* knet refuses 0 */
+	create_fails(&tc);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("transport_knet");
+	TCase *tc;
+
+	add_tcase(s, tc, test_loopback_datapath);
+	add_tcase(s, tc, test_send_rejects);
+	add_tcase(s, tc, test_crypto_and_compression);
+	add_tcase(s, tc, test_bad_configs);
+	return check_run_suite(s);
+}

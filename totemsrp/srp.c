@@ -1,0 +1,413 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * totemsrp engine: construction, the public entry points of srp.h, datagram
+ * dispatch by type, and the timer wheel (deadline fields fired in a fixed
+ * order by srp_advance).  Protocol logic lives in srp_gather.c (JOIN,
+ * consensus, merge, LEAVE), srp_commit.c, srp_recovery.c, srp_token.c and
+ * srp_mcast.c.  This file never reads a clock: `now` is always an argument.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "totemsrp/srp_int.h"
+
+const char *srp_state_str(enum srp_state state)
+{
+	switch (state) {
+	case SRP_STATE_OPERATIONAL:
+		return "OPERATIONAL";
+	case SRP_STATE_GATHER:
+		return "GATHER";
+	case SRP_STATE_COMMIT:
+		return "COMMIT";
+	case SRP_STATE_RECOVERY:
+		return "RECOVERY";
+	}
+	return "UNKNOWN";
+}
+
+static int config_check(const struct srp_config *c)
+{
+	if (c->nodeid == 0 || c->token_ms == 0 || c->token_retransmit_ms == 0 ||
+	    c->hold_ms == 0 || c->join_ms == 0 || c->consensus_ms == 0 || c->merge_ms == 0)
+		return -EINVAL;
+	if (c->window_size == 0 || c->max_messages == 0 ||
+	    (uint64_t)c->window_size + c->max_messages >= SRP_SORT_QUEUE_MAX)
+		return -EINVAL;
+	if (c->net_mtu <= SRP_WIRE_MCAST_SIZE || c->net_mtu > (1u << 20))
+		return -EINVAL;
+	if (c->send_queue_max == 0 || c->send_queue_max > (1u << 20) ||
+	    c->miss_count_const > UINT16_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+int srp_create(const struct srp_config *cfg, const struct srp_env *env, uint64_t now_ms,
+	       struct srp **ret_srp)
+{
+	struct srp *srp;
+	int r;
+
+	if (!cfg || !env || !ret_srp || !env->send_token || !env->send_mcast ||
+	    !env->deliver || !env->confchg || !env->ring_seq_store)
+		return -EINVAL;
+	r = config_check(cfg);
+	if (r < 0)
+		return r;
+	srp = calloc(1, sizeof(*srp));
+	if (!srp)
+		return -ENOMEM;
+	srp->cfg = *cfg;
+	srp->env = *env;
+	srp->now = now_ms;
+	srp->state = SRP_STATE_OPERATIONAL;
+	srp->my_id = cfg->nodeid;
+	srp->my_ring_id.rep = cfg->nodeid;
+	srp->my_ring_id.seq = cfg->ring_seq_stored + 1;
+	srp->my_old_ring_id = srp->my_ring_id;
+	srp->token_ring_id_seq = srp->my_ring_id.seq;
+	srp->my_token_seq = SRP_SEQNO_START_TOKEN - 1;
+	srp->my_last_seq = SRP_SEQNO_START_MSG;
+	srp->my_received_flg = true;
+	srp->t_token = srp->t_token_retrans = srp->t_hold = srp->t_merge = SRP_NEVER;
+	srp->t_join = srp->t_consensus = srp->t_join_send = SRP_NEVER;
+	srp->regular = &srp->sq_storage[0];
+	srp->recovery = &srp->sq_storage[1];
+	if (srp_sq_init(srp->regular) < 0 || srp_sq_init(srp->recovery) < 0 ||
+	    srp_fifo_init(&srp->new_q, cfg->send_queue_max) < 0 ||
+	    srp_fifo_init(&srp->trans_q, cfg->send_queue_max) < 0 ||
+	    srp_fifo_init(&srp->retrans_q, SRP_SORT_QUEUE_MAX) < 0) {
+		srp_destroy(srp);
+		return -ENOMEM;
+	}
+	*ret_srp = srp;
+	return 0;
+}
+
+void srp_destroy(struct srp *srp)
+{
+	if (!srp)
+		return;
+	srp_sq_free(srp, &srp->sq_storage[0]);
+	srp_sq_free(srp, &srp->sq_storage[1]);
+	srp_fifo_free(srp, &srp->new_q);
+	srp_fifo_free(srp, &srp->trans_q);
+	srp_fifo_free(srp, &srp->retrans_q);
+	srp_pool_free(srp);
+	free(srp);
+}
+
+void srp_start(struct srp *srp, uint64_t now_ms)
+{
+	assert(srp);
+	srp->now = now_ms;
+	if (srp->started || srp->left)
+		return;
+	srp->started = true;
+	srp->my_ring_id.rep = srp->my_id;
+	srp->my_ring_id.seq = srp->cfg.ring_seq_stored + 1;
+	srp->my_old_ring_id = srp->my_ring_id;
+	if (srp->token_ring_id_seq < srp->my_ring_id.seq)
+		srp->token_ring_id_seq = srp->my_ring_id.seq;
+	srp_gather_enter(srp, 0);
+}
+
+void srp_out_mcast(struct srp *srp, const void *buf, size_t len)
+{
+	if (srp->env.send_mcast(srp->env.ctx, buf, len) < 0)
+		srp->stats.continuous_sendmsg_failures++;
+	else
+		srp->stats.continuous_sendmsg_failures = 0;
+}
+
+void srp_out_token(struct srp *srp, uint32_t to, const void *buf, size_t len)
+{
+	if (srp->env.send_token(srp->env.ctx, to, buf, len) < 0)
+		srp->stats.continuous_sendmsg_failures++;
+	else
+		srp->stats.continuous_sendmsg_failures = 0;
+}
+
+void srp_token_copy_save(struct srp *srp, uint32_t to, const void *buf, size_t len)
+{
+	assert(len <= sizeof(srp->token_copy));
+	memcpy(srp->token_copy, buf, len);
+	srp->token_copy_len = len;
+	srp->token_copy_to = to;
+}
+
+static int drop(struct srp *srp)
+{
+	srp->stats.rx_msg_dropped++;
+	return -EBADMSG;
+}
+
+int srp_receive(struct srp *srp, uint64_t now_ms, const void *buf, size_t len)
+{
+	struct srp_hdr hdr;
+
+	assert(srp);
+	if (now_ms > srp->now)
+		srp->now = now_ms;
+	if (!srp->started || srp->left || srp_wire_header_decode(buf, len, &hdr) < 0)
+		return drop(srp);
+	switch (hdr.type) {
+	case SRP_MSG_ORF_TOKEN: {
+		struct srp_orf token;
+
+		if (srp_wire_orf_decode(buf, len, &token) < 0)
+			return drop(srp);
+		srp->stats.orf_token_rx++;
+		if (srp->discard_tokens || srp->state == SRP_STATE_GATHER ||
+		    srp->state == SRP_STATE_COMMIT)
+			return 0;
+		srp_orf_receive(srp, &token);
+		return 0;
+	}
+	case SRP_MSG_MCAST: {
+		struct srp_mcast_hdr m;
+
+		if (srp_wire_mcast_decode(buf, len, &m) < 0)
+			return drop(srp);
+		srp->stats.mcast_rx++;
+		return srp_mcast_receive(srp, buf, len, &m);
+	}
+	case SRP_MSG_MERGE_DETECT: {
+		struct srp_merge_detect md;
+
+		if (srp_wire_merge_detect_decode(buf, len, &md) < 0)
+			return drop(srp);
+		srp->stats.memb_merge_detect_rx++;
+		srp_merge_detect_receive(srp, &md);
+		return 0;
+	}
+	case SRP_MSG_JOIN:
+		if (srp_wire_join_decode(buf, len, &srp->rx.join) < 0)
+			return drop(srp);
+		srp->stats.memb_join_rx++;
+		srp_join_receive(srp, &srp->rx.join);
+		return 0;
+	case SRP_MSG_COMMIT_TOKEN:
+		if (srp_wire_commit_decode(buf, len, &srp->rx.commit) < 0)
+			return drop(srp);
+		srp->stats.memb_commit_token_rx++;
+		srp_commit_receive(srp, &srp->rx.commit);
+		return 0;
+	case SRP_MSG_TOKEN_HOLD_CANCEL: {
+		struct srp_hold_cancel hc;
+
+		if (srp_wire_hold_cancel_decode(buf, len, &hc) < 0)
+			return drop(srp);
+		srp->stats.token_hold_cancel_rx++;
+		srp_hold_cancel_receive(srp, &hc);
+		return 0;
+	}
+	}
+	return drop(srp);
+}
+
+static void timer_token(struct srp *srp)
+{
+	switch (srp->state) {
+	case SRP_STATE_OPERATIONAL:
+		srp->stats.operational_token_lost++;
+		srp_gather_enter(srp, 2);
+		break;
+	case SRP_STATE_GATHER:
+		srp->stats.gather_token_lost++;
+		srp_consensus_timeout(srp);
+		srp_gather_enter(srp, 3);
+		break;
+	case SRP_STATE_COMMIT:
+		srp->stats.commit_token_lost++;
+		srp_gather_enter(srp, 4);
+		break;
+	case SRP_STATE_RECOVERY:
+		srp->stats.recovery_token_lost++;
+		srp_recovery_token_loss(srp);
+		break;
+	}
+}
+
+static void timer_token_retrans(struct srp *srp)
+{
+	if (srp->state == SRP_STATE_GATHER)
+		return;
+	srp_token_retransmit(srp);
+	srp->t_token_retrans = srp_deadline(srp, srp->cfg.token_retransmit_ms);
+}
+
+static void timer_hold(struct srp *srp)
+{
+	if (srp->state == SRP_STATE_OPERATIONAL || srp->state == SRP_STATE_RECOVERY)
+		srp_token_retransmit(srp);
+}
+
+static void timer_merge(struct srp *srp)
+{
+	if (srp->state == SRP_STATE_OPERATIONAL && srp->my_ring_id.rep == srp->my_id)
+		srp_merge_detect_send(srp);
+}
+
+static void timer_join(struct srp *srp)
+{
+	if (srp->state != SRP_STATE_GATHER && srp->state != SRP_STATE_COMMIT)
+		return;
+	srp_join_send(srp);
+	srp->t_join = srp_deadline(srp, srp->cfg.join_ms);
+}
+
+static void timer_consensus(struct srp *srp)
+{
+	srp->stats.consensus_timeouts++;
+	if (srp->state == SRP_STATE_GATHER)
+		srp_consensus_timeout(srp);
+}
+
+void srp_advance(struct srp *srp, uint64_t now_ms)
+{
+	assert(srp);
+	if (now_ms > srp->now)
+		srp->now = now_ms;
+	for (;;) {
+		/* Ties fire in this fixed order; every handler re-arms into the future. */
+		uint64_t *t[] = { &srp->t_token, &srp->t_consensus, &srp->t_join,
+				  &srp->t_join_send, &srp->t_token_retrans, &srp->t_hold,
+				  &srp->t_merge };
+		size_t i, best = SIZE_MAX;
+
+		if (!srp->started || srp->left)
+			return;
+		for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+			if (*t[i] <= srp->now && (best == SIZE_MAX || *t[i] < *t[best]))
+				best = i;
+		if (best == SIZE_MAX)
+			return;
+		*t[best] = SRP_NEVER;
+		switch (best) {
+		case 0: timer_token(srp); break;
+		case 1: timer_consensus(srp); break;
+		case 2: timer_join(srp); break;
+		case 3: srp_join_send(srp); break;
+		case 4: timer_token_retrans(srp); break;
+		case 5: timer_hold(srp); break;
+		case 6: timer_merge(srp); break;
+		}
+	}
+}
+
+uint64_t srp_next_deadline(const struct srp *srp)
+{
+	uint64_t m = SRP_NEVER;
+	const uint64_t t[] = { srp->t_token, srp->t_consensus, srp->t_join, srp->t_join_send,
+			       srp->t_token_retrans, srp->t_hold, srp->t_merge };
+	size_t i;
+
+	if (!srp->started || srp->left)
+		return SRP_NEVER;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i] < m)
+			m = t[i];
+	return m;
+}
+
+struct srp_fifo *srp_active_queue(struct srp *srp)
+{
+	return srp->waiting_trans_ack ? &srp->trans_q : &srp->new_q;
+}
+
+size_t srp_mcast_max(const struct srp *srp)
+{
+	return srp->cfg.net_mtu - SRP_WIRE_MCAST_SIZE;
+}
+
+int srp_mcast(struct srp *srp, const struct iovec *iov, size_t iovcnt)
+{
+	struct srp_fifo *q;
+	struct srp_mcast_hdr m;
+	struct srp_buf *b;
+	size_t total = 0, i, off;
+
+	assert(srp);
+	if (srp->left)
+		return -ESHUTDOWN;
+	for (i = 0; i < iovcnt; i++) {
+		total += iov[i].iov_len;
+		if (total > srp_mcast_max(srp))
+			return -EMSGSIZE;
+	}
+	q = srp_active_queue(srp);
+	if (q->count >= q->cap)
+		return -EAGAIN;
+	b = srp_buf_get(srp, SRP_WIRE_MCAST_SIZE + total);
+	if (!b)
+		return -ENOMEM;
+	memset(&m, 0, sizeof(m));
+	m.hdr.encapsulated = SRP_WIRE_NOT_ENCAPSULATED;
+	m.hdr.nodeid = srp->my_id;
+	m.system_from = srp->my_id;
+	m.ring_id = srp->my_ring_id;
+	(void)srp_wire_mcast_encode(&m, b->data, b->cap);
+	off = SRP_WIRE_MCAST_SIZE;
+	for (i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_len)
+			memcpy(b->data + off, iov[i].iov_base, iov[i].iov_len);
+		off += iov[i].iov_len;
+	}
+	if (srp_fifo_push(q, b, (uint32_t)off) < 0) {
+		srp_buf_put(srp, b);
+		return -EAGAIN;
+	}
+	srp->stats.mcast_tx++;
+	srp_hold_cancel_send(srp);
+	return 0;
+}
+
+size_t srp_queue_space(const struct srp *srp)
+{
+	const struct srp_fifo *q = srp->waiting_trans_ack ? &srp->trans_q : &srp->new_q;
+
+	return q->cap - q->count;
+}
+
+void srp_trans_ack(struct srp *srp)
+{
+	assert(srp);
+	srp->waiting_trans_ack = false;
+}
+
+void srp_leave(struct srp *srp, uint64_t now_ms)
+{
+	assert(srp);
+	if (now_ms > srp->now)
+		srp->now = now_ms;
+	if (!srp->started || srp->left)
+		return;
+	srp_leave_send(srp);
+	srp->left = true;
+}
+
+enum srp_state srp_state(const struct srp *srp)
+{
+	return srp->state;
+}
+
+struct srp_ring_id srp_ring_id(const struct srp *srp)
+{
+	return srp->my_ring_id;
+}
+
+size_t srp_members(const struct srp *srp, const uint32_t **ret_members)
+{
+	if (ret_members)
+		*ret_members = srp->memb.id;
+	return srp->memb.n;
+}
+
+const struct srp_stats *srp_stats(const struct srp *srp)
+{
+	return &srp->stats;
+}

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * totemsrp membership discovery (totem-wire.md §2.7, §2.13.1, 2.13.2,
+ * 2.13.7, 2.13.8): gather entry, JOIN send and processing, consensus,
+ * merge detection, foreign-ring senders and the LEAVE message.
+ * Commit-token creation is in srp_commit.c.  Invariant: my own nodeid is in
+ * proc, and it is in failed only after I declared myself failed-to-receive.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "totemsrp/srp_int.h"
+
+void srp_join_send(struct srp *srp)
+{
+	struct srp_join *j = &srp->tx_join;
+	int len;
+
+	/* With send_join, the JOIN leaves after a random delay (corosync sleeps). */
+	if (srp->cfg.send_join_ms > 0 && srp->env.random && srp->t_join_send == SRP_NEVER &&
+	    srp->state == SRP_STATE_GATHER) {
+		uint64_t delay = srp->env.random(srp->env.ctx) % srp->cfg.send_join_ms;
+
+		if (delay > 0) {
+			srp->t_join_send = srp_deadline(srp, (uint32_t)delay);
+			return;
+		}
+	}
+	srp->t_join_send = SRP_NEVER;
+	memset(&j->hdr, 0, sizeof(j->hdr));
+	j->hdr.nodeid = srp->my_id;
+	j->system_from = srp->my_id;
+	j->proc_count = srp->proc.n;
+	j->failed_count = srp->failed.n;
+	memcpy(j->proc, srp->proc.id, srp->proc.n * sizeof(uint32_t));
+	memcpy(j->failed, srp->failed.id, srp->failed.n * sizeof(uint32_t));
+	j->ring_seq = srp->my_ring_id.seq;
+	len = srp_wire_join_encode(j, srp->txbuf, sizeof(srp->txbuf));
+	assert(len > 0);
+	srp->stats.memb_join_tx++;
+	srp_out_mcast(srp, srp->txbuf, (size_t)len);
+}
+
+void srp_leave_send(struct srp *srp)
+{
+	struct srp_join *j = &srp->tx_join;
+	struct srp_set proc;
+	uint32_t i;
+	int len;
+
+	proc = srp->proc;
+	srp_set_remove(&proc, srp->my_id);
+	memset(&j->hdr, 0, sizeof(j->hdr));
+	j->hdr.nodeid = 0;
+	j->system_from = srp->my_id;
+	j->proc_count = proc.n;
+	memcpy(j->proc, proc.id, proc.n * sizeof(uint32_t));
+	j->failed_count = 0;
+	for (i = 0; i < srp->failed.n; i++)
+		if (srp->failed.id[i] != srp->my_id)
+			j->failed[j->failed_count++] = srp->failed.id[i];
+	j->failed[j->failed_count++] = srp->my_id;          /* me last */
+	j->ring_seq = srp->my_ring_id.seq;
+	len = srp_wire_join_encode(j, srp->txbuf, sizeof(srp->txbuf));
+	assert(len > 0);
+	srp->stats.memb_join_tx++;
+	srp_out_mcast(srp, srp->txbuf, (size_t)len);
+}
+
+void srp_gather_enter(struct srp *srp, int reason)
+{
+	(void)reason;   /* corosync's gather_state_from codes are log-only */
+	srp->discard_tokens = true;
+	(void)srp_set_add(&srp->proc, srp->my_id);
+	srp->state = SRP_STATE_GATHER;
+	srp->t_join_send = SRP_NEVER;
+	srp_join_send(srp);
+	srp->t_join = srp_deadline(srp, srp->cfg.join_ms);
+	srp->t_consensus = srp_deadline(srp, srp->cfg.consensus_ms);
+	srp->t_token = SRP_NEVER;
+	srp->t_token_retrans = SRP_NEVER;
+	srp->t_merge = SRP_NEVER;
+	srp->t_hold = SRP_NEVER;
+	srp->consensus.n = 0;
+	(void)srp_set_add(&srp->consensus, srp->my_id);
+	srp->stats.gather_entered++;
+	srp->stats.continuous_gather++;
+}
+
+bool srp_consensus_agreed(const struct srp *srp)
+{
+	struct srp_set memb;
+
+	srp_set_subtract(&memb, &srp->proc, &srp->failed);
+	if (!srp_set_subset(&memb, &srp->consensus))
+		return false;
+	if (srp->failed_to_recv)
+		return true;
+	return memb.n >= 1;
+}
+
+static bool lowest_in_config(const struct srp *srp)
+{
+	struct srp_set memb;
+
+	srp_set_subtract(&memb, &srp->proc, &srp->failed);
+	return memb.n >= 1 && memb.id[0] == srp->my_id;
+}
+
+void srp_consensus_timeout(struct srp *srp)
+{
+	uint32_t i;
+
+	if (srp_consensus_agreed(srp)) {
+		srp->consensus.n = 0;
+		(void)srp_set_add(&srp->consensus, srp->my_id);
+		srp->t_token = srp_deadline(srp, srp->cfg.token_ms);
+		return;
+	}
+	for (i = 0; i < srp->proc.n; i++)
+		if (!srp_set_has(&srp->consensus, srp->proc.id[i]))
+			(void)srp_set_add(&srp->failed, srp->proc.id[i]);
+	srp_gather_enter(srp, 5);
+}
+
+/* Would merging these lists overflow a set?  (Input-driven: refuse, never assert.) */
+static bool merge_fits(const struct srp_set *dst, const struct srp_set *src)
+{
+	uint32_t i, extra = 0;
+
+	for (i = 0; i < src->n; i++)
+		if (!srp_set_has(dst, src->id[i]))
+			extra++;
+	return dst->n + extra <= SRP_NODES_MAX;
+}
+
+#include <stdio.h>
+#include <stdlib.h>
+static void dbg_set(const char *n, const struct srp_set *s)
+{
+	fprintf(stderr, " %s{", n);
+	for (uint32_t i = 0; i < s->n; i++)
+		fprintf(stderr, "%s%u", i ? "," : "", s->id[i]);
+	fprintf(stderr, "}");
+}
+static void join_process(struct srp *srp, const struct srp_join *join)
+{
+	if (getenv("SRP_TRACE")) {
+		struct srp_set a, b;
+		srp_set_from_list(&a, join->proc, join->proc_count);
+		srp_set_from_list(&b, join->failed, join->failed_count);
+		fprintf(stderr, "[%llu] n%u %s JOIN from %u rs %llu:", (unsigned long long)srp->now, srp->my_id, srp_state_str(srp->state), join->system_from, (unsigned long long)join->ring_seq);
+		dbg_set("jp", &a); dbg_set("jf", &b); dbg_set("p", &srp->proc); dbg_set("f", &srp->failed); dbg_set("m", &srp->memb); dbg_set("c", &srp->consensus);
+		fprintf(stderr, "\n");
+	}
+	struct srp_set jproc, jfailed;
+	bool is_leave = join->hdr.nodeid == 0;
+	bool gathered = false;
+
+	srp_set_from_list(&jproc, join->proc, join->proc_count);
+	srp_set_from_list(&jfailed, join->failed, join->failed_count);
+
+	if (srp_set_equal(&jproc, &srp->proc) && srp_set_equal(&jfailed, &srp->failed)) {
+		if (!is_leave)
+			(void)srp_set_add(&srp->consensus, join->system_from);
+		if (srp_consensus_agreed(srp) && srp->failed_to_recv) {
+			srp->failed_to_recv = false;
+			srp->proc.n = 0;
+			(void)srp_set_add(&srp->proc, srp->my_id);
+			srp->failed.n = 0;
+			srp_commit_token_create(srp);
+			srp_commit_enter(srp);
+			return;
+		}
+		if (srp_consensus_agreed(srp) && lowest_in_config(srp)) {
+			srp_commit_token_create(srp);
+			srp_commit_enter(srp);
+			return;
+		}
+	} else if (srp_set_subset(&jproc, &srp->proc) && srp_set_subset(&jfailed, &srp->failed)) {
+		/* nothing new */
+	} else if (srp_set_has(&srp->failed, join->system_from)) {
+		/* a sender I consider failed */
+	} else {
+		uint32_t proc_n = srp->proc.n, failed_n = srp->failed.n;
+
+		if (!merge_fits(&srp->proc, &jproc)) {
+			srp->stats.rx_msg_dropped++;
+			return;
+		}
+		(void)srp_set_merge(&srp->proc, &jproc);
+		if (srp_set_has(&jfailed, srp->my_id)) {
+			(void)srp_set_add(&srp->failed, join->system_from);
+		} else if (srp_set_has(&srp->memb, join->system_from)) {
+			/* The sender is not in my failed set here and I am not in its. */
+			if (!merge_fits(&srp->failed, &jfailed)) {
+				srp->stats.rx_msg_dropped++;
+				return;
+			}
+			(void)srp_set_merge(&srp->failed, &jfailed);
+		}
+		/*
+		 * Deviation from corosync: re-enter GATHER (and so answer with a
+		 * JOIN) only when my sets grew.  A sender whose failed set I may
+		 * not adopt (it is not of my old ring) would otherwise make two
+		 * such nodes answer each other's JOINs forever, a datagram storm
+		 * once duplication joins in.  The join timer still re-sends my
+		 * JOIN every `join` ms, and the consensus timer settles the
+		 * disagreement.  Merges only add, so a count change is a change.
+		 */
+		if (srp->proc.n != proc_n || srp->failed.n != failed_n) {
+			srp_gather_enter(srp, 6);
+			gathered = true;
+		}
+	}
+	if (!gathered && srp->state == SRP_STATE_OPERATIONAL)
+		srp_gather_enter(srp, 7);
+}
+
+static bool ignore_join_under_operational(const struct srp *srp, const struct srp_join *join)
+{
+	uint32_t i;
+
+	for (i = 0; i < join->failed_count; i++)
+		if (join->failed[i] == srp->my_id)
+			return true;
+	return srp_set_has(&srp->memb, join->system_from) && join->ring_seq < srp->my_ring_id.seq;
+}
+
+void srp_join_receive(struct srp *srp, const struct srp_join *join)
+{
+	/* §2.13.1 step 2 (pause flush) needs a scheduler clock: the driver's job. */
+	if (srp->token_ring_id_seq < join->ring_seq)
+		srp->token_ring_id_seq = join->ring_seq;
+	switch (srp->state) {
+	case SRP_STATE_OPERATIONAL:
+		if (!ignore_join_under_operational(srp, join))
+			join_process(srp, join);
+		break;
+	case SRP_STATE_GATHER:
+		join_process(srp, join);
+		break;
+	case SRP_STATE_COMMIT:
+		if (srp_set_has(&srp->new_memb, join->system_from) &&
+		    join->ring_seq >= srp->my_ring_id.seq) {
+			join_process(srp, join);
+			if (srp->state == SRP_STATE_COMMIT)
+				srp_gather_enter(srp, 8);
+		}
+		break;
+	case SRP_STATE_RECOVERY:
+		if (srp_set_has(&srp->new_memb, join->system_from) &&
+		    join->ring_seq >= srp->my_ring_id.seq) {
+			join_process(srp, join);
+			srp_recovery_token_loss(srp);
+		}
+		break;
+	}
+}
+
+void srp_foreign_message(struct srp *srp, uint32_t from)
+{
+	switch (srp->state) {
+	case SRP_STATE_OPERATIONAL:
+		if (srp_set_add(&srp->proc, from) < 0) {
+			srp->stats.rx_msg_dropped++;
+			return;
+		}
+		srp_gather_enter(srp, 9);
+		break;
+	case SRP_STATE_GATHER:
+		if (!srp_set_has(&srp->proc, from)) {
+			if (srp_set_add(&srp->proc, from) < 0) {
+				srp->stats.rx_msg_dropped++;
+				return;
+			}
+			srp_gather_enter(srp, 10);
+		}
+		break;
+	case SRP_STATE_COMMIT:
+	case SRP_STATE_RECOVERY:
+		srp->stats.rx_msg_dropped++;
+		break;
+	}
+}
+
+void srp_merge_detect_receive(struct srp *srp, const struct srp_merge_detect *md)
+{
+	if (srp_ring_id_eq(&md->ring_id, &srp->my_ring_id))
+		return;
+	if (srp->state == SRP_STATE_OPERATIONAL || srp->state == SRP_STATE_GATHER)
+		srp_foreign_message(srp, md->system_from);
+}
+
+void srp_merge_detect_send(struct srp *srp)
+{
+	struct srp_merge_detect md;
+	int len;
+
+	memset(&md, 0, sizeof(md));
+	md.hdr.nodeid = srp->my_id;
+	md.system_from = srp->my_id;
+	md.ring_id = srp->my_ring_id;
+	len = srp_wire_merge_detect_encode(&md, srp->txbuf, sizeof(srp->txbuf));
+	assert(len > 0);
+	srp->stats.memb_merge_detect_tx++;
+	srp_out_mcast(srp, srp->txbuf, (size_t)len);
+}

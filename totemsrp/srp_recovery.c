@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * totemsrp RECOVERY and the return to OPERATIONAL (totem-wire.md §2.13.10,
+ * §2.13.11): transitional membership, re-origination of old-ring messages
+ * encapsulated in new-ring MCASTs, token loss in RECOVERY, and OPERATIONAL
+ * entry with the old-ring deliveries and the TRANSITIONAL / REGULAR events.
+ * Invariant: during RECOVERY the regular sort queue still holds the old
+ * ring (window unchanged) and the recovery queue holds new-ring seqs 1...
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "totemsrp/srp_int.h"
+
+static void originate_old_messages(struct srp *srp, uint32_t low)
+{
+	uint32_t high = srp->old_ring_state_high_seq_received, seq;
+
+	if (!srp_seq_lt(low, high))
+		return;
+	for (seq = low + 1; seq != high + 1; seq++) {
+		struct srp_slot *s = srp_sq_get(srp->regular, seq);
+		struct srp_mcast_hdr m;
+		struct srp_buf *b;
+
+		if (!s || s->encapsulated)
+			continue;
+		b = srp_buf_get(srp, SRP_WIRE_MCAST_SIZE + s->len);
+		if (!b)
+			continue;       /* the others may still have it */
+		memset(&m, 0, sizeof(m));
+		m.hdr.encapsulated = SRP_WIRE_ENCAPSULATED;
+		m.hdr.nodeid = srp->my_id;
+		m.system_from = srp->my_id;
+		m.ring_id = srp->my_ring_id;
+		(void)srp_wire_mcast_encode(&m, b->data, b->cap);
+		memcpy(b->data + SRP_WIRE_MCAST_SIZE, s->buf->data, s->len);
+		if (srp_fifo_push(&srp->retrans_q, b, SRP_WIRE_MCAST_SIZE + s->len) < 0) {
+			srp_buf_put(srp, b);
+			break;
+		}
+	}
+}
+
+void srp_recovery_enter(struct srp *srp, const struct srp_commit *ct)
+{
+	uint32_t i, low;
+	bool local_received = true;
+
+	srp->discard_tokens = false;
+	srp_sq_reset(srp, srp->recovery, SRP_SEQNO_START_MSG);
+	srp_fifo_reset(srp, &srp->retrans_q);
+	srp->my_token_seq = SRP_SEQNO_START_TOKEN - 1;
+
+	srp->trans_memb.n = 0;
+	for (i = 0; i < ct->addr_count; i++)
+		if (srp_ring_id_eq(&ct->entry[i].ring_id, &srp->my_old_ring_id) &&
+		    srp_set_has(&srp->memb, ct->addr[i]))
+			(void)srp_set_add(&srp->trans_memb, ct->addr[i]);
+	for (i = 0; i < ct->addr_count; i++) {
+		if (srp_set_has(&srp->trans_memb, ct->addr[i]) && ct->entry[i].received_flg == 0) {
+			srp->deliver_memb = srp->trans_memb;
+			local_received = false;
+			break;
+		}
+	}
+	srp->my_received_flg = local_received;
+	/* corosync leaves a stale deliver set when nobody missed anything; unused then. */
+	srp->deliver_memb = srp->trans_memb;
+	if (!local_received) {
+		low = srp->old_ring_state_high_seq_received;
+		for (i = 0; i < ct->addr_count; i++)
+			if (srp_set_has(&srp->deliver_memb, ct->addr[i]) &&
+			    srp_ring_id_eq(&ct->entry[i].ring_id, &srp->my_old_ring_id) &&
+			    srp_seq_lt(ct->entry[i].aru, low))
+				low = ct->entry[i].aru;
+		/* Only what my old window can hold (an aru from input may be anything). */
+		if (!srp_sq_in_range(srp->regular, low + 1) && low != srp->regular->base)
+			low = srp->regular->base;
+		originate_old_messages(srp, low);
+	}
+	srp->my_aru = SRP_SEQNO_START_MSG;
+	srp->my_aru_count = 0;
+	srp->my_seq_unchanged = 0;
+	srp->my_high_seq_received = SRP_SEQNO_START_MSG;
+	srp->my_install_seq = SRP_SEQNO_START_MSG;
+	srp->my_retrans_flg_count = 0;
+	srp->my_rotation_counter = 0;
+	srp->my_set_retrans_flg = false;
+	srp->my_last_aru = SRP_SEQNO_START_MSG;
+	srp->t_token = srp_deadline(srp, srp->cfg.token_ms);
+	srp->t_token_retrans = srp_deadline(srp, srp->cfg.token_retransmit_ms);
+	srp->state = SRP_STATE_RECOVERY;
+	srp->stats.recovery_entered++;
+	srp->stats.continuous_gather = 0;
+}
+
+void srp_recovery_token_loss(struct srp *srp)
+{
+	srp->my_aru = srp->old_ring_state_aru;
+	srp->my_high_seq_received = srp->old_ring_state_high_seq_received;
+	srp_fifo_reset(srp, &srp->retrans_q);
+	srp_gather_enter(srp, 12);
+}
+
+/* §2.13.11 step 1: old-ring messages carried by encapsulated copies. */
+static void unwrap_recovered(struct srp *srp)
+{
+	uint32_t seq;
+
+	for (seq = 1; srp_seq_lte(seq, srp->my_aru) && seq != 0; seq++) {
+		struct srp_slot *s = srp_sq_get(srp->recovery, seq);
+		struct srp_mcast_hdr inner;
+		struct srp_buf *b;
+		uint32_t ilen;
+
+		if (!s || !s->encapsulated)
+			continue;
+		ilen = s->len - SRP_WIRE_MCAST_SIZE;
+		if (srp_wire_mcast_decode(s->buf->data + SRP_WIRE_MCAST_SIZE, ilen, &inner) < 0 ||
+		    inner.hdr.encapsulated != SRP_WIRE_NOT_ENCAPSULATED ||
+		    !srp_ring_id_eq(&inner.ring_id, &srp->my_old_ring_id) ||
+		    !srp_sq_in_range(srp->regular, inner.seq) ||
+		    srp_sq_slot(srp->regular, inner.seq)->used)
+			continue;
+		b = srp_buf_get(srp, ilen);
+		if (!b)
+			continue;
+		memcpy(b->data, s->buf->data + SRP_WIRE_MCAST_SIZE, ilen);
+		srp_sq_put(srp->regular, inner.seq, b, ilen, inner.hdr.nodeid, inner.hdr.swapped,
+			   false);
+		if (srp_seq_lt(srp->old_ring_state_high_seq_received, inner.seq))
+			srp->old_ring_state_high_seq_received = inner.seq;
+	}
+}
+
+void srp_operational_enter(struct srp *srp)
+{
+	struct srp_set joined;
+	struct srp_confchg chg;
+	struct srp_sq *tmp;
+	uint32_t old_high;
+
+	srp->old_ring_state_saved = false;
+	unwrap_recovered(srp);
+	old_high = srp->old_ring_state_high_seq_received;
+	srp_deliver_to_app(srp, false, old_high);
+
+	srp_set_subtract(&srp->left_memb, &srp->memb, &srp->trans_memb);
+	srp_set_subtract(&joined, &srp->new_memb, &srp->trans_memb);
+	srp->memb = srp->new_memb;
+
+	memset(&chg, 0, sizeof(chg));
+	chg.type = SRP_CONFCHG_TRANSITIONAL;
+	chg.ring_id = srp->my_ring_id;
+	chg.members = srp->trans_memb.id;
+	chg.members_count = srp->trans_memb.n;
+	chg.left = srp->left_memb.id;
+	chg.left_count = srp->left_memb.n;
+	chg.joined = joined.id;         /* never NULL, even when empty */
+	chg.joined_count = 0;
+	srp->env.confchg(srp->env.ctx, &chg);
+	srp->waiting_trans_ack = true;
+
+	srp_deliver_to_app(srp, true, old_high);
+
+	/* The recovery queue becomes the regular one; its copies count as delivered. */
+	srp_sq_reset(srp, srp->regular, 0);
+	tmp = srp->regular;
+	srp->regular = srp->recovery;
+	srp->recovery = tmp;
+	if (srp_seq_lt(srp->my_high_seq_received, srp->my_aru))
+		srp->my_high_seq_received = srp->my_aru;
+	srp->my_aru = srp->my_high_seq_received;
+	srp->my_high_delivered = srp->my_high_seq_received;
+	srp_sq_release_to(srp, srp->regular, srp->my_high_delivered);
+	srp->my_last_aru = SRP_SEQNO_START_MSG;
+	srp->proc = srp->new_memb;
+	srp->failed.n = 0;
+	srp->failed_to_recv = false;
+	srp->my_received_flg = true;
+	srp->my_set_retrans_flg = false;
+	srp->my_rotation_counter = 0;
+	srp->my_retrans_flg_count = 0;
+	srp_fifo_reset(srp, &srp->retrans_q);
+	srp->my_old_ring_id = srp->my_ring_id;
+	srp->state = SRP_STATE_OPERATIONAL;
+	srp->stats.operational_entered++;
+	srp->stats.continuous_gather = 0;
+
+	memset(&chg, 0, sizeof(chg));
+	chg.type = SRP_CONFCHG_REGULAR;
+	chg.ring_id = srp->my_ring_id;
+	chg.members = srp->memb.id;
+	chg.members_count = srp->memb.n;
+	chg.left = srp->left_memb.id;
+	chg.left_count = 0;
+	chg.joined = joined.id;
+	chg.joined_count = joined.n;
+	srp->env.confchg(srp->env.ctx, &chg);
+}

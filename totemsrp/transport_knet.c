@@ -1,0 +1,866 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The kronosnet transport: turns a struct totem_config into a configured
+ * libknet handle in the order of totem-wire.md §1.1, moves totem datagrams
+ * over knet data channel 0, forwards knet's log pipe and tears the handle
+ * down in the §1.1 shutdown order.  It does not parse totem messages beyond
+ * the 13-byte common header field target_nodeid (offset 9), which routes.
+ * knet's callbacks run on knet's threads: they touch only immutable fields
+ * and atomics, and they log by writing records into the log pipe, so every
+ * env->log call happens on the caller's thread.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <libknet.h>
+
+#include "totemsrp/transport_knet.h"
+
+/* Totem common header: size and position of target_nodeid (§2.2). */
+#define TK_HDR_SIZE 13
+#define TK_TARGET_OFF 9
+/* Marks log pipe records written by this file rather than by knet. */
+#define TK_LOG_SELF KNET_MAX_SUBSYSTEMS
+#define TK_CRYPTO_SLOT 1
+
+struct tk_host {
+	uint16_t nodeid;
+	uint8_t links;          /* peer links configured (bit per link id) */
+	uint8_t configured;     /* links given to knet, the loopback included */
+	uint8_t seen_up;        /* links seen connected at least once */
+};
+
+struct tknet {
+	knet_handle_t h;
+	struct tknet_env env;
+	int log_rd, log_wr;
+	int data_fd;
+	uint16_t local_id;
+	size_t mtu;
+	uint32_t grace_ms;
+	struct timespec created;
+	bool ready;
+	struct tk_host *hosts;
+	size_t host_count;
+	atomic_bool data_dead;
+	size_t logbuf_len;
+	unsigned char logbuf[sizeof(struct knet_log_msg)];
+};
+
+/* knet subsystems whose log level is set (the ones libknet 1.25 has). */
+static const uint8_t tk_subsystems[] = {
+	KNET_SUB_COMMON, KNET_SUB_HANDLE, KNET_SUB_HOST, KNET_SUB_LISTENER, KNET_SUB_LINK,
+	KNET_SUB_TRANSPORT, KNET_SUB_CRYPTO, KNET_SUB_COMPRESS, KNET_SUB_FILTER,
+	KNET_SUB_DSTCACHE, KNET_SUB_HEARTBEAT, KNET_SUB_PMTUD, KNET_SUB_TX, KNET_SUB_RX,
+	KNET_SUB_TRANSP_LOOPBACK, KNET_SUB_TRANSP_UDP, KNET_SUB_TRANSP_SCTP,
+	KNET_SUB_NSSCRYPTO, KNET_SUB_OPENSSLCRYPTO, KNET_SUB_ZLIBCOMP, KNET_SUB_LZ4COMP,
+	KNET_SUB_LZ4HCCOMP, KNET_SUB_LZO2COMP, KNET_SUB_LZMACOMP, KNET_SUB_BZIP2COMP,
+	KNET_SUB_ZSTDCOMP,
+};
+
+__attribute__((format(printf, 3, 4)))
+static void tk_why(char *why, size_t why_size, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!why || why_size == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, why_size, fmt, ap);
+	va_end(ap);
+}
+
+/* From any thread: queue one of our own log lines behind knet's. */
+__attribute__((format(printf, 3, 4)))
+static void tk_log_async(const struct tknet *tk, uint8_t level, const char *fmt, ...)
+{
+	struct knet_log_msg m;
+	va_list ap;
+	ssize_t n;
+
+	memset(&m, 0, sizeof(m));
+	va_start(ap, fmt);
+	vsnprintf(m.msg, sizeof(m.msg), fmt, ap);
+	va_end(ap);
+	m.subsystem = TK_LOG_SELF;
+	m.msglevel = level;
+	/* One record is smaller than PIPE_BUF: written whole or not at all. */
+	n = write(tk->log_wr, &m, sizeof(m));
+	(void)n;
+}
+
+static int tk_syslog_prio(uint8_t level)
+{
+	switch (level) {
+	case KNET_LOG_ERR:
+		return LOG_ERR;
+	case KNET_LOG_WARN:
+		return LOG_WARNING;
+	case KNET_LOG_INFO:
+		return LOG_INFO;
+	default:
+		return LOG_DEBUG;
+	}
+}
+
+static void tk_log_record(struct tknet *tk, const struct knet_log_msg *m)
+{
+	char text[KNET_MAX_LOG_MSG_SIZE + 64];
+	char msg[KNET_MAX_LOG_MSG_SIZE + 1];
+
+	if (!tk->env.log)
+		return;
+	memcpy(msg, m->msg, KNET_MAX_LOG_MSG_SIZE);
+	msg[KNET_MAX_LOG_MSG_SIZE] = '\0';
+	if (m->subsystem == TK_LOG_SELF) {
+		snprintf(text, sizeof(text), "%s", msg);
+	} else {
+		const char *sub = knet_log_get_subsystem_name(m->subsystem);
+
+		snprintf(text, sizeof(text), "%s: %s", sub ? sub : "unknown", msg);
+	}
+	tk->env.log(tk->env.ctx, tk_syslog_prio(m->msglevel), "KNET", text);
+}
+
+void tknet_log_drain(struct tknet *tk)
+{
+	if (!tk || tk->log_rd < 0)
+		return;
+	for (;;) {
+		ssize_t n = read(tk->log_rd, tk->logbuf + tk->logbuf_len,
+				 sizeof(tk->logbuf) - tk->logbuf_len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		tk->logbuf_len += (size_t)n;
+		if (tk->logbuf_len == sizeof(tk->logbuf)) {
+			struct knet_log_msg m;
+
+			memcpy(&m, tk->logbuf, sizeof(m));
+			tk->logbuf_len = 0;
+			tk_log_record(tk, &m);
+		}
+	}
+}
+
+/* Called on the caller's thread only (create/destroy). */
+__attribute__((format(printf, 3, 4)))
+static void tk_log_now(struct tknet *tk, int prio, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	if (!tk->env.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	tk->env.log(tk->env.ctx, prio, "KNET", text);
+}
+
+/* ---- knet callbacks (knet threads) ----------------------------------- */
+
+/*
+ * Destination filter, both directions (§1.3): target_nodeid 0 is a
+ * broadcast to every host (self included, over the loopback link), any
+ * other value a unicast to that host id (truncated to knet's u16).  On RX
+ * knet drops a unicast whose destination is not this host.
+ */
+static int tk_filter(void *priv, const unsigned char *data, ssize_t len, uint8_t tx_rx,
+		     knet_node_id_t this_host_id, knet_node_id_t src_host_id, int8_t *channel,
+		     knet_node_id_t *dst_host_ids, size_t *dst_host_ids_entries)
+{
+	uint32_t target;
+
+	(void)priv;
+	(void)tx_rx;
+	(void)this_host_id;
+	(void)src_host_id;
+	if (!data || len < TK_HDR_SIZE || !channel || *channel != 0)
+		return -1;
+	memcpy(&target, data + TK_TARGET_OFF, sizeof(target));
+	if (target == 0)
+		return 1;
+	dst_host_ids[0] = (knet_node_id_t)target;
+	*dst_host_ids_entries = 1;
+	return 0;
+}
+
+static void tk_sock_notify(void *priv, int datafd, int8_t channel, uint8_t tx_rx, int error,
+			   int errorno)
+{
+	struct tknet *tk = priv;
+
+	/* knet requires the fd to be removed (or replaced) here. */
+	atomic_store(&tk->data_dead, true);
+	knet_handle_remove_datafd(tk->h, datafd);
+	tk_log_async(tk, KNET_LOG_ERR,
+		     "data channel %d failed (%s, error %d, errno %d); removed from knet",
+		     (int)channel, tx_rx == KNET_NOTIFY_TX ? "tx" : "rx", error, errorno);
+}
+
+static void tk_host_status(void *priv, knet_node_id_t host_id, uint8_t reachable,
+			   uint8_t remote, uint8_t external)
+{
+	const struct tknet *tk = priv;
+
+	tk_log_async(tk, KNET_LOG_DEBUG,
+		     "host status change: nodeid %u reachable %u remote %u external %u",
+		     (unsigned)host_id, (unsigned)reachable, (unsigned)remote,
+		     (unsigned)external);
+}
+
+static void tk_pmtud_notify(void *priv, unsigned int data_mtu)
+{
+	const struct tknet *tk = priv;
+
+	/* Logged only: totem's datagram size never follows PMTU (§1.4). */
+	tk_log_async(tk, KNET_LOG_INFO, "knet PMTUD: data MTU now %u", data_mtu);
+}
+
+/* ---- creation --------------------------------------------------------- */
+
+static int tk_addr_with_port(const struct sockaddr_storage *in, uint16_t port,
+			     struct sockaddr_storage *out)
+{
+	memcpy(out, in, sizeof(*out));
+	if (out->ss_family == AF_INET) {
+		((struct sockaddr_in *)out)->sin_port = htons(port);
+		return 0;
+	}
+	if (out->ss_family == AF_INET6) {
+		((struct sockaddr_in6 *)out)->sin6_port = htons(port);
+		return 0;
+	}
+	return -EAFNOSUPPORT;
+}
+
+static bool tk_is_none(const char *s)
+{
+	return s[0] == '\0' || strcmp(s, "none") == 0;
+}
+
+static int tk_crypto(struct tknet *tk, const struct totem_config *tc, char *why,
+		     size_t why_size)
+{
+	struct knet_handle_crypto_cfg *cfg;
+	int r;
+
+	if (tk_is_none(tc->crypto_cipher) && tk_is_none(tc->crypto_hash)) {
+		if (knet_handle_crypto_rx_clear_traffic(tk->h,
+							KNET_CRYPTO_RX_ALLOW_CLEAR_TRAFFIC) < 0) {
+			r = -errno;
+			tk_why(why, why_size, "knet_handle_crypto_rx_clear_traffic: %s",
+			       strerror(errno));
+			return r;
+		}
+		return 0;
+	}
+	if (tc->key_len < KNET_MIN_KEY_LEN || tc->key_len > KNET_MAX_KEY_LEN ||
+	    tc->key_len > sizeof(tc->key)) {
+		tk_why(why, why_size, "crypto key is %zu bytes; knet needs %d..%d", tc->key_len,
+		       KNET_MIN_KEY_LEN, KNET_MAX_KEY_LEN);
+		return -EINVAL;
+	}
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg)
+		return -ENOMEM;
+	snprintf(cfg->crypto_model, sizeof(cfg->crypto_model), "%s",
+		 tc->crypto_model[0] ? tc->crypto_model : "nss");
+	snprintf(cfg->crypto_cipher_type, sizeof(cfg->crypto_cipher_type), "%s",
+		 tc->crypto_cipher[0] ? tc->crypto_cipher : "none");
+	snprintf(cfg->crypto_hash_type, sizeof(cfg->crypto_hash_type), "%s",
+		 tc->crypto_hash[0] ? tc->crypto_hash : "none");
+	memcpy(cfg->private_key, tc->key, tc->key_len);
+	cfg->private_key_len = (unsigned int)tc->key_len;
+	r = knet_handle_crypto_set_config(tk->h, cfg, TK_CRYPTO_SLOT);
+	/* The key copy is wiped whatever happened. */
+	memset(cfg, 0, sizeof(*cfg));
+	free(cfg);
+	if (r != 0) {
+		/* -1 with errno, or a positive value for "crypto lib not loaded". */
+		r = r < 0 ? -errno : -ENOTSUP;
+		tk_why(why, why_size, "knet_handle_crypto_set_config (model %s, cipher %s, hash %s): %s",
+		       tc->crypto_model, tc->crypto_cipher, tc->crypto_hash, strerror(-r));
+		return r;
+	}
+	if (knet_handle_crypto_use_config(tk->h, TK_CRYPTO_SLOT) < 0) {
+		r = -errno;
+		tk_why(why, why_size, "knet_handle_crypto_use_config: %s", strerror(errno));
+		return r;
+	}
+	if (knet_handle_crypto_rx_clear_traffic(tk->h, KNET_CRYPTO_RX_DISALLOW_CLEAR_TRAFFIC) < 0) {
+		r = -errno;
+		tk_why(why, why_size, "knet_handle_crypto_rx_clear_traffic: %s", strerror(errno));
+		return r;
+	}
+	return 0;
+}
+
+static int tk_compress(struct tknet *tk, const struct totem_config *tc, char *why,
+		       size_t why_size)
+{
+	struct knet_handle_compress_cfg cfg;
+	int r;
+
+	if (tk_is_none(tc->knet_compression_model))
+		return 0;
+	memset(&cfg, 0, sizeof(cfg));
+	if (strlen(tc->knet_compression_model) >= sizeof(cfg.compress_model)) {
+		tk_why(why, why_size, "knet_compression_model '%s' is too long",
+		       tc->knet_compression_model);
+		return -EINVAL;
+	}
+	snprintf(cfg.compress_model, sizeof(cfg.compress_model), "%s",
+		 tc->knet_compression_model);
+	cfg.compress_threshold = tc->knet_compression_threshold;
+	cfg.compress_level = tc->knet_compression_level;
+	if (knet_handle_compress(tk->h, &cfg) < 0) {
+		r = -errno;
+		tk_why(why, why_size, "knet_handle_compress (model %s, level %d): %s",
+		       cfg.compress_model, cfg.compress_level, strerror(errno));
+		return r;
+	}
+	return 0;
+}
+
+/* One peer link (§1.2 / §1.1 step 15). */
+static int tk_link_add(struct tknet *tk, const struct totem_config *tc,
+		       const struct conf_node *local, const struct conf_node *node, unsigned l,
+		       char *why, size_t why_size)
+{
+	const struct conf_link *lk = &tc->links[l];
+	struct sockaddr_storage src, dst;
+	uint8_t transport = lk->knet_transport_sctp ? KNET_TRANSPORT_SCTP : KNET_TRANSPORT_UDP;
+	uint16_t id = (uint16_t)node->nodeid;
+	int r;
+
+	if (lk->mcastport == 0) {
+		tk_why(why, why_size, "link %u has no port", l);
+		return -EINVAL;
+	}
+	if (!local->has_addr[l]) {
+		tk_why(why, why_size, "nodeid %u has link %u but the local node has no ring%u_addr",
+		       node->nodeid, l, l);
+		return -EINVAL;
+	}
+	if (local->addr[l].ss_family != node->addr[l].ss_family) {
+		tk_why(why, why_size, "link %u: nodeid %u's address family differs from ours", l,
+		       node->nodeid);
+		return -EINVAL;
+	}
+	if (tk_addr_with_port(&local->addr[l], lk->mcastport, &src) < 0 ||
+	    tk_addr_with_port(&node->addr[l], lk->mcastport, &dst) < 0) {
+		tk_why(why, why_size, "link %u: nodeid %u: unsupported address family", l,
+		       node->nodeid);
+		return -EAFNOSUPPORT;
+	}
+	if (knet_link_set_config(tk->h, id, (uint8_t)l, transport, &src, &dst,
+				 KNET_LINK_FLAG_TRAFFICHIPRIO) < 0) {
+		r = -errno;
+		tk_why(why, why_size, "knet_link_set_config(nodeid %u, link %u, %s:%u): %s",
+		       node->nodeid, l, node->addr_str[l], lk->mcastport, strerror(errno));
+		return r;
+	}
+	if (knet_link_set_priority(tk->h, id, (uint8_t)l, lk->knet_link_priority) < 0) {
+		r = -errno;
+		tk_why(why, why_size, "knet_link_set_priority(nodeid %u, link %u): %s",
+		       node->nodeid, l, strerror(errno));
+		return r;
+	}
+	if (lk->knet_ping_interval != 0) {
+		if (knet_link_set_ping_timers(tk->h, id, (uint8_t)l, lk->knet_ping_interval,
+					      lk->knet_ping_timeout, lk->knet_ping_precision) < 0) {
+			r = -errno;
+			tk_why(why, why_size,
+			       "knet_link_set_ping_timers(nodeid %u, link %u, %u/%u/%u): %s",
+			       node->nodeid, l, lk->knet_ping_interval, lk->knet_ping_timeout,
+			       lk->knet_ping_precision, strerror(errno));
+			return r;
+		}
+		if (lk->knet_pong_count == 0 || lk->knet_pong_count > UINT8_MAX) {
+			tk_why(why, why_size, "link %u: knet_pong_count %u out of range 1..255", l,
+			       lk->knet_pong_count);
+			return -EINVAL;
+		}
+		if (knet_link_set_pong_count(tk->h, id, (uint8_t)l,
+					     (uint8_t)lk->knet_pong_count) < 0) {
+			r = -errno;
+			tk_why(why, why_size, "knet_link_set_pong_count(nodeid %u, link %u): %s",
+			       node->nodeid, l, strerror(errno));
+			return r;
+		}
+	}
+	if (knet_link_set_enable(tk->h, id, (uint8_t)l, 1) < 0) {
+		r = -errno;
+		tk_why(why, why_size, "knet_link_set_enable(nodeid %u, link %u): %s",
+		       node->nodeid, l, strerror(errno));
+		return r;
+	}
+	return 0;
+}
+
+/* The local node: one loopback link 0, whatever links are configured. */
+static int tk_loopback_add(struct tknet *tk, const struct conf_node *local, char *why,
+			   size_t why_size)
+{
+	struct sockaddr_storage addr;
+	unsigned l;
+	int r;
+
+	for (l = 0; l < CONF_LINKS_MAX && !local->has_addr[l]; l++)
+		;
+	if (l == CONF_LINKS_MAX) {
+		tk_why(why, why_size, "the local node (nodeid %u) has no address", local->nodeid);
+		return -EINVAL;
+	}
+	memcpy(&addr, &local->addr[l], sizeof(addr));
+	if (knet_link_set_config(tk->h, tk->local_id, 0, KNET_TRANSPORT_LOOPBACK, &addr, &addr,
+				 KNET_LINK_FLAG_TRAFFICHIPRIO) < 0 ||
+	    knet_link_set_enable(tk->h, tk->local_id, 0, 1) < 0) {
+		r = -errno;
+		tk_why(why, why_size, "knet loopback link for nodeid %u: %s", local->nodeid,
+		       strerror(errno));
+		return r;
+	}
+	return 0;
+}
+
+static int tk_hosts_add(struct tknet *tk, const struct totem_config *tc, char *why,
+			size_t why_size)
+{
+	const struct conf_node *local = NULL;
+	size_t i, j;
+	int r;
+
+	for (i = 0; i < tc->node_count; i++) {
+		if (tc->nodes[i].nodeid == 0 || tc->nodes[i].nodeid >= KNET_MAX_HOST) {
+			tk_why(why, why_size, "nodeid %u is out of knet's range 1..%d",
+			       tc->nodes[i].nodeid, KNET_MAX_HOST - 1);
+			return -EINVAL;
+		}
+		for (j = 0; j < i; j++)
+			if (tc->nodes[j].nodeid == tc->nodes[i].nodeid) {
+				tk_why(why, why_size, "nodeid %u appears twice in the nodelist",
+				       tc->nodes[i].nodeid);
+				return -EINVAL;
+			}
+		if (tc->nodes[i].nodeid == tc->local_nodeid)
+			local = &tc->nodes[i];
+	}
+	if (!local) {
+		tk_why(why, why_size, "local nodeid %u is not in the nodelist", tc->local_nodeid);
+		return -EINVAL;
+	}
+	tk->hosts = calloc(tc->node_count, sizeof(*tk->hosts));
+	if (!tk->hosts)
+		return -ENOMEM;
+	for (i = 0; i < tc->node_count; i++) {
+		const struct conf_node *node = &tc->nodes[i];
+		struct tk_host *host = &tk->hosts[tk->host_count];
+		uint16_t id = (uint16_t)node->nodeid;
+		unsigned l;
+
+		if (knet_host_add(tk->h, id) < 0) {
+			r = -errno;
+			tk_why(why, why_size, "knet_host_add(%u): %s", node->nodeid, strerror(errno));
+			return r;
+		}
+		host->nodeid = id;
+		tk->host_count++;
+		if (knet_host_set_policy(tk->h, id, (uint8_t)tc->link_mode) < 0) {
+			r = -errno;
+			tk_why(why, why_size, "knet_host_set_policy(%u, %d): %s", node->nodeid,
+			       (int)tc->link_mode, strerror(errno));
+			return r;
+		}
+		if (node == local) {
+			r = tk_loopback_add(tk, local, why, why_size);
+			if (r < 0)
+				return r;
+			host->configured = 1u;
+			continue;
+		}
+		for (l = 0; l < CONF_LINKS_MAX && l < KNET_MAX_LINK; l++) {
+			if (!node->has_addr[l])
+				continue;
+			r = tk_link_add(tk, tc, local, node, l, why, why_size);
+			if (r < 0)
+				return r;
+			host->links |= (uint8_t)(1u << l);
+			host->configured = host->links;
+		}
+		if (!host->links) {
+			tk_why(why, why_size, "nodeid %u has no link address", node->nodeid);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int tk_handle_setup(struct tknet *tk, const struct totem_config *tc, char *why,
+			   size_t why_size)
+{
+	int8_t channel = 0;
+	size_t i;
+	int r;
+
+	tk->h = knet_handle_new_ex(tk->local_id, tk->log_wr, KNET_LOG_DEBUG,
+				   KNET_HANDLE_FLAG_PRIVILEGED);
+	if (!tk->h && errno == ENAMETOOLONG && tk->env.allow_unprivileged) {
+		tk_log_now(tk, LOG_WARNING,
+			   "privileged knet handle failed (socket buffers); retrying unprivileged");
+		tk->h = knet_handle_new_ex(tk->local_id, tk->log_wr, KNET_LOG_DEBUG, 0);
+	}
+	if (!tk->h) {
+		r = -errno;
+		tk_why(why, why_size, "knet_handle_new(nodeid %u): %s", tc->local_nodeid,
+		       strerror(errno));
+		return r ? r : -EIO;
+	}
+#define TK_STEP(call, what)                                                   \
+	do {                                                                  \
+		if ((call) < 0) {                                             \
+			r = -errno;                                           \
+			tk_why(why, why_size, "%s: %s", what, strerror(errno)); \
+			return r;                                             \
+		}                                                             \
+	} while (0)
+	TK_STEP(knet_handle_enable_access_lists(tk->h, tc->block_unlisted_ips ? 1 : 0),
+		"knet_handle_enable_access_lists");
+	TK_STEP(knet_handle_pmtud_setfreq(tk->h, tc->knet_pmtud_interval),
+		"knet_handle_pmtud_setfreq");
+	TK_STEP(knet_handle_pmtud_set(tk->h, tc->knet_mtu), "knet_handle_pmtud_set");
+	TK_STEP(knet_handle_enable_filter(tk->h, tk, tk_filter), "knet_handle_enable_filter");
+	TK_STEP(knet_handle_enable_sock_notify(tk->h, tk, tk_sock_notify),
+		"knet_handle_enable_sock_notify");
+	TK_STEP(knet_host_enable_status_change_notify(tk->h, tk, tk_host_status),
+		"knet_host_enable_status_change_notify");
+	TK_STEP(knet_handle_enable_pmtud_notify(tk->h, tk, tk_pmtud_notify),
+		"knet_handle_enable_pmtud_notify");
+	for (i = 0; i < sizeof(tk_subsystems); i++)
+		/* A subsystem this libknet lacks is not an error. */
+		(void)knet_log_set_loglevel(tk->h, tk_subsystems[i],
+					    tk->env.debug ? KNET_LOG_DEBUG : KNET_LOG_INFO);
+	tk->data_fd = 0;
+	TK_STEP(knet_handle_add_datafd(tk->h, &tk->data_fd, &channel), "knet_handle_add_datafd");
+	if (channel != 0) {
+		tk_why(why, why_size, "knet gave data channel %d, not 0", (int)channel);
+		return -EIO;
+	}
+	TK_STEP(fcntl(tk->data_fd, F_SETFL, fcntl(tk->data_fd, F_GETFL) | O_NONBLOCK),
+		"fcntl(datafd, O_NONBLOCK)");
+#undef TK_STEP
+	r = tk_crypto(tk, tc, why, why_size);
+	if (r < 0)
+		return r;
+	r = tk_compress(tk, tc, why, why_size);
+	if (r < 0)
+		return r;
+	if (knet_handle_setfwd(tk->h, 1) < 0) {
+		r = -errno;
+		tk_why(why, why_size, "knet_handle_setfwd(1): %s", strerror(errno));
+		return r;
+	}
+	return tk_hosts_add(tk, tc, why, why_size);
+}
+
+int tknet_create(const struct totem_config *tc, const struct tknet_env *env,
+		 struct tknet **ret_tk, char *why, size_t why_size)
+{
+	struct tknet *tk;
+	int fds[2];
+	int r;
+
+	if (why && why_size)
+		why[0] = '\0';
+	if (!tc || !ret_tk) {
+		tk_why(why, why_size, "no configuration");
+		return -EINVAL;
+	}
+	if (tc->local_nodeid == 0 || tc->local_nodeid >= KNET_MAX_HOST) {
+		tk_why(why, why_size, "local nodeid %u is out of knet's range 1..%d",
+		       tc->local_nodeid, KNET_MAX_HOST - 1);
+		return -EINVAL;
+	}
+	if ((unsigned)tc->link_mode > KNET_LINK_POLICY_RR) {
+		tk_why(why, why_size, "link_mode %d is not passive/active/rr", (int)tc->link_mode);
+		return -EINVAL;
+	}
+	if (!tc->nodes || tc->node_count == 0) {
+		tk_why(why, why_size, "empty nodelist");
+		return -EINVAL;
+	}
+	tk = calloc(1, sizeof(*tk));
+	if (!tk)
+		return -ENOMEM;
+	if (env)
+		tk->env = *env;
+	tk->log_rd = tk->log_wr = tk->data_fd = -1;
+	tk->local_id = (uint16_t)tc->local_nodeid;
+	tk->mtu = tc->netmtu && tc->netmtu < KNET_MAX_PACKET_SIZE ? tc->netmtu
+								  : KNET_MAX_PACKET_SIZE;
+	tk->grace_ms = tc->token;
+	atomic_init(&tk->data_dead, false);
+	if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) {
+		r = -errno;
+		tk_why(why, why_size, "pipe: %s", strerror(errno));
+		free(tk);
+		return r;
+	}
+	tk->log_rd = fds[0];
+	tk->log_wr = fds[1];
+	r = tk_handle_setup(tk, tc, why, why_size);
+	if (r < 0) {
+		tk_log_now(tk, LOG_ERR, "knet transport setup failed: %s", why ? why : "");
+		tknet_destroy(tk);
+		return r;
+	}
+	tknet_log_drain(tk);
+	/* The grace period counts from here: knet's start-up takes ~1 s. */
+	clock_gettime(CLOCK_MONOTONIC, &tk->created);
+	*ret_tk = tk;
+	return 0;
+}
+
+/* ---- teardown --------------------------------------------------------- */
+
+void tknet_destroy(struct tknet *tk)
+{
+	if (!tk)
+		return;
+	if (tk->h) {
+		size_t i;
+
+		/* Flushes knet's TX queue (a LEAVE written just before goes out). */
+		(void)knet_handle_setfwd(tk->h, 0);
+		/* tk->hosts lists exactly the hosts added, even after a partial setup. */
+		for (i = 0; i < tk->host_count; i++) {
+			knet_node_id_t id = tk->hosts[i].nodeid;
+			uint8_t links[KNET_MAX_LINK];
+			size_t nl = 0, j;
+
+			if (knet_link_get_link_list(tk->h, id, links, &nl) < 0)
+				nl = 0;
+			for (j = 0; j < nl && j < KNET_MAX_LINK; j++) {
+				(void)knet_link_set_enable(tk->h, id, links[j], 0);
+				(void)knet_link_clear_config(tk->h, id, links[j]);
+			}
+			if (knet_host_remove(tk->h, id) < 0)
+				tk_log_now(tk, LOG_WARNING, "knet_host_remove(%u): %s",
+					   (unsigned)id, strerror(errno));
+		}
+		if (knet_handle_free(tk->h) < 0)
+			tk_log_now(tk, LOG_ERR, "knet_handle_free: %s", strerror(errno));
+		tk->h = NULL;
+	}
+	tknet_log_drain(tk);
+	if (tk->log_rd >= 0)
+		close(tk->log_rd);
+	if (tk->log_wr >= 0)
+		close(tk->log_wr);
+	free(tk->hosts);
+	free(tk);
+}
+
+/* ---- data path -------------------------------------------------------- */
+
+int tknet_data_fd(const struct tknet *tk)
+{
+	return tk ? tk->data_fd : -1;
+}
+
+int tknet_log_fd(const struct tknet *tk)
+{
+	return tk ? tk->log_rd : -1;
+}
+
+size_t tknet_mtu(const struct tknet *tk)
+{
+	return tk ? tk->mtu : 0;
+}
+
+static bool tk_host_known(const struct tknet *tk, uint32_t nodeid)
+{
+	size_t i;
+
+	for (i = 0; i < tk->host_count; i++)
+		if (tk->hosts[i].nodeid == nodeid)
+			return true;
+	return false;
+}
+
+int tknet_send(struct tknet *tk, uint32_t to_nodeid, const void *buf, size_t len)
+{
+	unsigned char hdr[TK_HDR_SIZE];
+	struct iovec iov[2];
+	struct msghdr mh;
+	ssize_t n;
+
+	if (!tk || !buf || len < TK_HDR_SIZE)
+		return -EINVAL;
+	if (len > tk->mtu)
+		return -EMSGSIZE;
+	if (to_nodeid != 0 && (to_nodeid >= KNET_MAX_HOST || !tk_host_known(tk, to_nodeid)))
+		return -EHOSTUNREACH;
+	if (atomic_load(&tk->data_dead))
+		return -EPIPE;
+	/* The caller's buffer stays untouched: only the header is copied. */
+	memcpy(hdr, buf, sizeof(hdr));
+	memcpy(hdr + TK_TARGET_OFF, &to_nodeid, sizeof(to_nodeid));
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = sizeof(hdr);
+	iov[1].iov_base = (unsigned char *)buf + sizeof(hdr);
+	iov[1].iov_len = len - sizeof(hdr);
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = iov;
+	mh.msg_iovlen = iov[1].iov_len ? 2 : 1;
+	do {
+		n = sendmsg(tk->data_fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	if ((size_t)n != len)
+		return -EIO;
+	return 0;
+}
+
+ssize_t tknet_recv(struct tknet *tk, void *buf, size_t len)
+{
+	struct iovec iov;
+	struct msghdr mh;
+	ssize_t n;
+
+	if (!tk || !buf || len == 0)
+		return -EINVAL;
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	do {
+		n = recvmsg(tk->data_fd, &mh, MSG_DONTWAIT);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	if (mh.msg_flags & MSG_TRUNC)
+		return -EMSGSIZE;
+	if (n == 0)
+		return -EPIPE;
+	return n;
+}
+
+/* ---- status ----------------------------------------------------------- */
+
+static uint64_t tk_elapsed_ms(const struct tknet *tk)
+{
+	struct timespec now;
+	int64_t ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (int64_t)(now.tv_sec - tk->created.tv_sec) * 1000 +
+	     (int64_t)(now.tv_nsec - tk->created.tv_nsec) / 1000000;
+	return ms > 0 ? (uint64_t)ms : 0;
+}
+
+bool tknet_links_ready(struct tknet *tk)
+{
+	bool all = true;
+	size_t i;
+
+	if (!tk || !tk->h)
+		return false;
+	if (tk->ready)
+		return true;
+	for (i = 0; i < tk->host_count; i++) {
+		struct tk_host *host = &tk->hosts[i];
+		unsigned l;
+
+		for (l = 0; l < KNET_MAX_LINK; l++) {
+			struct knet_link_status st;
+
+			if (!(host->links & (1u << l)) || (host->seen_up & (1u << l)))
+				continue;
+			memset(&st, 0, sizeof(st));
+			if (knet_link_get_status(tk->h, host->nodeid, (uint8_t)l, &st,
+						 sizeof(st)) == 0 &&
+			    st.connected)
+				host->seen_up |= (uint8_t)(1u << l);
+			else
+				all = false;
+		}
+	}
+	if (all || tk_elapsed_ms(tk) >= tk->grace_ms) {
+		tk->ready = true;
+		if (!all)
+			tk_log_now(tk, LOG_NOTICE,
+				   "not every knet link came up within %u ms; starting anyway",
+				   tk->grace_ms);
+	}
+	return tk->ready;
+}
+
+/* Bounded copy of a possibly unterminated field; truncates. */
+static void tk_copy_str(char *dst, size_t dst_size, const char *src, size_t src_size)
+{
+	size_t n = strnlen(src, src_size);
+
+	if (n >= dst_size)
+		n = dst_size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+int tknet_link_status(struct tknet *tk, uint32_t nodeid, unsigned link,
+		      struct tknet_link_status *ret_status)
+{
+	struct knet_link_status st;
+	struct tknet_link_status out;
+	size_t i;
+
+	if (!tk || !tk->h || !ret_status)
+		return -EINVAL;
+	if (nodeid == 0 || nodeid >= KNET_MAX_HOST || link >= KNET_MAX_LINK)
+		return -EINVAL;
+	/* Asking knet about an unconfigured link makes it log an error. */
+	for (i = 0; i < tk->host_count && tk->hosts[i].nodeid != nodeid; i++)
+		;
+	if (i == tk->host_count || !(tk->hosts[i].configured & (1u << link)))
+		return -ENOENT;
+	memset(&st, 0, sizeof(st));
+	if (knet_link_get_status(tk->h, (knet_node_id_t)nodeid, (uint8_t)link, &st,
+				 sizeof(st)) < 0)
+		return -errno;
+	memset(&out, 0, sizeof(out));
+	out.enabled = st.enabled != 0;
+	out.connected = st.connected != 0;
+	out.mtu = st.mtu;
+	out.tx_data_packets = st.stats.tx_data_packets;
+	out.rx_data_packets = st.stats.rx_data_packets;
+	out.tx_data_bytes = st.stats.tx_data_bytes;
+	out.rx_data_bytes = st.stats.rx_data_bytes;
+	out.latency_min = st.stats.latency_min;
+	out.latency_max = st.stats.latency_max;
+	out.latency_ave = st.stats.latency_ave;
+	out.down_count = st.stats.down_count;
+	out.up_count = st.stats.up_count;
+	tk_copy_str(out.src_addr, sizeof(out.src_addr), st.src_ipaddr, sizeof(st.src_ipaddr));
+	tk_copy_str(out.dst_addr, sizeof(out.dst_addr), st.dst_ipaddr, sizeof(st.dst_ipaddr));
+	*ret_status = out;
+	return 0;
+}
