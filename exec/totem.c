@@ -311,6 +311,40 @@ static void on_start_check(void *data)
 
 /* ---- stats.srp.* ----------------------------------------------------------------------- */
 
+/* stats.knet.node<N>.link<L>.* for every configured peer link (and our loopback). */
+static void publish_knet_stats(struct totem *t)
+{
+	char key[ICMAP_KEYNAME_MAXLEN + 1];
+	struct tknet_link_status st;
+	size_t i;
+	unsigned l;
+
+	for (i = 0; i < t->tc->node_count; i++) {
+		uint32_t id = t->tc->nodes[i].nodeid;
+
+		for (l = 0; l < CONF_LINKS_MAX; l++) {
+			if (tknet_link_status(t->tk, id, l, &st) < 0)
+				continue;
+#define KS(field, fn, v) do { \
+		snprintf(key, sizeof(key), "stats.knet.node%" PRIu32 ".link%u." field, id, l); \
+		(void)fn(t->stats, key, v); } while (0)
+			KS("enabled", icmap_set_uint8, st.enabled);
+			KS("connected", icmap_set_uint8, st.connected);
+			KS("mtu", icmap_set_uint32, st.mtu);
+			KS("tx_data_packets", icmap_set_uint64, st.tx_data_packets);
+			KS("rx_data_packets", icmap_set_uint64, st.rx_data_packets);
+			KS("tx_data_bytes", icmap_set_uint64, st.tx_data_bytes);
+			KS("rx_data_bytes", icmap_set_uint64, st.rx_data_bytes);
+			KS("latency_min", icmap_set_uint32, st.latency_min);
+			KS("latency_max", icmap_set_uint32, st.latency_max);
+			KS("latency_ave", icmap_set_uint32, st.latency_ave);
+			KS("down_count", icmap_set_uint32, st.down_count);
+			KS("up_count", icmap_set_uint32, st.up_count);
+#undef KS
+		}
+	}
+}
+
 static void publish_stats(struct totem *t)
 {
 	const struct srp_stats *s = srp_stats(t->srp);
@@ -353,6 +387,7 @@ static void publish_stats(struct totem *t)
 	}
 	(void)icmap_set_uint8(t->stats, "stats.srp.firewall_enabled_or_nic_failure", 0);
 	(void)icmap_set_uint64(t->stats, "stats.pg.dropped", pg_dropped(t->pg));
+	publish_knet_stats(t);
 }
 
 static void on_stats(void *data)

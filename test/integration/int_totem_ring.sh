@@ -51,6 +51,19 @@ it_eq "cmap: node $NODES is joined" "joined" \
 it_eq "cmap: runtime.config.totem.token has the coefficient" \
 	"$((3000 + (NODES - 2) * 650))" "$(it_exec 1 /usr/sbin/corosync-cmapctl -q -g runtime.config.totem.token)"
 
+# The stats map shows the links and the engine's counters (refreshed every 1.5 s).
+end=$(( $(date +%s) + 10 ))
+until [ "$(it_exec 1 /usr/sbin/corosync-cmapctl -m stats -q -g stats.knet.node2.link0.connected 2>/dev/null)" = 1 ] ||
+	[ "$(date +%s)" -ge "$end" ]; do
+	sleep 0.1
+done
+it_eq "stats: knet link to node 2 connected" 1 \
+	"$(it_exec 1 /usr/sbin/corosync-cmapctl -m stats -q -g stats.knet.node2.link0.connected)"
+tokens=$(it_exec 1 /usr/sbin/corosync-cmapctl -m stats -q -g stats.srp.orf_token_rx)
+it_check "stats: tokens received ($tokens)" test "${tokens:-0}" -gt 0
+it_eq "stats: no malformed datagrams" 0 \
+	"$(it_exec 1 /usr/sbin/corosync-cmapctl -m stats -q -g stats.srp.rx_msg_dropped)"
+
 # kill -9 the last node: the others form a ring without it.
 rest=${all% *}
 t0=$(date +%s%N)
