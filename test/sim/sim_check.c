@@ -857,7 +857,8 @@ static void confchg_transitional(struct sim_check *chk, struct node *n, const st
 	}
 	n->phase = PH_TRANS;
 	n->trans_id = c->ring_id;
-	memcpy(n->t, c->members, c->members_count * sizeof(*n->t));
+	if (c->members_count)
+		memcpy(n->t, c->members, c->members_count * sizeof(*n->t));
 	n->nt = c->members_count;
 	n->tail.n = 0;
 }
@@ -925,7 +926,8 @@ static void confchg_regular(struct sim_check *chk, struct node *n, const struct 
 			abort();
 		}
 		r->id = c->ring_id;
-		memcpy(r->members, c->members, c->members_count * sizeof(*r->members));
+		if (c->members_count)
+			memcpy(r->members, c->members, c->members_count * sizeof(*r->members));
 		r->members_count = c->members_count;
 		r->registered_by = n->nodeid;
 		chk->rings = xrealloc(chk->rings, (chk->rings_count + 1) * sizeof(*chk->rings));
