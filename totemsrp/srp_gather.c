@@ -135,25 +135,8 @@ static bool merge_fits(const struct srp_set *dst, const struct srp_set *src)
 	return dst->n + extra <= SRP_NODES_MAX;
 }
 
-#include <stdio.h>
-#include <stdlib.h>
-static void dbg_set(const char *n, const struct srp_set *s)
-{
-	fprintf(stderr, " %s{", n);
-	for (uint32_t i = 0; i < s->n; i++)
-		fprintf(stderr, "%s%u", i ? "," : "", s->id[i]);
-	fprintf(stderr, "}");
-}
 static void join_process(struct srp *srp, const struct srp_join *join)
 {
-	if (getenv("SRP_TRACE")) {
-		struct srp_set a, b;
-		srp_set_from_list(&a, join->proc, join->proc_count);
-		srp_set_from_list(&b, join->failed, join->failed_count);
-		fprintf(stderr, "[%llu] n%u %s JOIN from %u rs %llu:", (unsigned long long)srp->now, srp->my_id, srp_state_str(srp->state), join->system_from, (unsigned long long)join->ring_seq);
-		dbg_set("jp", &a); dbg_set("jf", &b); dbg_set("p", &srp->proc); dbg_set("f", &srp->failed); dbg_set("m", &srp->memb); dbg_set("c", &srp->consensus);
-		fprintf(stderr, "\n");
-	}
 	struct srp_set jproc, jfailed;
 	bool is_leave = join->hdr.nodeid == 0;
 	bool gathered = false;
@@ -241,19 +224,25 @@ void srp_join_receive(struct srp *srp, const struct srp_join *join)
 	case SRP_STATE_GATHER:
 		join_process(srp, join);
 		break;
+	/*
+	 * COMMIT/RECOVERY: corosync processes the JOIN first and then gathers.
+	 * Processing it with the agreement left over from the last GATHER can
+	 * create (and send, and persist) a commit token that the gather entry
+	 * right after abandons.  We gather first (agreement reset to {me}),
+	 * then process the JOIN in GATHER: same sets, same JOINs sent.
+	 */
 	case SRP_STATE_COMMIT:
 		if (srp_set_has(&srp->new_memb, join->system_from) &&
 		    join->ring_seq >= srp->my_ring_id.seq) {
+			srp_gather_enter(srp, 8);
 			join_process(srp, join);
-			if (srp->state == SRP_STATE_COMMIT)
-				srp_gather_enter(srp, 8);
 		}
 		break;
 	case SRP_STATE_RECOVERY:
 		if (srp_set_has(&srp->new_memb, join->system_from) &&
 		    join->ring_seq >= srp->my_ring_id.seq) {
-			join_process(srp, join);
 			srp_recovery_token_loss(srp);
+			join_process(srp, join);
 		}
 		break;
 	}

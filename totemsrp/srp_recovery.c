@@ -80,6 +80,16 @@ void srp_recovery_enter(struct srp *srp, const struct srp_commit *ct)
 			low = srp->regular->base;
 		originate_old_messages(srp, low);
 	}
+	/*
+	 * Deviation from corosync, which keeps proc/failed until OPERATIONAL
+	 * entry: every new member agreed on this ring, so the sets of the
+	 * gather that formed it are settled.  Kept, a stale failed set leaks
+	 * into the JOINs sent when RECOVERY is abandoned (a member that already
+	 * reached OPERATIONAL saw a foreign ring), peers adopt it, and two
+	 * groups that fail each other keep re-forming apart forever.
+	 */
+	srp->proc = srp->new_memb;
+	srp->failed.n = 0;
 	srp->my_aru = SRP_SEQNO_START_MSG;
 	srp->my_aru_count = 0;
 	srp->my_seq_unchanged = 0;

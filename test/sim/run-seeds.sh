@@ -48,5 +48,21 @@ while [ "$i" -lt "$j" ]; do
 	grep -A2 ' FAIL$' "$tmp/out.$i"
 	i=$((i + 1))
 done
-echo "run-seeds: $passed passed, $failed failed (seeds 1-$SEEDS)"
+# Pinned regressions with explicit options (each replays one fixed engine
+# bug; see README.md "Pinned seeds").
+while read -r args; do
+	[ -z "$args" ] && continue
+	# shellcheck disable=SC2086
+	if "$TOTEMSIM" $args > "$tmp/pinned" 2>&1; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		grep -A2 ' FAIL$' "$tmp/pinned"
+	fi
+done <<'PINNED'
+--seed=106 --nodes=4 --faults=dup,asym,clog,crash --duration-ms=9342
+--seed=388 --nodes=10 --faults=partition,swizzle,pause --duration-ms=9711
+--seed=99 --nodes=12 --faults=loss,reorder,asym,isolate,pause --duration-ms=15123
+PINNED
+echo "run-seeds: $passed passed, $failed failed (seeds 1-$SEEDS + pinned)"
 [ "$failed" -eq 0 ]

@@ -755,6 +755,70 @@ START_TEST(test_lossy_then_heal)
 }
 END_TEST
 
+/*
+ * A knet link failover: node 3 is unreachable (every datagram to or from it
+ * lost) for a little more than token/2, then back.  The token must survive
+ * through retransmission of the saved copy: no configuration change, same
+ * ring id.  Timeouts are those of a 3-node corosync cluster (token 3650).
+ * The cut starts at many offsets so the token is caught everywhere.
+ */
+static bool ring_quiet(struct net *net)
+{
+	(void)net;
+	return false;
+}
+
+START_TEST(test_blip_keeps_ring)
+{
+	uint64_t offset;
+
+	for (offset = 0; offset < 4000; offset += 61) {
+		struct net *net = net_create(3, 0);
+		struct srp_ring_id rid;
+		size_t chg[3];
+		int i, k;
+
+		for (i = 0; i < 3; i++) {
+			struct srp_config cfg = test_config((uint32_t)i + 1);
+			struct srp_env env = {
+				.send_token = env_send_token, .send_mcast = env_send_mcast,
+				.deliver = env_deliver, .confchg = env_confchg,
+				.ring_seq_store = env_store, .ctx = &net->node[i],
+			};
+
+			cfg.token_ms = 3650;
+			cfg.token_retransmit_ms = 869;
+			cfg.hold_ms = 685;
+			cfg.consensus_ms = 4380;
+			srp_destroy(net->node[i].srp);
+			ck_assert_int_eq(srp_create(&cfg, &env, net->now, &net->node[i].srp), 0);
+		}
+		net_start(net);
+		ck_assert(net_run(net, net->now + 2000, one_ring));
+		/* Let the ring go idle (token held by the rep) or stay busy. */
+		ck_assert(!net_run(net, net->now + offset, ring_quiet));
+		if (offset % 2)
+			for (k = 0; k < 5; k++)
+				mcast_str(&net->node[k % 3], "busy");
+		rid = srp_ring_id(net->node[0].srp);
+		for (i = 0; i < 3; i++)
+			chg[i] = net->node[i].chg_count;
+		net->node[2].cut = true;
+		ck_assert(!net_run(net, net->now + 2000, ring_quiet));
+		net->node[2].cut = false;
+		ck_assert(!net_run(net, net->now + 12000, ring_quiet));
+		for (i = 0; i < 3; i++) {
+			ck_assert_msg(net->node[i].chg_count == chg[i],
+				      "offset %llu: node %d had a configuration change",
+				      (unsigned long long)offset, i + 1);
+			ck_assert_uint_eq(srp_ring_id(net->node[i].srp).seq, rid.seq);
+		}
+		ck_assert(one_ring(net));
+		net_destroy(net);
+	}
+}
+END_TEST
+
 static Suite *srp_suite(void)
 {
 	Suite *s = suite_create("srp");
@@ -769,6 +833,7 @@ static Suite *srp_suite(void)
 	add_tcase(s, tc, test_retransmit);
 	add_tcase(s, tc, test_recovery_reoriginates);
 	add_tcase(s, tc, test_lossy_then_heal);
+	add_tcase(s, tc, test_blip_keeps_ring);
 	return s;
 }
 
