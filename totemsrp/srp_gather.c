@@ -124,6 +124,39 @@ void srp_consensus_timeout(struct srp *srp)
 	srp_gather_enter(srp, 5);
 }
 
+/*
+ * Deviation from corosync, which only ever adds to the agreement between
+ * gather entries: a member whose latest JOIN carries other sets than mine
+ * (and did not make me gather again) does not agree with me any more, so
+ * it leaves my consensus set.  Kept, a stale agreement makes nodes with
+ * identical sets fail different members at the consensus timeout (one
+ * still counts the changed node as agreed, the other does not), so they
+ * disagree again and every extra round costs a whole `consensus` period
+ * (test/sim seeds 166, 293).  Exception: same_timeout_move().  Local only;
+ * the JOINs sent are unchanged.
+ */
+static void stale_agreement_drop(struct srp *srp, uint32_t from)
+{
+	if (from != srp->my_id)
+		srp_set_remove(&srp->consensus, from);
+}
+
+/*
+ * The sender (same proc, failed a superset of mine) failed exactly the
+ * nodes my own consensus timeout would fail now: its timer fired a moment
+ * before mine, and once mine fires we hold the same sets again.  Dropping
+ * it would make me fail it instead, and split us (test/sim seed 378).
+ */
+static bool same_timeout_move(const struct srp *srp, const struct srp_set *jfailed)
+{
+	struct srp_set extra, live, notagreed;
+
+	srp_set_subtract(&extra, jfailed, &srp->failed);
+	srp_set_subtract(&live, &srp->proc, &srp->failed);
+	srp_set_subtract(&notagreed, &live, &srp->consensus);
+	return srp_set_equal(&extra, &notagreed);
+}
+
 /* Would merging these lists overflow a set?  (Input-driven: refuse, never assert.) */
 static bool merge_fits(const struct srp_set *dst, const struct srp_set *src)
 {
@@ -139,12 +172,15 @@ static void join_process(struct srp *srp, const struct srp_join *join)
 {
 	struct srp_set jproc, jfailed;
 	bool is_leave = join->hdr.nodeid == 0;
-	bool gathered = false;
+	bool gathered = false, same, ahead;
 
 	srp_set_from_list(&jproc, join->proc, join->proc_count);
 	srp_set_from_list(&jfailed, join->failed, join->failed_count);
 
-	if (srp_set_equal(&jproc, &srp->proc) && srp_set_equal(&jfailed, &srp->failed)) {
+	same = srp_set_equal(&jproc, &srp->proc) && srp_set_equal(&jfailed, &srp->failed);
+	ahead = srp_set_equal(&srp->proc, &jproc) && srp_set_subset(&srp->failed, &jfailed) &&
+		same_timeout_move(srp, &jfailed);
+	if (same) {
 		if (!is_leave)
 			(void)srp_set_add(&srp->consensus, join->system_from);
 		if (srp_consensus_agreed(srp) && srp->failed_to_recv) {
@@ -197,6 +233,9 @@ static void join_process(struct srp *srp, const struct srp_join *join)
 			gathered = true;
 		}
 	}
+	/* The sender's sets differ from mine: it does not agree (any more). */
+	if (!same && !gathered && !ahead)
+		stale_agreement_drop(srp, join->system_from);
 	if (!gathered && srp->state == SRP_STATE_OPERATIONAL)
 		srp_gather_enter(srp, 7);
 }

@@ -3,14 +3,12 @@
 # Faults a ring must survive or keep out, with chorusd nodes in network
 # namespaces (see lib.sh):
 #   - a node with a wrong authkey never joins, and the others never see it;
-#   - with two links per node, cutting one of a node's links (its veth
-#     down) keeps the ring with no membership change.
-# "Never" and "no change" are checked over 2 × (token + consensus), the
-# time the protocol would need to react.
+# "Never" is checked over 2 × (token + consensus), the time the protocol
+# would need to react.  The link-cut case is int_totem_linkcut.sh.
 . "$top_srcdir/test/integration/lib.sh"
 it_require_root
 
-it_cluster_setup 3 2 || { it_fail "network setup"; it_done; exit 1; }
+it_cluster_setup 3 1 || { it_fail "network setup"; it_done; exit 1; }
 head -c 256 /dev/urandom > "$IT_TMP/good.key"
 head -c 256 /dev/urandom > "$IT_TMP/bad.key"
 chmod 600 "$IT_TMP/good.key" "$IT_TMP/bad.key"
@@ -38,22 +36,6 @@ it_eq "cmap on node 1 has no entry for node 3" 1 \
 	"$(it_exec 1 /usr/sbin/corosync-cmapctl -g runtime.members.3.status > /dev/null 2>&1; echo $?)"
 it_eq "node 3 exits 0" 0 "$(it_node_stop 3)"
 
-# Two links: node 3 with the right key joins; cut its link 0.
-start 3 good || it_fail "node 3 restarts with the right key"
-it_wait_members 1 "1 2 3" 60
-it_eq "three nodes on two links" "1 2 3" "$(it_members 1)"
-before=$(grep -c 'A new membership' "$IT_TMP/node1/log")
-it_link_set 3 0 down
-end=$(( $(date +%s) + window / 1000 + 1 ))
-while [ "$(date +%s)" -lt "$end" ]; do
-	[ "$(grep -c 'A new membership' "$IT_TMP/node1/log")" != "$before" ] && break
-	sleep 0.2
-done
-it_eq "no membership change with one link cut" "$before" "$(grep -c 'A new membership' "$IT_TMP/node1/log")"
-it_eq "node 3 still a member" "1 2 3" "$(it_members 1)"
-it_link_set 3 0 up
-
-for n in 1 2 3; do
-	it_eq "node $n exits 0 on SIGTERM" 0 "$(it_node_stop "$n")"
-done
+it_node_stop 1 > /dev/null
+it_node_stop 2 > /dev/null
 it_done

@@ -81,9 +81,14 @@ it_cluster_setup() {
 	done
 }
 
-# it_link_set N L up|down: node N's link L (its veth end in the hub).
+# it_link_set N L up|down [hub|node]: node N's link L, cut at its veth end
+# in the hub (default: the node sees its carrier go) or in the node.
 it_link_set() {
-	ip -n "$(it_ns hub)" link set "n${1}l$2" "$3"
+	if [ "${4:-hub}" = node ]; then
+		ip -n "$(it_ns "$1")" link set "l$2" "$3"
+	else
+		ip -n "$(it_ns hub)" link set "n${1}l$2" "$3"
+	fi
 }
 
 it_nodelist() {

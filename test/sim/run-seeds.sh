@@ -31,21 +31,43 @@ for p in $pids; do
 	wait "$p"
 done
 
+# Seeds of open engine bugs (test/sim/known-failing.txt: "seed reason"):
+# their failure is reported as a known failure, not counted as a pass; a
+# known seed that passes is reported so that it can leave the list.
+known=$(sed -n 's/^\([0-9][0-9]*\).*/\1/p' "$(dirname "$0")/known-failing.txt" 2>/dev/null)
+is_known() {
+	for k in $known; do [ "$k" = "$1" ] && return 0; done
+	return 1
+}
+
 passed=0
 failed=0
+xfail=0
 i=0
 while [ "$i" -lt "$j" ]; do
-	p=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$tmp/out.$i")
-	f=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$tmp/out.$i")
-	if [ -z "$p" ]; then
+	if ! grep -q '^[0-9]* passed, [0-9]* failed$' "$tmp/out.$i"; then
 		echo "run-seeds: a totemsim process died; its output:"
 		tail -n 20 "$tmp/out.$i"
 		failed=$((failed + 1))
-	else
-		passed=$((passed + p))
-		failed=$((failed + f))
 	fi
-	grep -A2 ' FAIL$' "$tmp/out.$i"
+	while read -r line; do
+		seed=$(printf '%s\n' "$line" | sed -n 's/^seed=\([0-9]*\) .*/\1/p')
+		case "$line" in
+		*" OK "*)
+			passed=$((passed + 1))
+			is_known "$seed" && echo "run-seeds: known-failing seed $seed passes now; take it off test/sim/known-failing.txt"
+			;;
+		*" FAIL")
+			if is_known "$seed"; then
+				xfail=$((xfail + 1))
+				echo "run-seeds: known failure: $line"
+			else
+				failed=$((failed + 1))
+				grep -A2 -F "$line" "$tmp/out.$i"
+			fi
+			;;
+		esac
+	done < "$tmp/out.$i"
 	i=$((i + 1))
 done
 # Pinned regressions with explicit options (each replays one fixed engine
@@ -63,6 +85,15 @@ done <<'PINNED'
 --seed=106 --nodes=4 --faults=dup,asym,clog,crash --duration-ms=9342
 --seed=388 --nodes=10 --faults=partition,swizzle,pause --duration-ms=9711
 --seed=99 --nodes=12 --faults=loss,reorder,asym,isolate,pause --duration-ms=15123
+--seed=166 --nodes=14 --faults=dup,partition,isolate,swizzle,crash --duration-ms=16114
+--seed=293 --nodes=14 --faults=asym,swizzle --duration-ms=17801
+--seed=378 --nodes=15 --faults=loss,reorder,partition,asym,isolate,swizzle,pause --duration-ms=17293
+--seed=252584424631159 --nodes=13 --faults=reorder,asym,isolate,clog --duration-ms=11169
+--seed=97078654626651 --nodes=13 --faults=dup,reorder,isolate,pause --duration-ms=10518
+--seed=196216894681352 --nodes=16 --faults=reorder,isolate,clog,crash --duration-ms=18579
+--seed=20550798750403 --nodes=13 --faults=loss,isolate --duration-ms=18214
+--seed=108949969198438 --nodes=7 --faults=partition,asym,isolate,clog,swizzle,crash,pause --duration-ms=14741
 PINNED
-echo "run-seeds: $passed passed, $failed failed (seeds 1-$SEEDS + pinned)"
+echo "run-seeds: seeds 1-$SEEDS + pinned; $xfail known failures (open engine bugs, not counted as passed)"
+echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
