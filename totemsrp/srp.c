@@ -9,6 +9,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,6 +115,40 @@ void srp_start(struct srp *srp, uint64_t now_ms)
 	if (srp->token_ring_id_seq < srp->my_ring_id.seq)
 		srp->token_ring_id_seq = srp->my_ring_id.seq;
 	srp_gather_enter(srp, 0);
+}
+
+void srp_log(const struct srp *srp, int prio, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (!srp->env.log)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	srp->env.log(srp->env.ctx, prio, line);
+}
+
+const char *srp_set_str(const struct srp_set *s, char *buf, size_t size)
+{
+	size_t o = 0;
+	uint32_t i;
+
+	assert(size >= 8);
+	buf[o++] = '{';
+	for (i = 0; i < s->n; i++) {
+		int w = snprintf(buf + o, size - o, "%s%u", i ? "," : "", s->id[i]);
+
+		if (w < 0 || (size_t)w >= size - o - 4) {
+			memcpy(buf + (o < size - 5 ? o : size - 5), "...}", 5);
+			return buf;
+		}
+		o += (size_t)w;
+	}
+	buf[o++] = '}';
+	buf[o] = '\0';
+	return buf;
 }
 
 void srp_out_mcast(struct srp *srp, const void *buf, size_t len)

@@ -111,6 +111,12 @@ struct srp_env {
 	int (*ring_seq_store)(void *ctx, uint64_t seq);
 	/* Optional: uniform random for send_join jitter; NULL when send_join is 0. */
 	uint64_t (*random)(void *ctx);
+	/*
+	 * Optional: one line of protocol detail (state changes and why, sets at
+	 * a consensus timeout).  prio is a syslog level; NULL turns tracing off
+	 * and then nothing is formatted.
+	 */
+	void (*log)(void *ctx, int prio, const char *line);
 	void *ctx;
 };
 

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <syslog.h>
 
 #include "totemsrp/srp_int.h"
 
@@ -100,6 +101,13 @@ void srp_commit_enter(struct srp *srp)
 	srp->stats.commit_entered++;
 	srp->stats.continuous_gather = 0;
 	srp->my_trc = srp->my_pbl = srp->my_cbl = 0;
+	if (srp->env.log) {
+		char m[256];
+
+		srp_log(srp, LOG_DEBUG, "entering COMMIT: ring %u/%llu members %s",
+			c->ring_id.rep, (unsigned long long)c->ring_id.seq,
+			srp_set_str(&srp->new_memb, m, sizeof(m)));
+	}
 	commit_token_send(srp);
 }
 

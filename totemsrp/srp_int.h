@@ -149,6 +149,10 @@ int srp_fifo_push(struct srp_fifo *f, struct srp_buf *buf, uint32_t len);
 bool srp_fifo_pop(struct srp_fifo *f, struct srp_fifo_item *ret);
 
 /* srp.c: output */
+void srp_log(const struct srp *srp, int prio, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* "{1,2,3}" into buf (truncated with "..." when too small); returns buf. */
+const char *srp_set_str(const struct srp_set *s, char *buf, size_t size);
 void srp_out_mcast(struct srp *srp, const void *buf, size_t len);
 void srp_out_token(struct srp *srp, uint32_t to, const void *buf, size_t len);
 void srp_token_copy_save(struct srp *srp, uint32_t to, const void *buf, size_t len);

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <syslog.h>
 
 #include "totemsrp/srp_int.h"
 
@@ -103,6 +104,14 @@ void srp_recovery_enter(struct srp *srp, const struct srp_commit *ct)
 	srp->t_token_retrans = srp_deadline(srp, srp->cfg.token_retransmit_ms);
 	srp->state = SRP_STATE_RECOVERY;
 	srp->stats.recovery_entered++;
+	if (srp->env.log) {
+		char t[256];
+
+		srp_log(srp, LOG_DEBUG, "entering RECOVERY: ring %u/%llu transitional %s%s",
+			srp->my_ring_id.rep, (unsigned long long)srp->my_ring_id.seq,
+			srp_set_str(&srp->trans_memb, t, sizeof(t)),
+			local_received ? "" : ", re-sending old-ring messages");
+	}
 	srp->stats.continuous_gather = 0;
 }
 
@@ -197,6 +206,8 @@ void srp_operational_enter(struct srp *srp)
 	srp->my_old_ring_id = srp->my_ring_id;
 	srp->state = SRP_STATE_OPERATIONAL;
 	srp->stats.operational_entered++;
+	srp_log(srp, LOG_DEBUG, "entering OPERATIONAL: ring %u/%llu", srp->my_ring_id.rep,
+		(unsigned long long)srp->my_ring_id.seq);
 	srp->stats.continuous_gather = 0;
 
 	memset(&chg, 0, sizeof(chg));

@@ -93,6 +93,13 @@ done <<'PINNED'
 --seed=196216894681352 --nodes=16 --faults=reorder,isolate,clog,crash --duration-ms=18579
 --seed=20550798750403 --nodes=13 --faults=loss,isolate --duration-ms=18214
 --seed=108949969198438 --nodes=7 --faults=partition,asym,isolate,clog,swizzle,crash,pause --duration-ms=14741
+--seed=68028522735042 --nodes=10 --faults=dup,reorder,asym,clog,crash,pause --duration-ms=8706
+--seed=646 --nodes=13 --faults=dup,asym,swizzle,pause --duration-ms=9263
+--seed=1809 --nodes=14 --faults=dup,partition,asym,pause --duration-ms=17642
+--seed=91790763380104 --nodes=16 --faults=loss,reorder,partition,swizzle,pause --duration-ms=14643
+--seed=1000234
+--seed=1002025
+--seed=1003291
 PINNED
 echo "run-seeds: seeds 1-$SEEDS + pinned; $xfail known failures (open engine bugs, not counted as passed)"
 echo "$passed passed, $failed failed"

@@ -311,6 +311,14 @@ static uint64_t env_random(void *ctx)
 	return sim_prng_next(&n->w->prng);
 }
 
+static void env_log(void *ctx, int prio, const char *line)
+{
+	struct sim_node *n = ctx;
+
+	(void)prio;
+	wlog(n->w, "n%u %s", n->nodeid, line);
+}
+
 /* ---- node lifecycle --------------------------------------------------------- */
 
 static void node_boot(struct sim_world *w, struct sim_node *n)
@@ -324,6 +332,7 @@ static void node_boot(struct sim_world *w, struct sim_node *n)
 		.token_received = env_token_received,
 		.ring_seq_store = env_ring_seq_store,
 		.random = env_random,
+		.log = w->opt.trace ? env_log : NULL,
 		.ctx = n,
 	};
 	int r;

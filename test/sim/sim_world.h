@@ -39,6 +39,7 @@ struct sim_options {
 	uint32_t faults;                /* enum sim_fault bits */
 	uint64_t duration_ms;           /* length of the fault phase */
 	bool verbose;                   /* event trace on the log stream */
+	bool trace;                     /* and the engines' protocol log lines */
 };
 
 struct sim_result {

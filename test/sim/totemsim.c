@@ -22,7 +22,7 @@
 static void usage(FILE *f)
 {
 	fputs("usage: totemsim --seed=N | --seeds=A-B [--nodes=2..16] [--faults=LIST]\n"
-	      "                [--duration-ms=T] [--verbose]\n"
+	      "                [--duration-ms=T] [--verbose] [--trace]\n"
 	      "  LIST: auto (from the seed, default), all, none, or a comma list of\n"
 	      "        loss,dup,reorder,partition,asym,isolate,clog,swizzle,crash,pause\n", f);
 }
@@ -59,7 +59,8 @@ static int run_one(uint64_t seed, const struct sim_options *over, bool have_node
 		fprintf(stderr, "totemsim: bad --faults=%s\n", faults);
 		return 2;
 	}
-	opt.verbose = over->verbose;
+	opt.verbose = over->verbose || over->trace;
+	opt.trace = over->trace;
 	sim_faults_format(opt.faults, fl, sizeof(fl));
 	r = sim_run(&opt, stdout, &res);
 	if (r < 0) {
@@ -120,6 +121,8 @@ int main(int argc, char **argv)
 			   v <= 86400000ull) {
 			over.duration_ms = v;
 			have_duration = true;
+		} else if (strcmp(s, "--trace") == 0) {
+			over.trace = true;
 		} else if (strcmp(s, "--verbose") == 0 || strcmp(s, "-v") == 0) {
 			over.verbose = true;
 		} else if (strcmp(s, "--help") == 0 || strcmp(s, "-h") == 0) {
