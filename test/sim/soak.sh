@@ -28,5 +28,15 @@ wait
 passed=$(cat "$tmp"/out.* | grep -c ' OK ')
 failed=$(cat "$tmp"/out.* | grep -c ' FAIL$')
 cat "$tmp"/out.* | grep -A2 ' FAIL$'
+# Simulated time of the passing seeds (each: faults, convergence, drain) and
+# the slowest convergence after heal, for the issue notes.
+cat "$tmp"/out.* | awk '
+	/ OK / {
+		for (i = 1; i <= NF; i++) {
+			if ($i ~ /^simulated=/) { v = $i; sub(/^simulated=/, "", v); sim += v + 0 }
+			if ($i ~ /^converged=/) { v = $i; sub(/^converged=\+/, "", v); v += 0; if (v > conv) conv = v }
+		}
+	}
+	END { printf "soak: simulated %.2f hours in passing seeds; slowest convergence after heal %d ms\n", sim / 3600000, conv }'
 echo "soak: $passed passed, $failed failed in ${SECONDS_MAX}s"
 [ "$failed" -eq 0 ]

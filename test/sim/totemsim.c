@@ -71,8 +71,8 @@ static int run_one(uint64_t seed, const struct sim_options *over, bool have_node
 	       opt.duration_ms, res.ok ? "OK" : "FAIL");
 	if (res.ok)
 		printf(" converged=+%" PRIu64 "ms rings=%" PRIu64 " sent=%" PRIu64 " delivered=%" PRIu64
-		       " events=%" PRIu64 "\n", res.converged_ms - res.heal_ms, res.rings, res.sent,
-		       res.delivered, res.events);
+		       " events=%" PRIu64 " simulated=%" PRIu64 "ms\n", res.converged_ms - res.heal_ms,
+		       res.rings, res.sent, res.delivered, res.events, res.end_ms);
 	else
 		printf("\n  failure: seed=%" PRIu64 " node=%u t=%" PRIu64 "ms version=%s: %s\n"
 		       "  replay: test/sim/totemsim --seed=%" PRIu64 " --nodes=%u --faults=%s --duration-ms=%" PRIu64
