@@ -217,6 +217,11 @@ static size_t pg_env_space(void *ctx)
 	return srp_queue_space(((struct totem *)ctx)->srp);
 }
 
+static void pg_env_pending(void *ctx)
+{
+	srp_hold_cancel(((struct totem *)ctx)->srp);
+}
+
 static void pg_env_deliver(void *ctx, uint32_t from, const char *group, size_t group_len,
 			   const void *msg, size_t len, bool foreign)
 {
@@ -293,6 +298,12 @@ static int32_t on_log(int32_t fd, int32_t revents, void *data)
 static void knet_log(void *ctx, int priority, const char *subsystem, const char *msg)
 {
 	qb_logt(priority, LOG_SUBSYS_KNET, "%s: %s", subsystem, msg);
+}
+
+static void srp_log_line(void *ctx, int priority, const char *line)
+{
+	(void)ctx;
+	qb_logt(priority, LOG_SUBSYS_TOTEM, "%s", line);
 }
 
 static void on_start_check(void *data)
@@ -468,6 +479,7 @@ int totem_create(const struct totem_create_args *a, struct totem **ret_totem, ch
 	se.confchg = env_confchg;
 	se.token_received = env_token_received;
 	se.ring_seq_store = env_ring_seq_store;
+	se.log = srp_log_line;
 	se.ctx = t;
 	r = srp_create(&sc, &se, now_ms(), &t->srp);
 	if (r < 0) {
@@ -479,6 +491,7 @@ int totem_create(const struct totem_create_args *a, struct totem **ret_totem, ch
 	memset(&pe, 0, sizeof(pe));
 	pe.mcast = pg_env_mcast;
 	pe.space = pg_env_space;
+	pe.pending = pg_env_pending;
 	pe.deliver = pg_env_deliver;
 	pe.ctx = t;
 	r = pg_create(&pc, &pe, &t->pg);

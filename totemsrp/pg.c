@@ -368,7 +368,11 @@ int pg_mcast(struct pg *pg, const char *group, size_t group_len, const struct io
 	if ((size_t)frames > space)
 		return -EAGAIN;
 	frames = pack_message(pg, &src, true);
-	return frames < 0 ? frames : 0;
+	if (frames < 0)
+		return frames;
+	if (pg->count > 0 && pg->env.pending)
+		pg->env.pending(pg->env.ctx);
+	return 0;
 }
 
 void pg_token_received(struct pg *pg)

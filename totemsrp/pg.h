@@ -30,6 +30,11 @@ struct pg_env {
 	int (*mcast)(void *ctx, const struct iovec *iov, size_t iovcnt);
 	/* Free frames totem can queue now (srp_queue_space). */
 	size_t (*space)(void *ctx);
+	/*
+	 * Optional: a message waits in the packing buffer for the next token
+	 * visit (srp_hold_cancel: an idle ring must not hold the token now).
+	 */
+	void (*pending)(void *ctx);
 	/* A complete message for a joined group; group is not NUL-terminated. */
 	void (*deliver)(void *ctx, uint32_t from_nodeid, const char *group, size_t group_len,
 			const void *msg, size_t len, bool foreign_endian);

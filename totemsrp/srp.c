@@ -402,6 +402,13 @@ int srp_mcast(struct srp *srp, const struct iovec *iov, size_t iovcnt)
 	return 0;
 }
 
+void srp_hold_cancel(struct srp *srp)
+{
+	assert(srp);
+	if (srp->started && !srp->left)
+		srp_hold_cancel_send(srp);
+}
+
 size_t srp_queue_space(const struct srp *srp)
 {
 	const struct srp_fifo *q = srp->waiting_trans_ack ? &srp->trans_q : &srp->new_q;

@@ -177,6 +177,14 @@ int srp_mcast(struct srp *srp, const struct iovec *iov, size_t iovcnt);
 size_t srp_queue_space(const struct srp *srp);
 /** Largest payload srp_mcast() takes (net_mtu minus the MCAST header). */
 size_t srp_mcast_max(const struct srp *srp);
+/**
+ * Something waits to be sent at the next token visit but was not queued
+ * with srp_mcast() (totempg keeps a partly filled frame until the token
+ * comes): if this node holds the token (idle ring), send a hold cancel so
+ * the token moves now instead of after `hold` ms.  corosync's
+ * TOTEM_EVENT_NEW_MSG.
+ */
+void srp_hold_cancel(struct srp *srp);
 
 /**
  * The sync engine finished after a REGULAR configuration: leave the

@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const size_t frame_sizes[4] = { 64, 100, 1410, 1500 };
 	struct fz z;
 	struct pg_config cfg;
-	struct pg_env env = { fz_mcast, fz_space, fz_deliver, NULL };
+	struct pg_env env = { .mcast = fz_mcast, .space = fz_space, .deliver = fz_deliver };
 	bool sync = false;
 	size_t pos = 1;
 

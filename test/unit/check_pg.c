@@ -50,6 +50,7 @@ struct node {
 	const size_t (*sizes)[64];
 	size_t next[4];
 	size_t verified;
+	size_t pending;       /* pending() calls: a partial frame waits */
 };
 
 static int fake_mcast(void *ctx, const struct iovec *iov, size_t iovcnt)
@@ -88,6 +89,11 @@ static size_t fake_space(void *ctx)
 	struct node *nd = ctx;
 
 	return nd->space == SIZE_MAX ? 1000000 : nd->space;
+}
+
+static void fake_pending(void *ctx)
+{
+	((struct node *)ctx)->pending++;
 }
 
 static uint8_t pattern(uint32_t from, size_t idx, size_t off)
@@ -133,7 +139,8 @@ static void fake_deliver(void *ctx, uint32_t from, const char *group, size_t gro
 static void node_init(struct node *nd, struct net *net, uint32_t id, size_t frame_max)
 {
 	struct pg_config cfg = { .frame_max = frame_max };
-	struct pg_env env = { fake_mcast, fake_space, fake_deliver, nd };
+	struct pg_env env = { .mcast = fake_mcast, .space = fake_space, .pending = fake_pending,
+			      .deliver = fake_deliver, .ctx = nd };
 
 	memset(nd, 0, sizeof(*nd));
 	nd->net = net;
@@ -234,6 +241,7 @@ START_TEST(test_small_frame_exact)
 	node_init(&s, &net, 1, 1410);
 	ck_assert_int_eq(send_str(&s, "a", "hello"), 0);
 	ck_assert_uint_eq(net.n, 0);        /* waits for the token */
+	ck_assert_uint_eq(s.pending, 1);    /* ... and says so (token hold cancel) */
 	pg_token_received(s.pg);
 	ck_assert_uint_eq(net.n, 1);
 	put16(exp + 6, 1);
@@ -826,7 +834,7 @@ START_TEST(test_malformed)
 	struct node r;
 	uint8_t f[64] = { 0 };
 	struct pg_config cfg = { .frame_max = 10 };
-	struct pg_env env = { fake_mcast, fake_space, fake_deliver, NULL };
+	struct pg_env env = { .mcast = fake_mcast, .space = fake_space, .deliver = fake_deliver };
 	struct pg *bad = (struct pg *)&cfg;
 
 	ck_assert_int_eq(pg_create(&cfg, &env, &bad), -EINVAL);
