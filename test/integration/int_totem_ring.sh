@@ -5,7 +5,8 @@
 #   3 nodes form one ring with one ring id; kill -9 of one gives a new ring
 #   of the others within token + consensus (measured); the restarted node
 #   rejoins with a higher ring seq; cmap shows the membership.
-# Variables: NODES (default 3), CRYPTO=1 for aes256/sha256 with a keyfile.
+# Variables: NODES (default 3), CRYPTO=1 for aes256/sha256 with a keyfile,
+# IT_IPV6=1 for IPv6 addresses (fd00:60::N) on the links.
 . "$top_srcdir/test/integration/lib.sh"
 it_require_root
 NODES=${NODES:-3}
@@ -48,6 +49,9 @@ while [ "$n" -le "$NODES" ]; do
 done
 it_eq "cmap: node $NODES is joined" "joined" \
 	"$(it_exec 1 /usr/sbin/corosync-cmapctl -q -g "runtime.members.$NODES.status")"
+if [ "${IT_IPV6:-0}" = 1 ]; then addr2=fd00:60::2; else addr2=192.168.60.2; fi
+it_eq "cmap: runtime.members.2.ip names its link address" "r(0) ip($addr2) " \
+	"$(it_exec 1 /usr/sbin/corosync-cmapctl -q -g runtime.members.2.ip)"
 it_eq "cmap: runtime.config.totem.token has the coefficient" \
 	"$((3000 + (NODES - 2) * 650))" "$(it_exec 1 /usr/sbin/corosync-cmapctl -q -g runtime.config.totem.token)"
 

@@ -73,7 +73,14 @@ it_cluster_setup() {
 			ip -n "$(it_ns "$n")" link add "l$l" type veth peer name "n${n}l$l" netns "$hub" ||
 				return 1
 			ip -n "$hub" link set "n${n}l$l" master "br$l" up || return 1
-			ip -n "$(it_ns "$n")" addr add "192.168.$((60 + l)).$n/24" dev "l$l" || return 1
+			if [ "${IT_IPV6:-0}" = 1 ]; then
+				# nodad: usable at once, no duplicate-address wait.
+				ip -n "$(it_ns "$n")" addr add "fd00:$((60 + l))::$n/64" dev "l$l" nodad ||
+					return 1
+			else
+				ip -n "$(it_ns "$n")" addr add "192.168.$((60 + l)).$n/24" dev "l$l" ||
+					return 1
+			fi
 			ip -n "$(it_ns "$n")" link set "l$l" up || return 1
 			l=$((l + 1))
 		done
@@ -98,7 +105,11 @@ it_nodelist() {
 		printf '\tnode {\n\t\tname: node%s\n\t\tnodeid: %s\n' "$n" "$n"
 		l=0
 		while [ "$l" -lt "$IT_LINKS" ]; do
-			printf '\t\tring%s_addr: 192.168.%s.%s\n' "$l" "$((60 + l))" "$n"
+			if [ "${IT_IPV6:-0}" = 1 ]; then
+				printf '\t\tring%s_addr: fd00:%s::%s\n' "$l" "$((60 + l))" "$n"
+			else
+				printf '\t\tring%s_addr: 192.168.%s.%s\n' "$l" "$((60 + l))" "$n"
+			fi
 			l=$((l + 1))
 		done
 		printf '\t}\n'
