@@ -21,6 +21,8 @@
 #define SRP_POOL_KEEP 256          /* idle message buffers kept for reuse */
 #define SRP_SEQNO_START_MSG 0u
 #define SRP_SEQNO_START_TOKEN 0u
+/* Quiet rotations after which a fully delivered ring holds its token. */
+#define SRP_IDLE_ROTATIONS 2u
 
 /* A sorted set of nodeids without duplicates. */
 struct srp_set {

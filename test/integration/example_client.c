@@ -3,7 +3,9 @@
  * A client of the example service (services/example): sends ECHO messages
  * and checks the deferred replies come back in order with the payload and
  * a growing delivered count, then asks COUNT.  Exit 0 on success.
- * Usage: example_client [count]
+ * Usage: example_client [count [interval_ms]]: with an interval, one ECHO
+ * starts every interval_ms and the round trips (send -> reply after total
+ * order delivery) are printed as "latency_ms p50=.. p99=.. max=..".
  */
 #include <config.h>
 
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <qb/qbipcc.h>
 
@@ -18,9 +21,26 @@
 
 #include "services/example/example.h"
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 10, i;
+	int interval = argc > 2 ? atoi(argv[2]) : 0;
+	double *lat = NULL, start = now_ms(), t0;
 	struct {
 		struct req_example_echo req;
 		char payload[64];
@@ -35,7 +55,19 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cannot connect to example: %s\n", strerror(errno));
 		return 1;
 	}
+	if (n < 1 || interval < 0 || (interval > 0 && !(lat = calloc((size_t)n, sizeof(*lat))))) {
+		fprintf(stderr, "usage: example_client [count [interval_ms]]\n");
+		return 1;
+	}
 	for (i = 1; i <= n; i++) {
+		if (interval > 0) {
+			double due = start + (double)(i - 1) * interval, w = due - now_ms();
+			struct timespec ts = { (time_t)(w / 1e3), (long)((w - (double)(time_t)(w / 1e3) * 1e3) * 1e6) };
+
+			if (w > 0)
+				nanosleep(&ts, NULL);
+		}
+		t0 = now_ms();
 		memset(&msg, 0, sizeof(msg));
 		msg.req.len = (uint32_t)snprintf(msg.payload, sizeof(msg.payload), "hello %d", i);
 		msg.req.header.id = EXAMPLE_REQ_ECHO;
@@ -45,6 +77,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "echo %d: send/recv failed\n", i);
 			return 1;
 		}
+		if (lat)
+			lat[i - 1] = now_ms() - t0;
 		if (res.header.error != CS_OK || res.delivered != (uint64_t)i ||
 		    res.len != msg.req.len || memcmp(res.payload, msg.payload, res.len) != 0) {
 			fprintf(stderr, "echo %d: bad reply (error %d, delivered %lu)\n", i,
@@ -61,6 +95,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("%d echoes delivered in order\n", n);
+	if (lat) {
+		qsort(lat, (size_t)n, sizeof(*lat), cmp_double);
+		printf("latency_ms p50=%.2f p99=%.2f max=%.2f\n", lat[n / 2], lat[(n * 99) / 100],
+		       lat[n - 1]);
+		free(lat);
+	}
 	qb_ipcc_disconnect(c);
 	return 0;
 }
