@@ -120,6 +120,8 @@ it_nodelist() {
 
 # it_config N [extra lines appended at top level]: node N's config (a
 # single node on 127.0.0.1, or the cluster's nodelist after it_cluster_setup).
+# IT_CLUSTER_NAME (default test) and IT_NODELIST_FILE (a nodelist section to
+# use instead) let a test start a second, foreign cluster.
 it_config() {
 	n=$1
 	shift
@@ -128,7 +130,7 @@ it_config() {
 	cat > "$d/chorus.conf" <<CONF
 totem {
 	version: 2
-	cluster_name: test
+	cluster_name: ${IT_CLUSTER_NAME:-test}
 	transport: knet
 }
 logging {
@@ -136,7 +138,7 @@ logging {
 	to_syslog: no
 	debug: off
 }
-$(if [ "$IT_CLUSTER" -gt 0 ]; then it_nodelist; else
+$(if [ -n "${IT_NODELIST_FILE:-}" ]; then cat "$IT_NODELIST_FILE"; elif [ "$IT_CLUSTER" -gt 0 ]; then it_nodelist; else
 	printf 'nodelist {\n\tnode {\n\t\tname: node%s\n\t\tnodeid: %s\n\t\tring0_addr: 127.0.0.1\n\t}\n}\n' "$n" "$n"; fi)
 system {
 	state_dir: $d/state
