@@ -52,8 +52,9 @@ struct totem {
 	struct pg *pg;
 	qb_loop_timer_handle timer;
 	bool timer_armed;
-	qb_loop_timer_handle start_timer, stats_timer;
+	qb_loop_timer_handle start_timer, stats_timer, warn_timer;
 	bool started, in_sync;
+	bool token_warned;          /* this silence was logged already */
 
 	/* the last transitional configuration, for the next regular one's view */
 	uint32_t trans[SRP_NODES_MAX];
@@ -248,11 +249,11 @@ static int host_mcast(void *ctx, enum host_group group, const struct iovec *iov,
 	return pg_mcast(t->pg, GROUP_A, 1, iov, iovcnt);
 }
 
-static size_t host_space(void *ctx)
+static bool host_space(void *ctx, size_t len)
 {
 	struct totem *t = ctx;
 
-	return pg_send_ok(t->pg, PG_MESSAGE_MAX) ? PG_MESSAGE_MAX : 64 * 1024;
+	return pg_send_ok(t->pg, len);
 }
 
 const struct host_totem_ops totem_host_ops = {
@@ -306,6 +307,44 @@ static void srp_log_line(void *ctx, int priority, const char *line)
 	qb_logt(priority, LOG_SUBSYS_TOTEM, "%s", line);
 }
 
+/*
+ * token_warning: a notice once the token has been silent for token_warning %
+ * of `token` while the ring is OPERATIONAL (membership states have their own
+ * story in the log).  One timer per warning period, none per token: it looks
+ * at the engine's last token time and sleeps until the warning could be due.
+ */
+static uint64_t token_warn_ms(const struct totem *t)
+{
+	return (uint64_t)t->tc->token * t->tc->token_warning / 100;
+}
+
+static void on_token_warn(void *data);
+
+static void token_warn_arm(struct totem *t, uint64_t ms)
+{
+	if (token_warn_ms(t) == 0)
+		return;
+	qb_loop_timer_add(t->loop, QB_LOOP_MED, (ms ? ms : 1) * QB_TIME_NS_IN_MSEC, t, on_token_warn,
+			  &t->warn_timer);
+}
+
+static void on_token_warn(void *data)
+{
+	struct totem *t = data;
+	uint64_t warn = token_warn_ms(t), last = srp_stats(t->srp)->last_token_rx_ms;
+	uint64_t silent = last ? now_ms() - last : 0;
+
+	if (srp_state(t->srp) != SRP_STATE_OPERATIONAL || silent < warn) {
+		t->token_warned = false;
+		token_warn_arm(t, silent < warn ? warn - silent : warn);
+		return;
+	}
+	if (!t->token_warned)
+		log_notice("Token has not been received in %" PRIu64 " ms", silent);
+	t->token_warned = true;
+	token_warn_arm(t, warn);
+}
+
 static void on_start_check(void *data)
 {
 	struct totem *t = data;
@@ -318,6 +357,7 @@ static void on_start_check(void *data)
 	t->started = true;
 	srp_start(t->srp, now_ms());
 	rearm(t);
+	token_warn_arm(t, token_warn_ms(t));
 }
 
 /* ---- stats.srp.* ----------------------------------------------------------------------- */
@@ -406,6 +446,7 @@ static void on_stats(void *data)
 	struct totem *t = data;
 
 	publish_stats(t);
+	host_publish_stats(t->host);
 	qb_loop_timer_add(t->loop, QB_LOOP_LOW, TOTEM_STATS_MS * QB_TIME_NS_IN_MSEC, t, on_stats,
 			  &t->stats_timer);
 }
@@ -535,6 +576,7 @@ void totem_destroy(struct totem *t)
 			qb_loop_timer_del(t->loop, t->timer);
 		qb_loop_timer_del(t->loop, t->start_timer);
 		qb_loop_timer_del(t->loop, t->stats_timer);
+		qb_loop_timer_del(t->loop, t->warn_timer);
 		if (t->tk) {
 			(void)qb_loop_poll_del(t->loop, tknet_data_fd(t->tk));
 			(void)qb_loop_poll_del(t->loop, tknet_log_fd(t->tk));

@@ -6,6 +6,10 @@
  * Event ordering: once one event for a client had to be queued, every later
  * event goes behind it, so the client always sees events in the order the
  * services produced them.
+ *
+ * Statistics: requests and replies only bump counters in struct ipc_conn.
+ * A connection's stats.ipcs.* keys are created with it and deleted with it;
+ * in between a timer copies the counters that changed every IPC_STATS_MS.
  */
 #define LOG_SUBSYS LOG_SUBSYS_IPC
 
@@ -26,6 +30,7 @@
 #include "ipc/ipc.h"
 
 #define IPC_RETRY_MS 10
+#define IPC_STATS_MS 1500    /* stats.ipcs.<conn>.* refresh, as corosync polls its stats */
 
 struct ipc_service {
 	struct ipc *ipc;
@@ -39,8 +44,15 @@ struct ipc_event {
 	char data[];
 };
 
+/* What a connection's stats keys show; compared to decide what to publish. */
+struct ipc_conn_stats {
+	uint64_t requests, responses, dispatched, invalid, overload;
+	uint32_t queued;
+};
+
 struct ipc_conn {
 	struct ipc *ipc;
+	struct qb_list_head list;          /* in ipc->conns once its keys exist */
 	struct ipc_service *service;
 	qb_ipcs_connection_t *c;
 	struct svc_conn *conn;
@@ -52,6 +64,7 @@ struct ipc_conn {
 	uid_t uid;
 	gid_t gid;
 	uint64_t requests, responses, dispatched, invalid, overload;
+	struct ipc_conn_stats published;
 	char stats_prefix[128];
 };
 
@@ -65,6 +78,9 @@ struct ipc {
 	struct ipc_service services[SVC_ID_MAX + 1];
 	size_t count;
 	uint64_t active, closed;
+	struct qb_list_head conns;         /* struct ipc_conn with published keys */
+	qb_loop_timer_handle stats_timer;
+	bool stats_armed;
 };
 
 /* libqb's poll handlers carry no context; the daemon has one loop (NULL = libqb's default). */
@@ -126,19 +142,47 @@ static void stats_set_u64(struct ipc_conn *ic, const char *field, uint64_t v)
 	(void)icmap_set_uint64(ic->ipc->stats, key, v);
 }
 
-static void stats_conn_update(struct ipc_conn *ic)
+/* Write the keys whose counter moved since the last call (all of them when all is set). */
+static void stats_conn_publish(struct ipc_conn *ic, bool all)
 {
+	struct ipc_conn_stats *pub = &ic->published;
+	const struct { const char *name; uint64_t now; uint64_t *shown; } u64[] = {
+		{ "requests", ic->requests, &pub->requests },
+		{ "responses", ic->responses, &pub->responses },
+		{ "dispatched", ic->dispatched, &pub->dispatched },
+		{ "invalid_request", ic->invalid, &pub->invalid },
+		{ "overload", ic->overload, &pub->overload },
+	};
+	uint32_t queued = (uint32_t)ic->queued_count;
 	char key[ICMAP_KEYNAME_MAXLEN + 1];
+	size_t i;
 
-	stats_set_u64(ic, "requests", ic->requests);
-	stats_set_u64(ic, "responses", ic->responses);
-	stats_set_u64(ic, "dispatched", ic->dispatched);
-	stats_set_u64(ic, "invalid_request", ic->invalid);
-	stats_set_u64(ic, "overload", ic->overload);
-	snprintf(key, sizeof(key), "%s.queued", ic->stats_prefix);
-	(void)icmap_set_uint32(ic->ipc->stats, key, (uint32_t)ic->queued_count);
-	snprintf(key, sizeof(key), "%s.queueing", ic->stats_prefix);
-	(void)icmap_set_int32(ic->ipc->stats, key, ic->queued_count > 0);
+	for (i = 0; i < sizeof(u64) / sizeof(u64[0]); i++) {
+		if (!all && u64[i].now == *u64[i].shown)
+			continue;
+		stats_set_u64(ic, u64[i].name, u64[i].now);
+		*u64[i].shown = u64[i].now;
+	}
+	if (all || queued != pub->queued) {
+		snprintf(key, sizeof(key), "%s.queued", ic->stats_prefix);
+		(void)icmap_set_uint32(ic->ipc->stats, key, queued);
+		snprintf(key, sizeof(key), "%s.queueing", ic->stats_prefix);
+		(void)icmap_set_int32(ic->ipc->stats, key, queued > 0);
+		pub->queued = queued;
+	}
+}
+
+static void stats_tick(void *data)
+{
+	struct ipc *ipc = data;
+	struct ipc_conn *ic;
+
+	ipc->stats_armed = false;
+	qb_list_for_each_entry(ic, &ipc->conns, list)
+		stats_conn_publish(ic, false);
+	if (qb_loop_timer_add(ipc->loop, QB_LOOP_LOW, IPC_STATS_MS * QB_TIME_NS_IN_MSEC, ipc,
+			      stats_tick, &ipc->stats_timer) == 0)
+		ipc->stats_armed = true;
 }
 
 static void proc_name(pid_t pid, char *buf, size_t size)
@@ -353,7 +397,8 @@ static void on_created(qb_ipcs_connection_t *c)
 	proc_name(pid, comm, sizeof(comm));
 	snprintf(key, sizeof(key), "%s.procname", ic->stats_prefix);
 	(void)icmap_set_string(ic->ipc->stats, key, comm);
-	stats_conn_update(ic);
+	stats_conn_publish(ic, true);
+	qb_list_add_tail(&ic->list, &ic->ipc->conns);
 	log_debug("connection created: %s (%s)", ic->stats_prefix, comm);
 }
 
@@ -372,7 +417,6 @@ static int32_t on_msg(qb_ipcs_connection_t *c, void *data, size_t size)
 		ic->overload++;
 	else if (r < 0)
 		ic->invalid++;
-	stats_conn_update(ic);
 	return 0;
 }
 
@@ -390,6 +434,7 @@ static void on_destroyed(qb_ipcs_connection_t *c)
 	qb_ipcs_context_set(c, NULL);
 	queue_clear(ic);
 	if (ic->conn) {
+		qb_list_del(&ic->list);
 		host_conn_close(ic->conn);
 		icmap_delete_prefix(ic->ipc->stats, ic->stats_prefix);
 		ic->ipc->active--;
@@ -426,6 +471,7 @@ int ipc_create(const struct ipc_config *cfg, struct ipc **ret_ipc)
 	ipc->loop = cfg->loop;
 	ipc->type = cfg->type;
 	ipc->queue_max = cfg->event_queue_max_bytes ? cfg->event_queue_max_bytes : 64u << 20;
+	qb_list_init(&ipc->conns);
 	stats_global(ipc);
 	for (i = 0; (svc = host_service_at(cfg->host, i)) != NULL; i++) {
 		const struct svc_def *def = svc_def(svc);
@@ -454,6 +500,9 @@ int ipc_create(const struct ipc_config *cfg, struct ipc **ret_ipc)
 		}
 		log_debug("IPC service %s ready", def->ipc_name);
 	}
+	if (qb_loop_timer_add(ipc->loop, QB_LOOP_LOW, IPC_STATS_MS * QB_TIME_NS_IN_MSEC, ipc,
+			      stats_tick, &ipc->stats_timer) == 0)
+		ipc->stats_armed = true;
 	*ret_ipc = ipc;
 	return 0;
 }
@@ -475,5 +524,7 @@ void ipc_destroy(struct ipc *ipc)
 		}
 		qb_ipcs_destroy(ipc->services[i].qb);
 	}
+	if (ipc->stats_armed)
+		qb_loop_timer_del(ipc->loop, ipc->stats_timer);
 	free(ipc);
 }

@@ -7,6 +7,8 @@
  * the bounds its op declared; a totem handler only a message at least
  * size_min long, already converted to host byte order.  Everything a
  * service owns hangs off struct svc or struct svc_conn; nothing is global.
+ * Message counts are plain array increments on the delivery and send paths;
+ * host_publish_stats() copies them into runtime.services.* off that path.
  */
 #define LOG_SUBSYS LOG_SUBSYS_SERV
 
@@ -15,6 +17,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +34,12 @@
 
 #define HOST_SERVICES_MAX (SVC_ID_MAX + 1)
 
+/* Sends and deliveries of one totem op, and what its cmap keys show so far. */
+struct svc_op_count {
+	uint64_t tx, rx;
+	uint64_t tx_published, rx_published;
+};
+
 struct svc {
 	struct host *host;
 	const struct svc_def *def;
@@ -38,8 +47,7 @@ struct svc {
 	void *state;
 	const char *short_name;      /* part of name after the last '_' */
 	char error[256];
-	uint64_t *tx;                /* per totem op, indexed like def->totem_ops */
-	uint64_t *rx;
+	struct svc_op_count *counts; /* per totem op, indexed like def->totem_ops */
 };
 
 struct svc_conn {
@@ -205,8 +213,7 @@ static void svc_free(struct svc *svc)
 {
 	if (!svc)
 		return;
-	free(svc->tx);
-	free(svc->rx);
+	free(svc->counts);
 	free(svc->state);
 	if (svc->dl)
 		dlclose(svc->dl);
@@ -283,12 +290,9 @@ int host_add_service(struct host *host, const struct svc_def *def, void *dl,
 	svc->short_name = strrchr(def->name, '_') ? strrchr(def->name, '_') + 1 : def->name;
 	if (def->state_size && !(svc->state = calloc(1, def->state_size)))
 		goto nomem;
-	if (def->totem_ops_count) {
-		svc->tx = calloc(def->totem_ops_count, sizeof(*svc->tx));
-		svc->rx = calloc(def->totem_ops_count, sizeof(*svc->rx));
-		if (!svc->tx || !svc->rx)
-			goto nomem;
-	}
+	if (def->totem_ops_count &&
+	    !(svc->counts = calloc(def->totem_ops_count, sizeof(*svc->counts))))
+		goto nomem;
 	host->by_id[def->id] = svc;
 	if (def->init) {
 		r = def->init(svc);
@@ -360,6 +364,52 @@ struct svc *host_service_at(struct host *host, size_t index)
 const struct host_counters *host_counters(const struct host *host)
 {
 	return &host->counters;
+}
+
+/*
+ * Raise one runtime.services.<name>.<fn>.<dir> key by what was counted since
+ * the last call: an in-place increment, so a tracker sees a MODIFY with an
+ * empty old value, the shape corosync's per-message increment has.  A key
+ * that went missing is recreated with the full count.
+ */
+static void publish_count(struct host *host, const struct svc *svc, uint16_t fn, const char *dir,
+			  uint64_t count, uint64_t *published)
+{
+	char key[ICMAP_KEYNAME_MAXLEN + 1];
+	uint64_t delta = count - *published;
+	int r = 0;
+
+	if (delta == 0)
+		return;
+	snprintf(key, sizeof(key), "runtime.services.%s.%u.%s", svc->short_name, fn, dir);
+	while (delta > 0 && r == 0) {
+		int32_t step = delta > INT32_MAX ? INT32_MAX : (int32_t)delta;
+
+		r = icmap_fast_adjust_int(host->cmap, key, step);
+		delta -= (uint64_t)step;
+	}
+	if (r < 0)
+		(void)icmap_set_uint64(host->cmap, key, count);
+	*published = count;
+}
+
+void host_publish_stats(struct host *host)
+{
+	size_t i, j;
+
+	if (!host)
+		return;
+	for (i = 0; i < host->count; i++) {
+		struct svc *svc = host->order[i];
+
+		for (j = 0; j < svc->def->totem_ops_count; j++) {
+			struct svc_op_count *c = &svc->counts[j];
+			uint16_t fn = svc->def->totem_ops[j].id;
+
+			publish_count(host, svc, fn, "tx", c->tx, &c->tx_published);
+			publish_count(host, svc, fn, "rx", c->rx, &c->rx_published);
+		}
+	}
 }
 
 void host_dump(struct host *host)
@@ -525,7 +575,7 @@ int host_conn_dispatch(struct svc_conn *conn, const void *msg, size_t len)
 	}
 	if (((op->flags & SVC_IPC_FLOW_CONTROL) &&
 	     (sync_in_progress(host->sync) ||
-	      (host->totem->space && host->totem->space(host->totem_ctx) == 0))) ||
+	      (host->totem->space && !host->totem->space(host->totem_ctx, len)))) ||
 	    ((op->flags & SVC_IPC_QUORATE) && !host->quorate)) {
 		host->counters.ipc_overload++;
 		if (!(op->flags & SVC_IPC_NO_REPLY))
@@ -593,7 +643,7 @@ int svc_mcast(struct svc *svc, uint16_t fn_id, const struct iovec *iov, size_t i
 		total += iov[i].iov_len;
 	if (total > SVC_IPC_MSG_MAX)
 		return -EMSGSIZE;
-	if (host->totem->space && host->totem->space(host->totem_ctx) < total)
+	if (host->totem->space && !host->totem->space(host->totem_ctx, total))
 		return -EAGAIN;
 	memcpy(&hdr, iov[0].iov_base, sizeof(hdr));
 	hdr.id = (int32_t)(((uint32_t)svc->def->id << 16) | fn_id);
@@ -607,13 +657,7 @@ int svc_mcast(struct svc *svc, uint16_t fn_id, const struct iovec *iov, size_t i
 	r = host->totem->mcast(host->totem_ctx, HOST_GROUP_SERVICES, out, iovcnt + 1, guarantee);
 	if (r < 0)
 		return r;
-	svc->tx[idx]++;
-	{
-		char key[ICMAP_KEYNAME_MAXLEN + 1];
-
-		snprintf(key, sizeof(key), "runtime.services.%s.%u.tx", svc->short_name, fn_id);
-		(void)icmap_fast_adjust_int(host->cmap, key, 1);
-	}
+	svc->counts[idx].tx++;
 	return 0;
 }
 
@@ -658,13 +702,7 @@ void host_deliver(struct host *host, uint32_t from_nodeid, void *msg, size_t len
 		if (op->to_host)
 			op->to_host(msg, len);
 	}
-	svc->rx[idx]++;
-	{
-		char key[ICMAP_KEYNAME_MAXLEN + 1];
-
-		snprintf(key, sizeof(key), "runtime.services.%s.%u.rx", svc->short_name, op->id);
-		(void)icmap_fast_adjust_int(host->cmap, key, 1);
-	}
+	svc->counts[idx].rx++;
 	op->handle(svc, from_nodeid, msg, len);
 }
 

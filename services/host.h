@@ -40,8 +40,10 @@ struct host_totem_ops {
 	/* iov[0] starts with the message's qb_ipc_request_header. 0 or -errno. */
 	int (*mcast)(void *ctx, enum host_group group, const struct iovec *iov, size_t iovcnt,
 		     enum svc_guarantee g);
-	/* Largest message totem accepts now, 0 when the queue is full. */
-	size_t (*space)(void *ctx);
+	/* Would totem take a message of len bytes now (totempg's admission
+	 * check, pg_send_ok)?  Asked by svc_mcast() with the message length and
+	 * by the flow-control gate with the request length.  NULL: always. */
+	bool (*space)(void *ctx, size_t len);
 };
 
 struct host_config {
@@ -138,6 +140,13 @@ void host_sync_deliver(struct host *host, uint32_t from_nodeid, const void *msg,
 void host_confchg(struct host *host, const struct svc_view *view);
 
 const struct host_counters *host_counters(const struct host *host);
+
+/**
+ * Bring runtime.services.<name>.<fn>.tx/.rx up to the counts kept since the
+ * last call (the send and delivery paths only count).  The driver calls it
+ * periodically (chorusd: with stats.srp.*, every 1.5 s).  Takes NULL.
+ */
+void host_publish_stats(struct host *host);
 
 /** Write every service's dump() to the log (SIGUSR2, runtime.blackbox.dump_state). */
 void host_dump(struct host *host);

@@ -238,6 +238,16 @@ static void cmap_handle_set(struct svc_conn *conn, const void *msg, size_t len)
 	cmap_reply(conn, &res, sizeof(res), MESSAGE_RES_CMAP_SET, err);
 }
 
+/* The gate DELETE and ADJUST_INT share: a key that is not read-only, not in the stats map. */
+static cs_error_t cmap_modify_allowed(struct svc_conn *conn, struct icmap *map, const char *key)
+{
+	if (!map)
+		return CS_ERR_LIBRARY;
+	if (icmap_is_ro(map, key) || cmap_conn(conn)->map_id == CMAP_MAP_STATS)
+		return CS_ERR_ACCESS;
+	return CS_OK;
+}
+
 static void cmap_handle_delete(struct svc_conn *conn, const void *msg, size_t len)
 {
 	struct icmap *map = cmap_conn_map(conn);
@@ -249,11 +259,7 @@ static void cmap_handle_delete(struct svc_conn *conn, const void *msg, size_t le
 	memcpy(&req, msg, sizeof(req));
 	cmap_key_copy(key, &req.key_name);
 	memset(&res, 0, sizeof(res));
-	if (!map)
-		err = CS_ERR_LIBRARY;
-	else if (icmap_is_ro(map, key) || cmap_conn(conn)->map_id == CMAP_MAP_STATS)
-		err = CS_ERR_ACCESS;
-	else
+	if ((err = cmap_modify_allowed(conn, map, key)) == CS_OK)
 		err = cmap_cs_error(icmap_delete(map, key));
 	cmap_reply(conn, &res, sizeof(res), MESSAGE_RES_CMAP_DELETE, err);
 }
@@ -269,11 +275,7 @@ static void cmap_handle_adjust_int(struct svc_conn *conn, const void *msg, size_
 	memcpy(&req, msg, sizeof(req));
 	cmap_key_copy(key, &req.key_name);
 	memset(&res, 0, sizeof(res));
-	if (!map)
-		err = CS_ERR_LIBRARY;
-	else if (icmap_is_ro(map, key) || cmap_conn(conn)->map_id == CMAP_MAP_STATS)
-		err = CS_ERR_ACCESS;
-	else
+	if ((err = cmap_modify_allowed(conn, map, key)) == CS_OK)
 		err = cmap_cs_error(icmap_adjust_int(map, key, req.step));
 	cmap_reply(conn, &res, sizeof(res), MESSAGE_RES_CMAP_ADJUST_INT, err);
 }

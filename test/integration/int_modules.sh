@@ -29,9 +29,14 @@ esac
 it_node_start 1 "service {" "	name: example" "}" || it_fail "example module loads"
 it_exec 1 "$top_builddir/test/integration/example_client" 25
 it_eq "example service: ECHO replies deferred until delivery, in order" 0 $?
+# The counters are published every 1.5 s, not per message: wait up to 5 s.
+tx_key() { it_exec 1 /usr/sbin/corosync-cmapctl -g runtime.services.example.0.tx 2>&1; }
+end=$(( $(date +%s) + 5 ))
+until [ "$(tx_key)" = "runtime.services.example.0.tx (u64) = 25" ] || [ "$(date +%s)" -ge "$end" ]; do
+	sleep 0.1
+done
 it_eq "runtime.services.example.0.tx counts its multicasts" \
-	"runtime.services.example.0.tx (u64) = 25" \
-	"$(it_exec 1 /usr/sbin/corosync-cmapctl -g runtime.services.example.0.tx)"
+	"runtime.services.example.0.tx (u64) = 25" "$(tx_key)"
 kill -USR2 "$(it_node_pid 1)"
 it_wait_log 1 "example: 25 ECHO messages delivered" 10
 it_eq "SIGUSR2 writes the services' state to the log" 0 $?

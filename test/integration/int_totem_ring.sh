@@ -84,6 +84,8 @@ if [ "$ms" -le $((token + consensus + 1000)) ]; then
 else
 	it_fail "new ring took $ms ms, more than token + consensus + 1 s"
 fi
+it_check "node 1 logged the silent token (token_warning, 75 % of token)" \
+	grep -q "Token has not been received in" "$IT_TMP/node1/log"
 it_eq "cmap: node $NODES marked left" "left" \
 	"$(it_exec 1 /usr/sbin/corosync-cmapctl -q -g "runtime.members.$NODES.status")"
 seq_before=$(it_ring 1 | cut -d. -f2)

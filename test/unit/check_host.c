@@ -39,6 +39,14 @@ struct rec {
 	size_t last_len;
 	uint32_t last_from;
 	char order[64];
+	/* the space op: what it answers, what it was asked last */
+	bool no_space;
+	size_t space_asked;
+	int space_calls;
+	/* MODIFY events seen on runtime.services.test.3.tx */
+	int tx_events;
+	enum icmap_type tx_old_type;
+	uint64_t tx_seen;
 };
 
 static struct rec R;
@@ -89,8 +97,15 @@ static void pump(struct host *host)
 	}
 }
 
+static bool rec_space(void *ctx, size_t len)
+{
+	R.space_calls++;
+	R.space_asked = len;
+	return !R.no_space;
+}
+
 static const struct host_ipc_ops ipc_ops = { .reply = rec_reply, .event = rec_reply };
-static const struct host_totem_ops totem_ops = { .mcast = rec_mcast };
+static const struct host_totem_ops totem_ops = { .mcast = rec_mcast, .space = rec_space };
 
 static void on_ready(void *ctx) { R.ready++; }
 static void on_deadline(void *ctx) { R.deadline_calls++; }
@@ -139,11 +154,13 @@ static void handle_mcast(struct svc_conn *conn, const void *msg, size_t len)
 {
 	struct req_fixed m;
 	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	int r;
 
 	memset(&m, 0, sizeof(m));
 	m.value = 0x0102030405060708ULL;
-	ck_assert_int_eq(svc_mcast(svc_conn_svc(conn), 3, &iov, 1, SVC_AGREED), 0);
-	(void)svc_reply_error(conn, 6, CS_OK);
+	r = svc_mcast(svc_conn_svc(conn), 3, &iov, 1, SVC_AGREED);
+	(void)svc_reply_error(conn, 6, r == 0 ? CS_OK : r == -EAGAIN ? CS_ERR_TRY_AGAIN :
+			      CS_ERR_LIBRARY);
 }
 
 static void to_host_fixed(void *msg, size_t len)
@@ -381,6 +398,17 @@ START_TEST(test_flow_control_during_sync)
 	ck_assert_str_eq(R.order, "ipppa");
 	ck_assert_int_eq(host_conn_dispatch(conn, &h, sizeof(h)), 0);
 	ck_assert_int_eq(R.last.error, CS_OK);
+	/* totem is asked about the request's size; when it says no: TRY_AGAIN */
+	ck_assert_uint_eq(R.space_asked, sizeof(h));
+	R.no_space = true;
+	ck_assert_int_eq(host_conn_dispatch(conn, &h, sizeof(h)), -EAGAIN);
+	ck_assert_int_eq(R.last.error, CS_ERR_TRY_AGAIN);
+	ck_assert_uint_eq(host_counters(host)->ipc_overload, 2);
+	/* ops without SVC_IPC_FLOW_CONTROL do not ask */
+	R.space_calls = 0;
+	h.id = 1;
+	ck_assert_int_eq(host_conn_dispatch(conn, &h, sizeof(h)), 0);
+	ck_assert_int_eq(R.space_calls, 0);
 	host_conn_close(conn);
 	free_host(host);
 }
@@ -480,12 +508,18 @@ START_TEST(test_mcast_and_deliver)
 	ck_assert_uint_eq(R.msg_len, sizeof(struct req_fixed));
 	ck_assert_int_eq(out->id, (30 << 16) | 3);
 	ck_assert_int_eq(out->size, sizeof(struct req_fixed));
+	ck_assert_uint_eq(R.space_asked, sizeof(struct req_fixed));
+	/* counted now, published by host_publish_stats() */
+	ck_assert_int_eq(icmap_get_uint64(cmap, "runtime.services.test.3.tx", &tx), 0);
+	ck_assert_uint_eq(tx, 0);
+	host_publish_stats(host);
 	ck_assert_int_eq(icmap_get_uint64(cmap, "runtime.services.test.3.tx", &tx), 0);
 	ck_assert_uint_eq(tx, 1);
 
 	host_deliver(host, 9, R.msg, R.msg_len, false);
 	ck_assert_int_eq(R.delivered, 1);
 	ck_assert_uint_eq(R.last_from, 9);
+	host_publish_stats(host);
 	ck_assert_int_eq(icmap_get_uint64(cmap, "runtime.services.test.3.rx", &rx), 0);
 	ck_assert_uint_eq(rx, 1);
 
@@ -507,6 +541,71 @@ START_TEST(test_mcast_and_deliver)
 	ck_assert_int_eq(R.delivered, 2);
 	ck_assert_uint_eq(host_counters(host)->totem_dropped, 3);
 	ck_assert_uint_eq(host_counters(host)->totem_unknown, 1);
+	host_publish_stats(host);
+	ck_assert_int_eq(icmap_get_uint64(cmap, "runtime.services.test.3.rx", &rx), 0);
+	ck_assert_uint_eq(rx, 2);
+	host_conn_close(conn);
+	free_host(host);
+}
+END_TEST
+
+static void on_tx_key(void *ctx, int event, const char *key, enum icmap_type new_type,
+		      const void *new_value, size_t new_len, enum icmap_type old_type,
+		      const void *old_value, size_t old_len)
+{
+	ck_assert_int_eq(event, ICMAP_TRACK_MODIFY);
+	ck_assert_int_eq(new_type, ICMAP_T_UINT64);
+	ck_assert_uint_eq(new_len, sizeof(uint64_t));
+	R.tx_events++;
+	R.tx_old_type = old_type;
+	memcpy(&R.tx_seen, new_value, sizeof(R.tx_seen));
+}
+
+START_TEST(test_counts_published)
+{
+	struct host *host = make_host();
+	struct svc_def d = test_def();
+	struct svc_conn *conn;
+	struct icmap_track *track;
+	struct qb_ipc_request_header h = { .id = 3, .size = sizeof(h) };
+	uint64_t tx = 1;
+	int i;
+
+	d.sync = NULL;
+	ck_assert_int_eq(host_add_service(host, &d, NULL, NULL, 0), 0);
+	/* the keys exist from registration on, at 0 */
+	ck_assert_int_eq(icmap_get_uint64(cmap, "runtime.services.test.3.tx", &tx), 0);
+	ck_assert_uint_eq(tx, 0);
+	ck_assert_int_eq(icmap_track_add(cmap, "runtime.services.test.3.tx", ICMAP_TRACK_MODIFY,
+					 on_tx_key, NULL, &track), 0);
+	ck_assert_int_eq(host_conn_open(host_service_by_id(host, 30), &R, 1, 0, 0, &conn), 0);
+	for (i = 0; i < 5; i++)
+		ck_assert_int_eq(host_conn_dispatch(conn, &h, sizeof(h)), 0);
+	ck_assert_int_eq(R.mcasts, 5);
+	ck_assert_int_eq(R.tx_events, 0);          /* nothing on the send path */
+	/* one in-place increment per publication, with an empty old value */
+	host_publish_stats(host);
+	ck_assert_int_eq(R.tx_events, 1);
+	ck_assert_int_eq(R.tx_old_type, ICMAP_T_NONE);
+	ck_assert_uint_eq(R.tx_seen, 5);
+	host_publish_stats(host);
+	ck_assert_int_eq(R.tx_events, 1);          /* unchanged: no event */
+
+	/* totem full: -EAGAIN to the service, nothing counted */
+	R.no_space = true;
+	ck_assert_int_eq(host_conn_dispatch(conn, &h, sizeof(h)), 0);
+	ck_assert_int_eq(R.last.error, CS_ERR_TRY_AGAIN);
+	ck_assert_int_eq(R.mcasts, 5);
+	R.no_space = false;
+
+	/* a key that went missing is recreated with the whole count */
+	icmap_track_delete(cmap, track);
+	ck_assert_int_eq(icmap_delete(cmap, "runtime.services.test.3.tx"), 0);
+	ck_assert_int_eq(host_conn_dispatch(conn, &h, sizeof(h)), 0);
+	host_publish_stats(host);
+	ck_assert_int_eq(icmap_get_uint64(cmap, "runtime.services.test.3.tx", &tx), 0);
+	ck_assert_uint_eq(tx, 6);
+	host_publish_stats(NULL);
 	host_conn_close(conn);
 	free_host(host);
 }
@@ -566,6 +665,7 @@ int main(void)
 	add_tcase(s, tc, test_sync_restart_aborts);
 	add_tcase(s, tc, test_sync_two_members);
 	add_tcase(s, tc, test_mcast_and_deliver);
+	add_tcase(s, tc, test_counts_published);
 	add_tcase(s, tc, test_timers);
 	return check_run_suite(s);
 }
