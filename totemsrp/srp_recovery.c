@@ -14,7 +14,33 @@
 
 #include "totemsrp/srp_int.h"
 
-static void originate_old_messages(struct srp *srp, uint32_t low)
+/*
+ * Deviation from corosync, where every transitional member re-sends every
+ * old-ring message above the lowest aru that it holds: N copies of each.
+ * After a long partition the copies outgrow the recovery sort queue
+ * (SRP_SORT_QUEUE_MAX seqs, freed only at OPERATIONAL entry), the senders
+ * stop and RECOVERY never ends (test/sim soak seed 186687222218384: 10
+ * members, ~1,600 old messages each).  Here a message at or below some
+ * member's aru is re-sent only by the first such member in ring order (its
+ * aru says it holds the message, and nothing above the lowest aru has been
+ * freed); above every aru, each holder still re-sends it.  The members
+ * receive the same union of old messages as before.
+ */
+static bool resend_is_mine(const struct srp *srp, const struct srp_commit *ct, uint32_t seq)
+{
+	uint32_t i;
+
+	for (i = 0; i < ct->addr_count; i++) {
+		if (!srp_set_has(&srp->deliver_memb, ct->addr[i]) ||
+		    !srp_ring_id_eq(&ct->entry[i].ring_id, &srp->my_old_ring_id))
+			continue;
+		if (srp_seq_lte(seq, ct->entry[i].aru))
+			return ct->addr[i] == srp->my_id;
+	}
+	return true;
+}
+
+static void originate_old_messages(struct srp *srp, const struct srp_commit *ct, uint32_t low)
 {
 	uint32_t high = srp->old_ring_state_high_seq_received, seq;
 
@@ -25,7 +51,7 @@ static void originate_old_messages(struct srp *srp, uint32_t low)
 		struct srp_mcast_hdr m;
 		struct srp_buf *b;
 
-		if (!s || s->encapsulated)
+		if (!s || s->encapsulated || !resend_is_mine(srp, ct, seq))
 			continue;
 		b = srp_buf_get(srp, SRP_WIRE_MCAST_SIZE + s->len);
 		if (!b)
@@ -79,7 +105,7 @@ void srp_recovery_enter(struct srp *srp, const struct srp_commit *ct)
 		/* Only what my old window can hold (an aru from input may be anything). */
 		if (!srp_sq_in_range(srp->regular, low + 1) && low != srp->regular->base)
 			low = srp->regular->base;
-		originate_old_messages(srp, low);
+		originate_old_messages(srp, ct, low);
 	}
 	/*
 	 * Deviation from corosync, which keeps proc/failed until OPERATIONAL

@@ -156,13 +156,16 @@ void srp_orf_receive(struct srp *srp, struct srp_orf *token)
 	 * seqno_unchanged_const (30) rotations without a new message and so
 	 * keeps an idle ring busy after every message (21-28 % of a core per
 	 * node at 100 msg/s, shared/bench/README.md).  Once the token says
-	 * every member has everything (aru == seq, no retransmit request) the
-	 * ring is idle after SRP_IDLE_ROTATIONS quiet rotations; anything
-	 * queued later cancels the hold (srp_mcast, srp_hold_cancel).  While
-	 * messages are missing somewhere, corosync's patience applies.
+	 * every member has everything (aru == seq, no retransmit request, no
+	 * backlog) the ring is idle after SRP_IDLE_ROTATIONS quiet rotations;
+	 * anything queued later cancels the hold (srp_mcast, srp_hold_cancel).
+	 * While messages are missing somewhere, and in RECOVERY (where a
+	 * held token would re-send the old ring's messages one `hold` period
+	 * per rotation), corosync's patience applies.
 	 */
 	idle_after = srp->cfg.seqno_unchanged_const;
-	if (token->aru == token->seq && token->rtr_count == 0 && idle_after > SRP_IDLE_ROTATIONS)
+	if (srp->state == SRP_STATE_OPERATIONAL && token->aru == token->seq &&
+	    token->rtr_count == 0 && token->backlog == 0 && idle_after > SRP_IDLE_ROTATIONS)
 		idle_after = SRP_IDLE_ROTATIONS;
 	srp->my_token_held = false;
 	if (rep && srp->my_seq_unchanged > idle_after)

@@ -100,6 +100,7 @@ done <<'PINNED'
 --seed=1000234
 --seed=1002025
 --seed=1003291
+--seed=186687222218384 --nodes=11 --faults=partition,isolate,clog,crash,pause --duration-ms=16677
 PINNED
 echo "run-seeds: seeds 1-$SEEDS + pinned; $xfail known failures (open engine bugs, not counted as passed)"
 echo "$passed passed, $failed failed"
