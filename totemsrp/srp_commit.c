@@ -73,6 +73,8 @@ void srp_commit_enter(struct srp *srp)
 		return;
 	}
 	old_ring_state_save(srp);
+	srp->recent_failed = srp->failed;
+	srp_set_remove(&srp->recent_failed, srp->my_id);
 	me = &c->entry[idx];
 	me->ring_id = srp->my_old_ring_id;
 	me->aru = srp->old_ring_state_aru;

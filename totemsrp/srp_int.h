@@ -82,6 +82,9 @@ struct srp {
 	struct srp_set new_memb;    /* ring being formed (commit token addr) */
 	struct srp_set trans_memb, deliver_memb, left_memb;
 	bool failed_to_recv;
+	/* The failed set of the gather that formed my ring; see srp_join_receive(). */
+	struct srp_set recent_failed;
+	uint64_t recent_failed_until;
 
 	uint32_t my_aru, my_high_seq_received, my_high_delivered;
 	uint32_t my_last_aru, my_token_seq, my_last_seq;

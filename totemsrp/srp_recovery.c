@@ -231,6 +231,7 @@ void srp_operational_enter(struct srp *srp)
 	srp_fifo_reset(srp, &srp->retrans_q);
 	srp->my_old_ring_id = srp->my_ring_id;
 	srp->state = SRP_STATE_OPERATIONAL;
+	srp->recent_failed_until = srp->now + srp->cfg.merge_ms;
 	srp->stats.operational_entered++;
 	srp_log(srp, LOG_DEBUG, "entering OPERATIONAL: ring %u/%llu", srp->my_ring_id.rep,
 		(unsigned long long)srp->my_ring_id.seq);
