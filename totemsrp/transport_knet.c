@@ -7,7 +7,9 @@
  * the 13-byte common header field target_nodeid (offset 9), which routes.
  * knet's callbacks run on knet's threads: they touch only immutable fields
  * and atomics, and they log by writing records into the log pipe, so every
- * env->log call happens on the caller's thread.
+ * env->log call happens on the caller's thread.  The send/receive calls also
+ * reset a peer link that fails locally while another link to that peer works
+ * (tk_health_check), so that failover does not wait for knet's pong timeout.
  */
 #include "config.h"
 
@@ -36,11 +38,30 @@
 #define TK_LOG_SELF KNET_MAX_SUBSYSTEMS
 #define TK_CRYPTO_SLOT 1
 
+/*
+ * How often (at most) the data path looks for links that fail locally
+ * (tk_health_check); it runs from tknet_send/tknet_recv, so on the caller's
+ * thread and only while totem traffic flows.
+ */
+#define TK_HEALTH_MS 50
+
+/* What knet was told about one peer link, kept to reset the link later. */
+struct tk_link_cfg {
+	struct sockaddr_storage src, dst;
+	uint8_t transport;
+	uint8_t priority;
+	uint8_t pong_count;
+	uint32_t ping_interval, ping_timeout, ping_precision; /* interval 0: knet's */
+};
+
 struct tk_host {
 	uint16_t nodeid;
 	uint8_t links;          /* peer links configured (bit per link id) */
 	uint8_t configured;     /* links given to knet, the loopback included */
 	uint8_t seen_up;        /* links seen connected at least once */
+	uint8_t readd;          /* links reset whose re-configuration failed */
+	struct tk_link_cfg cfg[CONF_LINKS_MAX];
+	uint32_t tx_errors[CONF_LINKS_MAX]; /* knet's tx_data_errors last seen */
 };
 
 struct tknet {
@@ -53,6 +74,7 @@ struct tknet {
 	uint32_t grace_ms;
 	struct timespec created;
 	bool ready;
+	uint64_t health_ms;     /* monotonic ms of the last tk_health_check */
 	struct tk_host *hosts;
 	size_t host_count;
 	atomic_bool data_dead;
@@ -339,17 +361,63 @@ static int tk_compress(struct tknet *tk, const struct totem_config *tc, char *wh
 	return 0;
 }
 
-/* One peer link (§1.2 / §1.1 step 15). */
-static int tk_link_add(struct tknet *tk, const struct totem_config *tc,
-		       const struct conf_node *local, const struct conf_node *node, unsigned l,
-		       char *why, size_t why_size)
+/* Hand one computed link configuration to knet and enable it (§1.1 step 15). */
+static int tk_link_apply(struct tknet *tk, uint16_t id, unsigned l, const struct tk_link_cfg *c,
+			 char *why, size_t why_size)
 {
-	const struct conf_link *lk = &tc->links[l];
-	struct sockaddr_storage src, dst;
-	uint8_t transport = lk->knet_transport_sctp ? KNET_TRANSPORT_SCTP : KNET_TRANSPORT_UDP;
-	uint16_t id = (uint16_t)node->nodeid;
+	/* knet's prototype takes non-const addresses; it copies them. */
+	struct sockaddr_storage src = c->src, dst = c->dst;
 	int r;
 
+	if (knet_link_set_config(tk->h, id, (uint8_t)l, c->transport, &src, &dst,
+				 KNET_LINK_FLAG_TRAFFICHIPRIO) < 0) {
+		r = -errno;
+		tk_why(why, why_size, "knet_link_set_config(nodeid %u, link %u): %s", id, l,
+		       strerror(errno));
+		return r;
+	}
+	if (knet_link_set_priority(tk->h, id, (uint8_t)l, c->priority) < 0) {
+		r = -errno;
+		tk_why(why, why_size, "knet_link_set_priority(nodeid %u, link %u): %s", id, l,
+		       strerror(errno));
+		return r;
+	}
+	if (c->ping_interval != 0) {
+		if (knet_link_set_ping_timers(tk->h, id, (uint8_t)l, c->ping_interval,
+					      c->ping_timeout, c->ping_precision) < 0) {
+			r = -errno;
+			tk_why(why, why_size,
+			       "knet_link_set_ping_timers(nodeid %u, link %u, %u/%u/%u): %s", id, l,
+			       c->ping_interval, c->ping_timeout, c->ping_precision,
+			       strerror(errno));
+			return r;
+		}
+		if (knet_link_set_pong_count(tk->h, id, (uint8_t)l, c->pong_count) < 0) {
+			r = -errno;
+			tk_why(why, why_size, "knet_link_set_pong_count(nodeid %u, link %u): %s", id,
+			       l, strerror(errno));
+			return r;
+		}
+	}
+	if (knet_link_set_enable(tk->h, id, (uint8_t)l, 1) < 0) {
+		r = -errno;
+		tk_why(why, why_size, "knet_link_set_enable(nodeid %u, link %u): %s", id, l,
+		       strerror(errno));
+		return r;
+	}
+	return 0;
+}
+
+/* One peer link (§1.2): validated and kept in *ret_cfg for a later reset. */
+static int tk_link_add(struct tknet *tk, const struct totem_config *tc,
+		       const struct conf_node *local, const struct conf_node *node, unsigned l,
+		       struct tk_link_cfg *ret_cfg, char *why, size_t why_size)
+{
+	const struct conf_link *lk = &tc->links[l];
+	struct tk_link_cfg c;
+	int r;
+
+	memset(&c, 0, sizeof(c));
 	if (lk->mcastport == 0) {
 		tk_why(why, why_size, "link %u has no port", l);
 		return -EINVAL;
@@ -364,54 +432,29 @@ static int tk_link_add(struct tknet *tk, const struct totem_config *tc,
 		       node->nodeid);
 		return -EINVAL;
 	}
-	if (tk_addr_with_port(&local->addr[l], lk->mcastport, &src) < 0 ||
-	    tk_addr_with_port(&node->addr[l], lk->mcastport, &dst) < 0) {
+	if (tk_addr_with_port(&local->addr[l], lk->mcastport, &c.src) < 0 ||
+	    tk_addr_with_port(&node->addr[l], lk->mcastport, &c.dst) < 0) {
 		tk_why(why, why_size, "link %u: nodeid %u: unsupported address family", l,
 		       node->nodeid);
 		return -EAFNOSUPPORT;
 	}
-	if (knet_link_set_config(tk->h, id, (uint8_t)l, transport, &src, &dst,
-				 KNET_LINK_FLAG_TRAFFICHIPRIO) < 0) {
-		r = -errno;
-		tk_why(why, why_size, "knet_link_set_config(nodeid %u, link %u, %s:%u): %s",
-		       node->nodeid, l, node->addr_str[l], lk->mcastport, strerror(errno));
-		return r;
-	}
-	if (knet_link_set_priority(tk->h, id, (uint8_t)l, lk->knet_link_priority) < 0) {
-		r = -errno;
-		tk_why(why, why_size, "knet_link_set_priority(nodeid %u, link %u): %s",
-		       node->nodeid, l, strerror(errno));
-		return r;
-	}
+	c.transport = lk->knet_transport_sctp ? KNET_TRANSPORT_SCTP : KNET_TRANSPORT_UDP;
+	c.priority = lk->knet_link_priority;
 	if (lk->knet_ping_interval != 0) {
-		if (knet_link_set_ping_timers(tk->h, id, (uint8_t)l, lk->knet_ping_interval,
-					      lk->knet_ping_timeout, lk->knet_ping_precision) < 0) {
-			r = -errno;
-			tk_why(why, why_size,
-			       "knet_link_set_ping_timers(nodeid %u, link %u, %u/%u/%u): %s",
-			       node->nodeid, l, lk->knet_ping_interval, lk->knet_ping_timeout,
-			       lk->knet_ping_precision, strerror(errno));
-			return r;
-		}
 		if (lk->knet_pong_count == 0 || lk->knet_pong_count > UINT8_MAX) {
 			tk_why(why, why_size, "link %u: knet_pong_count %u out of range 1..255", l,
 			       lk->knet_pong_count);
 			return -EINVAL;
 		}
-		if (knet_link_set_pong_count(tk->h, id, (uint8_t)l,
-					     (uint8_t)lk->knet_pong_count) < 0) {
-			r = -errno;
-			tk_why(why, why_size, "knet_link_set_pong_count(nodeid %u, link %u): %s",
-			       node->nodeid, l, strerror(errno));
-			return r;
-		}
+		c.ping_interval = lk->knet_ping_interval;
+		c.ping_timeout = lk->knet_ping_timeout;
+		c.ping_precision = lk->knet_ping_precision;
+		c.pong_count = (uint8_t)lk->knet_pong_count;
 	}
-	if (knet_link_set_enable(tk->h, id, (uint8_t)l, 1) < 0) {
-		r = -errno;
-		tk_why(why, why_size, "knet_link_set_enable(nodeid %u, link %u): %s",
-		       node->nodeid, l, strerror(errno));
+	r = tk_link_apply(tk, (uint16_t)node->nodeid, l, &c, why, why_size);
+	if (r < 0)
 		return r;
-	}
+	*ret_cfg = c;
 	return 0;
 }
 
@@ -499,7 +542,7 @@ static int tk_hosts_add(struct tknet *tk, const struct totem_config *tc, char *w
 		for (l = 0; l < CONF_LINKS_MAX && l < KNET_MAX_LINK; l++) {
 			if (!node->has_addr[l])
 				continue;
-			r = tk_link_add(tk, tc, local, node, l, why, why_size);
+			r = tk_link_add(tk, tc, local, node, l, &host->cfg[l], why, why_size);
 			if (r < 0)
 				return r;
 			host->links |= (uint8_t)(1u << l);
@@ -705,6 +748,113 @@ static bool tk_host_known(const struct tknet *tk, uint32_t nodeid)
 	return false;
 }
 
+static uint64_t tk_now_ms(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+}
+
+/*
+ * Make knet forget link l of host: disabled and cleared, it leaves the
+ * host's active links at once, then it is configured again from host->cfg
+ * and must come up through knet's ping/pong like a new link.
+ */
+static void tk_link_reset(struct tknet *tk, struct tk_host *host, unsigned l)
+{
+	uint8_t bit = (uint8_t)(1u << l);
+	char why[256];
+
+	(void)knet_link_set_enable(tk->h, host->nodeid, (uint8_t)l, 0);
+	if (knet_link_clear_config(tk->h, host->nodeid, (uint8_t)l) < 0) {
+		tk_log_now(tk, LOG_WARNING, "host: %u link: %u: knet_link_clear_config: %s",
+			   (unsigned)host->nodeid, l, strerror(errno));
+		(void)knet_link_set_enable(tk->h, host->nodeid, (uint8_t)l, 1);
+		return;
+	}
+	host->configured &= (uint8_t)~bit;
+	host->tx_errors[l] = 0;
+	why[0] = '\0';
+	if (tk_link_apply(tk, host->nodeid, l, &host->cfg[l], why, sizeof(why)) < 0) {
+		/* Retried by the next tk_health_check. */
+		host->readd |= bit;
+		tk_log_now(tk, LOG_WARNING, "host: %u link: %u: re-adding the link failed: %s",
+			   (unsigned)host->nodeid, l, why);
+		return;
+	}
+	host->configured |= bit;
+}
+
+/*
+ * knet 1.x gives up a whole send at the first link whose socket reports an
+ * unrecoverable error: with a local interface down (ENETUNREACH) the
+ * remaining links of that host, and the remaining hosts of a broadcast, get
+ * nothing, in active mode too, until knet's pong timeout takes the link
+ * down (pong_timeout x a back-off of up to 10 in the first seconds after a
+ * link was configured: longer than the token timeout).  So a connected link
+ * whose tx_data_errors counter grew is reset here (tk_link_reset), provided
+ * the host has another connected link without errors to fail over to.
+ */
+static void tk_health_check(struct tknet *tk)
+{
+	uint64_t now = tk_now_ms();
+	size_t i;
+
+	if (now - tk->health_ms < TK_HEALTH_MS)
+		return;
+	tk->health_ms = now;
+	for (i = 0; i < tk->host_count; i++) {
+		struct tk_host *host = &tk->hosts[i];
+		uint8_t connected = 0, failing = 0;
+		uint32_t errors[CONF_LINKS_MAX] = { 0 };
+		unsigned l;
+
+		/* One link has nowhere to fail over to: nothing to look at. */
+		if (__builtin_popcount(host->links) < 2)
+			continue;
+		for (l = 0; l < CONF_LINKS_MAX && l < KNET_MAX_LINK; l++) {
+			uint8_t bit = (uint8_t)(1u << l);
+			struct knet_link_status st;
+
+			if (!(host->links & bit))
+				continue;
+			if (host->readd & bit) {
+				char why[256];
+
+				why[0] = '\0';
+				if (tk_link_apply(tk, host->nodeid, l, &host->cfg[l], why,
+						  sizeof(why)) == 0) {
+					host->readd &= (uint8_t)~bit;
+					host->configured |= bit;
+				}
+				continue;
+			}
+			memset(&st, 0, sizeof(st));
+			if (knet_link_get_status(tk->h, host->nodeid, (uint8_t)l, &st, sizeof(st)) < 0)
+				continue;
+			errors[l] = st.stats.tx_data_errors;
+			if (st.enabled && st.connected) {
+				connected |= bit;
+				if (errors[l] > host->tx_errors[l])
+					failing |= bit;
+			}
+			host->tx_errors[l] = errors[l];
+		}
+		if (!failing || !(connected & (uint8_t)~failing))
+			continue;
+		for (l = 0; l < CONF_LINKS_MAX && l < KNET_MAX_LINK; l++) {
+			if (!(failing & (1u << l)))
+				continue;
+			tk_log_now(tk, LOG_NOTICE,
+				   "host: %u link: %u: local send errors (knet tx_data_errors %u); "
+				   "resetting the link so that traffic fails over",
+				   (unsigned)host->nodeid, l, errors[l]);
+			tk_link_reset(tk, host, l);
+		}
+	}
+}
+
 int tknet_send(struct tknet *tk, uint32_t to_nodeid, const void *buf, size_t len)
 {
 	unsigned char hdr[TK_HDR_SIZE];
@@ -720,6 +870,8 @@ int tknet_send(struct tknet *tk, uint32_t to_nodeid, const void *buf, size_t len
 		return -EHOSTUNREACH;
 	if (atomic_load(&tk->data_dead))
 		return -EPIPE;
+	/* Before the write, so that this datagram already avoids a failed link. */
+	tk_health_check(tk);
 	/* The caller's buffer stays untouched: only the header is copied. */
 	memcpy(hdr, buf, sizeof(hdr));
 	memcpy(hdr + TK_TARGET_OFF, &to_nodeid, sizeof(to_nodeid));
@@ -748,6 +900,7 @@ ssize_t tknet_recv(struct tknet *tk, void *buf, size_t len)
 
 	if (!tk || !buf || len == 0)
 		return -EINVAL;
+	tk_health_check(tk);
 	iov.iov_base = buf;
 	iov.iov_len = len;
 	memset(&mh, 0, sizeof(mh));

@@ -78,6 +78,15 @@ void tknet_log_drain(struct tknet *tk);
  * (a copy is stamped).  0 or -errno: -EINVAL (shorter than the 13-byte
  * header), -EMSGSIZE (longer than tknet_mtu()), -EHOSTUNREACH (to_nodeid not
  * in the nodelist), -EAGAIN (channel full), -EPIPE (knet dropped the channel).
+ *
+ * tknet_send and tknet_recv also check, at most every 50 ms, whether a
+ * connected peer link had local send errors (knet's tx_data_errors, e.g.
+ * ENETUNREACH with the local interface down) while another link to that
+ * peer works; such a link is cleared and configured again in knet, so it
+ * leaves the active links at once and comes back through ping/pong.  knet
+ * 1.x drops a datagram for every link once one link's socket fails, so
+ * without this the ring would wait for the pong timeout (docs/compat.md).
+ * Its stats.knet counters restart from 0 then.
  */
 int tknet_send(struct tknet *tk, uint32_t to_nodeid, const void *buf, size_t len);
 
