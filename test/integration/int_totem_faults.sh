@@ -25,11 +25,8 @@ it_wait_members 3 "3" 60
 it_eq "the node with the wrong key is alone" "3" "$(it_members 3)"
 token=3650
 window=$(( 2 * (token + token * 12 / 10) ))
-end=$(( $(date +%s) + window / 1000 + 1 ))
-while [ "$(date +%s)" -lt "$end" ]; do
-	if grep -q 'Members:.* 3' "$IT_TMP/node1/log"; then break; fi
-	sleep 0.2
-done
+node3_seen() { grep -c 'Members:.* 3' "$IT_TMP/node1/log"; }
+it_steady $(( window / 1000 + 1 )) 0 node3_seen
 it_check "node 1 never had node 3 in a membership" sh -c "! grep -q 'Members:.*3' '$IT_TMP/node1/log'"
 it_check "node 3 never had node 1 in a membership" sh -c "! grep -q 'Members: 1' '$IT_TMP/node3/log'"
 it_eq "cmap on node 1 has no entry for node 3" 1 \

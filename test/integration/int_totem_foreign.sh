@@ -48,11 +48,7 @@ junk 3 || it_fail "sending junk from a listed address"
 
 token=3650
 consensus=$((token * 12 / 10))
-end=$(( $(date +%s) + (token + consensus) / 1000 + 1 ))
-while [ "$(date +%s)" -lt "$end" ]; do
-	[ "$(memb_lines 1)" != "$before1" ] && break
-	sleep 0.2
-done
+it_steady $(( (token + consensus) / 1000 + 1 )) "$before1" memb_lines 1
 it_eq "cluster A: no new membership on node 1" "$before1" "$(memb_lines 1)"
 it_eq "cluster A: no new membership on node 3" "$before3" "$(memb_lines 3)"
 it_eq "cluster A: same ring id" "$ring" "$(it_ring 1)"

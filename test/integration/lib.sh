@@ -198,6 +198,20 @@ it_wait_log() {
 	done
 }
 
+# it_steady SECONDS WANT CMD...: watch CMD's output stay WANT for SECONDS.
+# For "nothing happens" checks, where the protocol would need that long to
+# react; returns 1 as soon as the output differs.  Not a wait for an event.
+it_steady() {
+	secs=$1 want=$2
+	shift 2
+	end=$(( $(date +%s) + secs ))
+	while [ "$(date +%s)" -lt "$end" ]; do
+		[ "$("$@")" != "$want" ] && return 1
+		sleep 0.2
+	done
+	return 0
+}
+
 it_node_pid() { cat "$IT_TMP/node$1/pid"; }
 
 # it_members N: the member list of node N's newest membership log line.
