@@ -32,10 +32,18 @@ ctl -s runtime.force_gather str yes
 wait_for "runtime.force_gather returns to no" "no" ctl -q -g runtime.force_gather
 
 ctl -s runtime.blackbox.dump_flight_data str "$(date +%s)"
+# The file appears before it is complete: wait until it reads back whole.
+# qb-blackbox maps a fixed name (/dev/shm/qb-create_from_file-*, then
+# /tmp/create_from_file-*) and fails while a stale copy exists: give it a
+# private /dev/shm.
+bb_readable() {
+	unshare -m sh -c 'mount -t tmpfs tmpfs /dev/shm && qb-blackbox "$1"' sh \
+		"$IT_TMP/node1/state/fdata" 2>/dev/null | grep -q 'starting up'
+}
 end=$(( $(date +%s) + 10 ))
-until [ -e "$IT_TMP/node1/state/fdata" ] || [ "$(date +%s)" -ge "$end" ]; do sleep 0.05; done
+until bb_readable || [ "$(date +%s)" -ge "$end" ]; do sleep 0.05; done
 it_check "blackbox written to the state dir" test -s "$IT_TMP/node1/state/fdata"
-it_check "qb-blackbox reads it" sh -c "qb-blackbox '$IT_TMP/node1/state/fdata' 2>/dev/null | grep -q 'starting up'"
+it_check "qb-blackbox reads it" bb_readable
 
 ctl -s logging.debug str on
 # Any later request makes the IPC layer log at debug level.

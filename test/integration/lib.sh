@@ -178,6 +178,7 @@ it_node_start() {
 		mv "$d/exit.tmp" "$d/exit"
 	) &
 	until [ -s "$d/pid" ]; do sleep 0.01; done
+	cat "$d/pid" >> "$IT_TMP/pids"
 	it_wait_log "$n" "ready to provide service" 20 || {
 		echo "node $n did not become ready; its log:"
 		cat "$d/log"
@@ -259,6 +260,13 @@ it_cleanup() {
 		ip netns del "$(it_ns "$n")" 2>/dev/null || true
 	done
 	wait 2>/dev/null || true
+	# A daemon killed with -9 leaves its libqb blackbox (8 MiB) in /dev/shm.
+	if [ -f "$IT_TMP/pids" ]; then
+		while read -r pid; do
+			rm -f "/dev/shm/qb-chorusd-$pid-blackbox-data" \
+				"/dev/shm/qb-chorusd-$pid-blackbox-header"
+		done < "$IT_TMP/pids"
+	fi
 	if [ "$IT_FAILS" -eq 0 ] || [ -z "${IT_KEEP:-}" ]; then
 		rm -rf "$IT_TMP"
 	fi
