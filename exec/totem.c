@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <qb/qbutil.h>
@@ -55,6 +56,7 @@ struct totem {
 	qb_loop_timer_handle start_timer, stats_timer, warn_timer;
 	bool started, in_sync;
 	bool token_warned;          /* this silence was logged already */
+	uint64_t rng;               /* xorshift64 state for send_join jitter */
 
 	/* the last transitional configuration, for the next regular one's view */
 	uint32_t trans[SRP_NODES_MAX];
@@ -301,6 +303,17 @@ static void knet_log(void *ctx, int priority, const char *subsystem, const char 
 	qb_logt(priority, LOG_SUBSYS_KNET, "%s: %s", subsystem, msg);
 }
 
+/* send_join jitter: any decent spread will do, only the delay depends on it. */
+static uint64_t env_random(void *ctx)
+{
+	struct totem *t = ctx;
+
+	t->rng ^= t->rng << 13;
+	t->rng ^= t->rng >> 7;
+	t->rng ^= t->rng << 17;
+	return t->rng;
+}
+
 static void srp_log_line(void *ctx, int priority, const char *line)
 {
 	(void)ctx;
@@ -521,6 +534,12 @@ int totem_create(const struct totem_create_args *a, struct totem **ret_totem, ch
 	se.token_received = env_token_received;
 	se.ring_seq_store = env_ring_seq_store;
 	se.log = srp_log_line;
+	if (tc->send_join > 0) {
+		if (getrandom(&t->rng, sizeof(t->rng), 0) != (ssize_t)sizeof(t->rng))
+			t->rng = now_ms() ^ ((uint64_t)getpid() << 32);
+		t->rng |= 1;    /* xorshift never leaves 0 */
+		se.random = env_random;
+	}
 	se.ctx = t;
 	r = srp_create(&sc, &se, now_ms(), &t->srp);
 	if (r < 0) {

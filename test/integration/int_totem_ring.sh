@@ -6,7 +6,8 @@
 #   of the others within token + consensus (measured); the restarted node
 #   rejoins with a higher ring seq; cmap shows the membership.
 # Variables: NODES (default 3), CRYPTO=1 for aes256/sha256 with a keyfile,
-# IT_IPV6=1 for IPv6 addresses (fd00:60::N) on the links.
+# IT_IPV6=1 for IPv6 addresses (fd00:60::N) on the links, SEND_JOIN=ms for
+# totem.send_join (JOINs leave after a random delay up to that).
 . "$top_srcdir/test/integration/lib.sh"
 it_require_root
 NODES=${NODES:-3}
@@ -21,9 +22,9 @@ fi
 start() {
 	if [ "$CRYPTO" = 1 ]; then
 		it_node_start "$1" "totem {" "	crypto_cipher: aes256" "	crypto_hash: sha256" \
-			"	keyfile: $IT_TMP/authkey" "}"
+			"	keyfile: $IT_TMP/authkey" "	send_join: ${SEND_JOIN:-0}" "}"
 	else
-		it_node_start "$1"
+		it_node_start "$1" "totem {" "	send_join: ${SEND_JOIN:-0}" "}"
 	fi
 }
 
