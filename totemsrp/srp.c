@@ -114,7 +114,7 @@ void srp_start(struct srp *srp, uint64_t now_ms)
 	srp->my_old_ring_id = srp->my_ring_id;
 	if (srp->token_ring_id_seq < srp->my_ring_id.seq)
 		srp->token_ring_id_seq = srp->my_ring_id.seq;
-	srp_gather_enter(srp, 0);
+	srp_gather_enter(srp, SRP_GATHER_START);
 }
 
 void srp_log(const struct srp *srp, int prio, const char *fmt, ...)
@@ -250,16 +250,16 @@ static void timer_token(struct srp *srp)
 	switch (srp->state) {
 	case SRP_STATE_OPERATIONAL:
 		srp->stats.operational_token_lost++;
-		srp_gather_enter(srp, 2);
+		srp_gather_enter(srp, SRP_GATHER_TOKEN_LOST_OPERATIONAL);
 		break;
 	case SRP_STATE_GATHER:
 		srp->stats.gather_token_lost++;
 		srp_consensus_timeout(srp);
-		srp_gather_enter(srp, 3);
+		srp_gather_enter(srp, SRP_GATHER_TOKEN_LOST_GATHER);
 		break;
 	case SRP_STATE_COMMIT:
 		srp->stats.commit_token_lost++;
-		srp_gather_enter(srp, 4);
+		srp_gather_enter(srp, SRP_GATHER_TOKEN_LOST_COMMIT);
 		break;
 	case SRP_STATE_RECOVERY:
 		srp->stats.recovery_token_lost++;

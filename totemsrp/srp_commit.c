@@ -69,7 +69,7 @@ void srp_commit_enter(struct srp *srp)
 	assert(idx < c->addr_count && c->addr[idx] == srp->my_id);
 	if (srp->env.ring_seq_store(srp->env.ctx, c->ring_id.seq) < 0) {
 		/* Persisting failed: never use an unrecorded ring id; try again later. */
-		srp_gather_enter(srp, 11);
+		srp_gather_enter(srp, SRP_GATHER_RING_ID_NOT_STORED);
 		return;
 	}
 	old_ring_state_save(srp);

@@ -13,27 +13,24 @@
 
 #include "totemsrp/srp_int.h"
 
-/* Why GATHER was entered: the `reason` codes of srp_gather_enter(). */
-static const char *gather_reason_str(int reason)
+static const char *gather_reason_str(enum srp_gather_reason reason)
 {
-	static const char *const text[] = {
-		[0] = "start",
-		[2] = "token lost in OPERATIONAL",
-		[3] = "token lost in GATHER",
-		[4] = "token lost in COMMIT",
-		[5] = "consensus timeout",
-		[6] = "JOIN with new members or failures",
-		[7] = "JOIN while OPERATIONAL",
-		[8] = "JOIN while COMMIT",
-		[9] = "foreign message while OPERATIONAL",
-		[10] = "foreign message while GATHER",
-		[11] = "ring id not stored",
-		[12] = "token lost in RECOVERY",
-	};
-
-	if (reason < 0 || (size_t)reason >= sizeof(text) / sizeof(text[0]) || !text[reason])
-		return "?";
-	return text[reason];
+	switch (reason) {
+	case SRP_GATHER_START: return "start";
+	case SRP_GATHER_TOKEN_LOST_OPERATIONAL: return "token lost in OPERATIONAL";
+	case SRP_GATHER_TOKEN_LOST_GATHER: return "token lost in GATHER";
+	case SRP_GATHER_TOKEN_LOST_COMMIT: return "token lost in COMMIT";
+	case SRP_GATHER_CONSENSUS_TIMEOUT: return "consensus timeout";
+	case SRP_GATHER_JOIN_GREW_SETS: return "JOIN with new members or failures";
+	case SRP_GATHER_JOIN_IN_OPERATIONAL: return "JOIN while OPERATIONAL";
+	case SRP_GATHER_JOIN_IN_COMMIT: return "JOIN while COMMIT";
+	case SRP_GATHER_FOREIGN_IN_OPERATIONAL: return "foreign message while OPERATIONAL";
+	case SRP_GATHER_FOREIGN_IN_GATHER: return "foreign message while GATHER";
+	case SRP_GATHER_RING_ID_NOT_STORED: return "ring id not stored";
+	case SRP_GATHER_TOKEN_LOST_RECOVERY: return "token lost in RECOVERY";
+	case SRP_GATHER_FAILED_TO_RECEIVE: return "failed to receive";
+	}
+	return "?";
 }
 
 void srp_join_send(struct srp *srp)
@@ -92,7 +89,7 @@ void srp_leave_send(struct srp *srp)
 	srp_out_mcast(srp, srp->txbuf, (size_t)len);
 }
 
-void srp_gather_enter(struct srp *srp, int reason)
+void srp_gather_enter(struct srp *srp, enum srp_gather_reason reason)
 {
 	srp->discard_tokens = true;
 	(void)srp_set_add(&srp->proc, srp->my_id);
@@ -100,7 +97,7 @@ void srp_gather_enter(struct srp *srp, int reason)
 		char p[256], f[256];
 
 		srp_log(srp, LOG_DEBUG, "entering GATHER from %s (%d): proc %s failed %s",
-			gather_reason_str(reason), reason, srp_set_str(&srp->proc, p, sizeof(p)),
+			gather_reason_str(reason), (int)reason, srp_set_str(&srp->proc, p, sizeof(p)),
 			srp_set_str(&srp->failed, f, sizeof(f)));
 	}
 	srp->state = SRP_STATE_GATHER;
@@ -158,7 +155,7 @@ void srp_consensus_timeout(struct srp *srp)
 	for (i = 0; i < srp->proc.n; i++)
 		if (!srp_set_has(&srp->consensus, srp->proc.id[i]))
 			(void)srp_set_add(&srp->failed, srp->proc.id[i]);
-	srp_gather_enter(srp, 5);
+	srp_gather_enter(srp, SRP_GATHER_CONSENSUS_TIMEOUT);
 }
 
 /*
@@ -279,7 +276,7 @@ static void join_process(struct srp *srp, const struct srp_join *join)
 		 * disagreement.  Merges only add, so a count change is a change.
 		 */
 		if (srp->proc.n != proc_n || srp->failed.n != failed_n) {
-			srp_gather_enter(srp, 6);
+			srp_gather_enter(srp, SRP_GATHER_JOIN_GREW_SETS);
 			gathered = true;
 		}
 	}
@@ -287,7 +284,7 @@ static void join_process(struct srp *srp, const struct srp_join *join)
 	if (!same && !gathered && !ahead)
 		stale_agreement_drop(srp, join->system_from);
 	if (!gathered && srp->state == SRP_STATE_OPERATIONAL)
-		srp_gather_enter(srp, 7);
+		srp_gather_enter(srp, SRP_GATHER_JOIN_IN_OPERATIONAL);
 }
 
 /*
@@ -341,7 +338,7 @@ void srp_join_receive(struct srp *srp, const struct srp_join *join)
 	case SRP_STATE_COMMIT:
 		if (srp_set_has(&srp->new_memb, join->system_from) &&
 		    join->ring_seq >= srp->my_ring_id.seq) {
-			srp_gather_enter(srp, 8);
+			srp_gather_enter(srp, SRP_GATHER_JOIN_IN_COMMIT);
 			join_process(srp, join);
 		}
 		break;
@@ -363,7 +360,7 @@ void srp_foreign_message(struct srp *srp, uint32_t from)
 			srp->stats.rx_msg_dropped++;
 			return;
 		}
-		srp_gather_enter(srp, 9);
+		srp_gather_enter(srp, SRP_GATHER_FOREIGN_IN_OPERATIONAL);
 		break;
 	case SRP_STATE_GATHER:
 		if (!srp_set_has(&srp->proc, from)) {
@@ -371,7 +368,7 @@ void srp_foreign_message(struct srp *srp, uint32_t from)
 				srp->stats.rx_msg_dropped++;
 				return;
 			}
-			srp_gather_enter(srp, 10);
+			srp_gather_enter(srp, SRP_GATHER_FOREIGN_IN_GATHER);
 		}
 		break;
 	case SRP_STATE_COMMIT:

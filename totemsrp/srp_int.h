@@ -123,6 +123,23 @@ struct srp {
 	uint64_t last_token_rx;
 };
 
+/* Why GATHER was entered (log only; the values are corosync's gather_state_from codes). */
+enum srp_gather_reason {
+	SRP_GATHER_START = 0,
+	SRP_GATHER_TOKEN_LOST_OPERATIONAL = 2,
+	SRP_GATHER_TOKEN_LOST_GATHER = 3,
+	SRP_GATHER_TOKEN_LOST_COMMIT = 4,
+	SRP_GATHER_CONSENSUS_TIMEOUT = 5,
+	SRP_GATHER_JOIN_GREW_SETS = 6,
+	SRP_GATHER_JOIN_IN_OPERATIONAL = 7,
+	SRP_GATHER_JOIN_IN_COMMIT = 8,
+	SRP_GATHER_FOREIGN_IN_OPERATIONAL = 9,
+	SRP_GATHER_FOREIGN_IN_GATHER = 10,
+	SRP_GATHER_RING_ID_NOT_STORED = 11,
+	SRP_GATHER_TOKEN_LOST_RECOVERY = 12,
+	SRP_GATHER_FAILED_TO_RECEIVE = 13,
+};
+
 /* srp_set.c: sets and queues */
 bool srp_set_has(const struct srp_set *s, uint32_t id);
 int srp_set_add(struct srp_set *s, uint32_t id);
@@ -163,7 +180,7 @@ void srp_out_token(struct srp *srp, uint32_t to, const void *buf, size_t len);
 void srp_token_copy_save(struct srp *srp, uint32_t to, const void *buf, size_t len);
 
 /* srp_gather.c */
-void srp_gather_enter(struct srp *srp, int reason);
+void srp_gather_enter(struct srp *srp, enum srp_gather_reason reason);
 void srp_join_send(struct srp *srp);
 void srp_join_receive(struct srp *srp, const struct srp_join *join);
 void srp_consensus_timeout(struct srp *srp);

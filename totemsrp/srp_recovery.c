@@ -146,7 +146,7 @@ void srp_recovery_token_loss(struct srp *srp)
 	srp->my_aru = srp->old_ring_state_aru;
 	srp->my_high_seq_received = srp->old_ring_state_high_seq_received;
 	srp_fifo_reset(srp, &srp->retrans_q);
-	srp_gather_enter(srp, 12);
+	srp_gather_enter(srp, SRP_GATHER_TOKEN_LOST_RECOVERY);
 }
 
 /* §2.13.11 step 1: old-ring messages carried by encapsulated copies. */

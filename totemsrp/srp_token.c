@@ -222,7 +222,7 @@ void srp_orf_receive(struct srp *srp, struct srp_orf *token)
 		/* Self-exclusion, as corosync does (§2.13.6). */
 		(void)srp_set_add(&srp->failed, srp->my_id);
 		srp->failed_to_recv = true;
-		srp_gather_enter(srp, 13);
+		srp_gather_enter(srp, SRP_GATHER_FAILED_TO_RECEIVE);
 		return;
 	}
 	srp->my_token_seq = token->token_seq;
