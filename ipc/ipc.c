@@ -36,6 +36,7 @@ struct ipc_service {
 	struct ipc *ipc;
 	struct svc *svc;
 	qb_ipcs_service_t *qb;
+	bool flow_controlled;   /* has requests the host gates (SVC_IPC_FLOW_CONTROL) */
 };
 
 struct ipc_event {
@@ -453,13 +454,33 @@ static struct qb_ipcs_service_handlers handlers = {
 	.connection_destroyed = on_destroyed,
 };
 
+/* ---- flow control ---------------------------------------------------------- */
+
+/*
+ * While the host holds back (sync, parked requests) the connections of
+ * flow-controlled services get libqb's level 2: the client library's send of
+ * an asynchronous request (cpg_mcast_joined) fails at once with TRY_AGAIN
+ * and the server stops reading requests until the level is cleared
+ * (corosync v3.1.7 exec/ipc_glue.c, cs_ipcs_check_for_flow_control).
+ */
+static void ipc_flow_control(void *ctx, bool on)
+{
+	struct ipc *ipc = ctx;
+	size_t i;
+
+	for (i = 0; i < ipc->count; i++)
+		if (ipc->services[i].flow_controlled)
+			qb_ipcs_request_rate_limit(ipc->services[i].qb,
+						   on ? QB_IPCS_RATE_OFF_2 : QB_IPCS_RATE_NORMAL);
+}
+
 /* ---- lifecycle ------------------------------------------------------------ */
 
 int ipc_create(const struct ipc_config *cfg, struct ipc **ret_ipc)
 {
 	struct ipc *ipc;
 	struct svc *svc;
-	size_t i;
+	size_t i, j;
 	int r;
 
 	ipc = calloc(1, sizeof(*ipc));
@@ -482,6 +503,9 @@ int ipc_create(const struct ipc_config *cfg, struct ipc **ret_ipc)
 		s = &ipc->services[ipc->count];
 		s->ipc = ipc;
 		s->svc = svc;
+		for (j = 0; j < def->ipc_ops_count; j++)
+			if (def->ipc_ops[j].flags & SVC_IPC_FLOW_CONTROL)
+				s->flow_controlled = true;
 		s->qb = qb_ipcs_create(def->ipc_name, def->id, ipc->type, &handlers);
 		if (!s->qb) {
 			r = errno ? -errno : -ENOMEM;
@@ -503,6 +527,9 @@ int ipc_create(const struct ipc_config *cfg, struct ipc **ret_ipc)
 	if (qb_loop_timer_add(ipc->loop, QB_LOOP_LOW, IPC_STATS_MS * QB_TIME_NS_IN_MSEC, ipc,
 			      stats_tick, &ipc->stats_timer) == 0)
 		ipc->stats_armed = true;
+	host_set_flow_control_hook(ipc->host, ipc_flow_control, ipc);
+	if (host_flow_control(ipc->host))
+		ipc_flow_control(ipc, true);
 	*ret_ipc = ipc;
 	return 0;
 }
@@ -513,6 +540,7 @@ void ipc_destroy(struct ipc *ipc)
 
 	if (!ipc)
 		return;
+	host_set_flow_control_hook(ipc->host, NULL, NULL);
 	for (i = ipc->count; i-- > 0;) {
 		qb_ipcs_connection_t *c, *next;
 

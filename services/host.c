@@ -55,10 +55,27 @@ struct svc_conn {
 	void *ipc_conn;
 	unsigned refs;
 	bool closed;
+	bool close_pending;          /* client gone; conn_close() waits for its parked requests */
+	unsigned parked;             /* its requests in host->parked */
 	pid_t pid;
 	uid_t uid;
 	gid_t gid;
 	void *state;
+};
+
+/*
+ * A request that could not run yet: a NO_REPLY request whose client was
+ * told it was sent, refused by the flow-control gate or handed back by its
+ * handler (svc_request_again()).  Parked requests run in arrival order once
+ * the gate opens; a connection with parked requests parks every later one
+ * too, so its requests never overtake each other.
+ */
+struct parked_req {
+	struct parked_req *next;
+	struct svc_conn *conn;       /* referenced */
+	const struct svc_ipc_op *op;
+	size_t len;
+	uint64_t data[];             /* the request, 8-aligned like the IPC ring */
 };
 
 struct host {
@@ -84,6 +101,18 @@ struct host {
 	struct svc_timer *timers;                /* sorted by deadline */
 	struct sync *sync;
 	struct host_counters counters;
+
+	struct parked_req *parked, **parked_tail;
+	size_t parked_bytes;
+	bool flow_control;                       /* last state told to flow_fn */
+	void (*flow_fn)(void *ctx, bool on);
+	void *flow_ctx;
+	/* The request whose handler runs now, for svc_request_again(). */
+	struct svc_conn *cur_conn;
+	const struct svc_ipc_op *cur_op;
+	const void *cur_msg;
+	size_t cur_len;
+	bool cur_again;
 };
 
 /* ---- declaration checks --------------------------------------------------- */
@@ -200,6 +229,7 @@ int host_create(const struct host_config *cfg, struct host **ret_host)
 	host->deadline_fn = cfg->deadline_changed;
 	host->deadline_ctx = cfg->deadline_ctx;
 	host->quorate = true;
+	host->parked_tail = &host->parked;
 	r = sync_create(host, &host->sync);
 	if (r < 0) {
 		free(host);
@@ -235,6 +265,13 @@ void host_destroy(struct host *host)
 		svc_free(svc);
 	}
 	sync_destroy(host->sync);
+	while (host->parked) {
+		struct parked_req *p = host->parked;
+
+		host->parked = p->next;
+		svc_conn_unref(p->conn);
+		free(p);
+	}
 	free(host);
 }
 
@@ -518,15 +555,28 @@ int host_conn_open(struct svc *svc, void *ipc_conn, pid_t pid, uid_t uid, gid_t 
 	return 0;
 }
 
-void host_conn_close(struct svc_conn *conn)
+static void conn_close_now(struct svc_conn *conn)
 {
-	if (!conn || conn->closed)
-		return;
 	conn->closed = true;
 	if (conn->svc->def->conn_close)
 		conn->svc->def->conn_close(conn);
 	conn->ipc_conn = NULL;
 	svc_conn_unref(conn);
+}
+
+void host_conn_close(struct svc_conn *conn)
+{
+	if (!conn || conn->closed || conn->close_pending)
+		return;
+	if (conn->parked) {
+		/* Its parked requests still run (the client was told they were
+		 * sent); replies are dropped from now on and the service sees the
+		 * close after the last of them. */
+		conn->close_pending = true;
+		conn->ipc_conn = NULL;
+		return;
+	}
+	conn_close_now(conn);
 }
 
 static const struct svc_ipc_op *ipc_op_find(const struct svc_def *def, int32_t id)
@@ -537,6 +587,154 @@ static const struct svc_ipc_op *ipc_op_find(const struct svc_def *def, int32_t i
 		if (def->ipc_ops[i].id == id)
 			return &def->ipc_ops[i];
 	return NULL;
+}
+
+/* ---- flow control and parked requests -------------------------------------- */
+
+static void deadline_changed(struct host *host);
+
+/* Room a service may add to a request when it turns it into a totem message. */
+#define HOST_MCAST_SLACK 512
+/* Parked bytes over all connections; libqb stops reading requests once the
+ * rate limit is set, so this is only reached by a misbehaving path. */
+#define HOST_PARKED_MAX (256u << 20)
+
+static bool gate_closed(const struct host *host, const struct svc_ipc_op *op, size_t len)
+{
+	if (!(op->flags & SVC_IPC_FLOW_CONTROL))
+		return false;
+	return sync_in_progress(host->sync) ||
+	       (host->totem->space && !host->totem->space(host->totem_ctx, len + HOST_MCAST_SLACK));
+}
+
+/* Tell the IPC layer whether clients of flow-controlled services must hold
+ * back (libqb rate limit): during sync and while requests are parked. */
+static void flow_update(struct host *host)
+{
+	bool on = sync_in_progress(host->sync) || host->parked != NULL;
+
+	if (on == host->flow_control)
+		return;
+	host->flow_control = on;
+	log_debug("IPC flow control %s", on ? "on" : "off");
+	if (host->flow_fn)
+		host->flow_fn(host->flow_ctx, on);
+}
+
+void host_set_flow_control_hook(struct host *host, void (*fn)(void *ctx, bool on), void *ctx)
+{
+	host->flow_fn = fn;
+	host->flow_ctx = ctx;
+}
+
+bool host_flow_control(const struct host *host)
+{
+	return host->flow_control;
+}
+
+static int park(struct host *host, struct svc_conn *conn, const struct svc_ipc_op *op,
+		const void *msg, size_t len, bool at_head)
+{
+	struct parked_req *p;
+
+	if (host->parked_bytes + len > HOST_PARKED_MAX ||
+	    !(p = malloc(sizeof(*p) + len))) {
+		host->counters.ipc_lost++;
+		log_err("%s: request %u from pid %d lost: no room to hold it", conn->svc->def->name,
+			op->id, (int)conn->pid);
+		return -ENOBUFS;
+	}
+	memcpy(p->data, msg, len);
+	p->len = len;
+	p->op = op;
+	p->conn = conn;
+	svc_conn_ref(conn);
+	conn->parked++;
+	host->parked_bytes += len;
+	host->counters.ipc_parked++;
+	if (at_head) {
+		p->next = host->parked;
+		if (!host->parked)
+			host->parked_tail = &p->next;
+		host->parked = p;
+	} else {
+		p->next = NULL;
+		*host->parked_tail = p;
+		host->parked_tail = &p->next;
+	}
+	flow_update(host);
+	deadline_changed(host);
+	return 0;
+}
+
+/* Run a handler; true when it handed the request back (svc_request_again). */
+static bool run_handler(struct host *host, struct svc_conn *conn, const struct svc_ipc_op *op,
+			const void *msg, size_t len)
+{
+	struct svc_conn *prev_conn = host->cur_conn;
+	const struct svc_ipc_op *prev_op = host->cur_op;
+	const void *prev_msg = host->cur_msg;
+	size_t prev_len = host->cur_len;
+	bool prev_again = host->cur_again, again;
+
+	host->cur_conn = conn;
+	host->cur_op = op;
+	host->cur_msg = msg;
+	host->cur_len = len;
+	host->cur_again = false;
+	/* The handler may drop the last outside reference (e.g. by disconnecting). */
+	svc_conn_ref(conn);
+	op->handle(conn, msg, len);
+	svc_conn_unref(conn);
+	again = host->cur_again;
+	host->cur_conn = prev_conn;
+	host->cur_op = prev_op;
+	host->cur_msg = prev_msg;
+	host->cur_len = prev_len;
+	host->cur_again = prev_again;
+	return again;
+}
+
+int svc_request_again(struct svc_conn *conn)
+{
+	struct host *host = conn->svc->host;
+
+	if (host->cur_conn != conn || host->cur_again)
+		return -EINVAL;
+	host->cur_again = true;
+	return 0;
+}
+
+/* Run parked requests while the gate lets them through. */
+static void replay_parked(struct host *host)
+{
+	while (host->parked) {
+		struct parked_req *p = host->parked;
+		struct svc_conn *conn = p->conn;
+
+		if (gate_closed(host, p->op, p->len))
+			break;
+		host->parked = p->next;
+		if (!host->parked)
+			host->parked_tail = &host->parked;
+		host->parked_bytes -= p->len;
+		conn->parked--;
+		if (!conn->closed && run_handler(host, conn, p->op, p->data, p->len)) {
+			/* Still no room: back to the front, in its place. */
+			conn->parked++;
+			host->parked_bytes += p->len;
+			p->next = host->parked;
+			if (!host->parked)
+				host->parked_tail = &p->next;
+			host->parked = p;
+			break;
+		}
+		if (conn->close_pending && conn->parked == 0 && !conn->closed)
+			conn_close_now(conn);
+		svc_conn_unref(conn);
+		free(p);
+	}
+	flow_update(host);
 }
 
 int host_conn_dispatch(struct svc_conn *conn, const void *msg, size_t len)
@@ -573,19 +771,26 @@ int host_conn_dispatch(struct svc_conn *conn, const void *msg, size_t len)
 			(void)svc_reply_error(conn, 0, CS_ERR_INVALID_PARAM);
 		return -EBADMSG;
 	}
-	if (((op->flags & SVC_IPC_FLOW_CONTROL) &&
-	     (sync_in_progress(host->sync) ||
-	      (host->totem->space && !host->totem->space(host->totem_ctx, len)))) ||
-	    ((op->flags & SVC_IPC_QUORATE) && !host->quorate)) {
+	/* Behind its own parked requests: keep the connection's order. */
+	if (conn->parked)
+		return park(host, conn, op, msg, len, false);
+	if ((op->flags & SVC_IPC_QUORATE) && !host->quorate) {
 		host->counters.ipc_overload++;
 		if (!(op->flags & SVC_IPC_NO_REPLY))
 			(void)svc_reply_error(conn, 0, CS_ERR_TRY_AGAIN);
 		return -EAGAIN;
 	}
-	/* The handler may drop the last outside reference (e.g. by disconnecting). */
-	svc_conn_ref(conn);
-	op->handle(conn, msg, len);
-	svc_conn_unref(conn);
+	if (gate_closed(host, op, len)) {
+		/* The client of a NO_REPLY request was told it was sent: hold it
+		 * (corosync drops it).  Others get TRY_AGAIN, as corosync answers. */
+		if (op->flags & SVC_IPC_NO_REPLY)
+			return park(host, conn, op, msg, len, false);
+		host->counters.ipc_overload++;
+		(void)svc_reply_error(conn, 0, CS_ERR_TRY_AGAIN);
+		return -EAGAIN;
+	}
+	if (run_handler(host, conn, op, msg, len))
+		return park(host, conn, op, msg, len, false);
 	return 0;
 }
 
@@ -721,6 +926,7 @@ void host_sync_done(struct host *host, const struct svc_view *view)
 			host->order[i]->def->view_change(host->order[i], view);
 	if (host->sync_done_fn)
 		host->sync_done_fn(host->sync_done_ctx);
+	replay_parked(host);
 	if (!host->ready) {
 		host->ready = true;
 		log_notice("Completed service synchronization, ready to provide service.");
@@ -738,6 +944,7 @@ static void deadline_changed(struct host *host)
 void host_confchg(struct host *host, const struct svc_view *view)
 {
 	sync_start(host->sync, view);
+	flow_update(host);
 	deadline_changed(host);
 }
 
@@ -816,11 +1023,19 @@ void host_advance(struct host *host, uint64_t now_ms)
 		t->fn(t->svc, t);
 	}
 	sync_run(host->sync);
+	if (host->parked && !sync_in_progress(host->sync))
+		replay_parked(host);
 }
 
 uint64_t host_next_deadline(const struct host *host)
 {
+	uint64_t next = host->timers ? host->timers->deadline_ms : UINT64_MAX;
+
 	if (sync_has_work(host->sync))
 		return 0;
-	return host->timers ? host->timers->deadline_ms : UINT64_MAX;
+	/* Parked requests wait for totem room: look again every millisecond
+	 * (corosync re-checks its flow control as often). */
+	if (host->parked && !sync_in_progress(host->sync) && host->now_ms + 1 < next)
+		next = host->now_ms + 1;
+	return next;
 }

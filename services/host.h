@@ -71,6 +71,8 @@ struct host_counters {
 	uint64_t ipc_overload;    /* refused with TRY_AGAIN by a gate */
 	uint64_t totem_dropped;   /* malformed totem messages */
 	uint64_t totem_unknown;   /* messages for services not loaded here */
+	uint64_t ipc_parked;      /* NO_REPLY requests held until totem had room */
+	uint64_t ipc_lost;        /* requests that could not even be held */
 };
 
 int host_create(const struct host_config *cfg, struct host **ret_host);
@@ -140,6 +142,15 @@ void host_sync_deliver(struct host *host, uint32_t from_nodeid, const void *msg,
 void host_confchg(struct host *host, const struct svc_view *view);
 
 const struct host_counters *host_counters(const struct host *host);
+
+/**
+ * Flow control towards clients: on while a sync runs or requests are parked
+ * (see svc_request_again()); the IPC layer then rate-limits the connections
+ * of services with SVC_IPC_FLOW_CONTROL ops, so their clients get TRY_AGAIN
+ * at once instead of filling the daemon.  fn is called on every change.
+ */
+void host_set_flow_control_hook(struct host *host, void (*fn)(void *ctx, bool on), void *ctx);
+bool host_flow_control(const struct host *host);
 
 /**
  * Bring runtime.services.<name>.<fn>.tx/.rx up to the counts kept since the

@@ -176,6 +176,15 @@ void svc_set_error(struct svc *svc, const char *fmt, ...) __attribute__((format(
  * filled (id, size, error).  Returns 0, or -ENOTCONN when the client is gone.
  */
 int svc_reply(struct svc_conn *conn, const struct iovec *iov, size_t iovcnt);
+/**
+ * Called from an IPC handler that cannot act now because totem's queue is
+ * full (svc_mcast() said -EAGAIN): the host keeps a copy of the request and
+ * runs the handler again, in order with the connection's later requests,
+ * once totem has room.  Meant for SVC_IPC_NO_REPLY requests, whose client
+ * was already told the message was sent; the handler must not have changed
+ * any state before calling it.  0, or -errno (the request is then lost).
+ */
+int svc_request_again(struct svc_conn *conn);
 /** Reply with a bare 24-byte response header. */
 int svc_reply_error(struct svc_conn *conn, int32_t id, int32_t cs_error);
 /**

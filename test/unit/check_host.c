@@ -43,6 +43,9 @@ struct rec {
 	bool no_space;
 	size_t space_asked;
 	int space_calls;
+	bool mcast_fail;            /* totem refuses the next multicasts with -EAGAIN */
+	char async_order[64];       /* values of the async requests, as they were sent */
+	int flow_on, flow_off;
 	/* MODIFY events seen on runtime.services.test.3.tx */
 	int tx_events;
 	enum icmap_type tx_old_type;
@@ -64,6 +67,8 @@ static int rec_mcast(void *ctx, enum host_group group, const struct iovec *iov, 
 	unsigned char *dst = R.msg;
 	size_t i, off = 0;
 
+	if (group == HOST_GROUP_SERVICES && R.mcast_fail)
+		return -EAGAIN;
 	if (group == HOST_GROUP_SYNC) {
 		ck_assert_int_lt(R.sync_n, 8);
 		dst = R.sync_q[R.sync_n];
@@ -179,6 +184,32 @@ static void deliver_fixed(struct svc *svc, uint32_t from, const void *msg, size_
 	ck_assert_uint_eq(m->value, 0x0102030405060708ULL);
 }
 
+/* An asynchronous request (like cpg_mcast_joined): never answered, and
+ * handed back to the host when totem has no room. */
+static void handle_async(struct svc_conn *conn, const void *msg, size_t len)
+{
+	const struct req_fixed *req = msg;
+	struct req_fixed m;
+	struct iovec iov = { .iov_base = &m, .iov_len = sizeof(m) };
+	char c[2] = { (char)('0' + req->value), 0 };
+
+	memset(&m, 0, sizeof(m));
+	m.value = 0x0102030405060708ULL;
+	if (svc_mcast(svc_conn_svc(conn), 3, &iov, 1, SVC_AGREED) == -EAGAIN) {
+		ck_assert_int_eq(svc_request_again(conn), 0);
+		return;
+	}
+	strcat(R.async_order, c);
+}
+
+static void on_flow(void *ctx, bool on)
+{
+	if (on)
+		R.flow_on++;
+	else
+		R.flow_off++;
+}
+
 static const struct svc_ipc_op t_ipc[] = {
 	{ .id = 0, .size_min = sizeof(struct req_fixed), .handle = handle_fixed },
 	{ .id = 1, .size_min = sizeof(struct qb_ipc_request_header), .size_max = 1000,
@@ -186,6 +217,8 @@ static const struct svc_ipc_op t_ipc[] = {
 	{ .id = 2, .flags = SVC_IPC_FLOW_CONTROL, .size_min = sizeof(struct qb_ipc_request_header),
 	  .handle = handle_fixed },
 	{ .id = 3, .size_min = sizeof(struct qb_ipc_request_header), .handle = handle_mcast },
+	{ .id = 4, .flags = SVC_IPC_FLOW_CONTROL | SVC_IPC_NO_REPLY,
+	  .size_min = sizeof(struct req_fixed), .handle = handle_async },
 };
 
 static const struct svc_totem_op t_totem[] = {
@@ -213,7 +246,7 @@ static struct svc_def test_def(void)
 	struct svc_def d = {
 		.abi = SVC_ABI, .id = 30, .name = "chorus_test", .ipc_name = "test",
 		.state_size = 8, .conn_state_size = 8,
-		.ipc_ops = t_ipc, .ipc_ops_count = 4,
+		.ipc_ops = t_ipc, .ipc_ops_count = 5,
 		.totem_ops = t_totem, .totem_ops_count = 1,
 		.sync = &t_sync,
 	};
@@ -398,8 +431,9 @@ START_TEST(test_flow_control_during_sync)
 	ck_assert_str_eq(R.order, "ipppa");
 	ck_assert_int_eq(host_conn_dispatch(conn, &h, sizeof(h)), 0);
 	ck_assert_int_eq(R.last.error, CS_OK);
-	/* totem is asked about the request's size; when it says no: TRY_AGAIN */
-	ck_assert_uint_eq(R.space_asked, sizeof(h));
+	/* totem is asked about the request's size plus the service's slack; when
+	 * it says no: TRY_AGAIN */
+	ck_assert_uint_eq(R.space_asked, sizeof(h) + 512);
 	R.no_space = true;
 	ck_assert_int_eq(host_conn_dispatch(conn, &h, sizeof(h)), -EAGAIN);
 	ck_assert_int_eq(R.last.error, CS_ERR_TRY_AGAIN);
@@ -410,6 +444,105 @@ START_TEST(test_flow_control_during_sync)
 	ck_assert_int_eq(host_conn_dispatch(conn, &h, sizeof(h)), 0);
 	ck_assert_int_eq(R.space_calls, 0);
 	host_conn_close(conn);
+	free_host(host);
+}
+END_TEST
+
+static void sync_one_round(struct host *host, uint64_t seq)
+{
+	uint32_t me = 7;
+	struct svc_view v = { .rep_nodeid = 7, .ring_seq = seq, .members = &me, .members_count = 1 };
+	uint64_t t = 100 * seq;
+
+	sync_steps = 0;
+	host_confchg(host, &v);
+	while (host_sync_in_progress(host)) {
+		pump(host);
+		host_advance(host, ++t);
+	}
+}
+
+static int send_async(struct svc_conn *conn, uint64_t value)
+{
+	struct req_fixed req = { .header = { .id = 4, .size = sizeof(req) }, .value = value };
+
+	return host_conn_dispatch(conn, &req, sizeof(req));
+}
+
+/* A NO_REPLY request is never lost: held during sync, while totem is full
+ * and when its handler hands it back, then run in the order it was sent. */
+START_TEST(test_async_requests_held)
+{
+	struct host *host = make_host();
+	struct svc_def d = test_def();
+	struct qb_ipc_request_header h = { .id = 0, .size = sizeof(struct req_fixed) };
+	struct req_fixed fixed = { .header = h };
+	struct svc_conn *conn;
+
+	ck_assert_int_eq(host_add_service(host, &d, NULL, NULL, 0), 0);
+	host_set_flow_control_hook(host, on_flow, NULL);
+	ck_assert_int_eq(host_conn_open(host_service_by_id(host, 30), &R, 1, 0, 0, &conn), 0);
+	sync_one_round(host, 4);
+	ck_assert_int_eq(R.flow_on, 1);
+	ck_assert_int_eq(R.flow_off, 1);
+
+	/* during sync: held, flow control stays on, run in order after sync */
+	{
+		uint32_t me = 7;
+		struct svc_view v = { .rep_nodeid = 7, .ring_seq = 8, .members = &me,
+				      .members_count = 1 };
+
+		sync_steps = 0;
+		host_confchg(host, &v);
+	}
+	ck_assert(host_flow_control(host));
+	ck_assert_int_eq(send_async(conn, 1), 0);
+	ck_assert_int_eq(send_async(conn, 2), 0);
+	ck_assert_str_eq(R.async_order, "");
+	ck_assert_uint_eq(host_counters(host)->ipc_parked, 2);
+	while (host_sync_in_progress(host)) {
+		pump(host);
+		host_advance(host, 900);
+	}
+	ck_assert_str_eq(R.async_order, "12");
+	ck_assert(!host_flow_control(host));
+	ck_assert_int_eq(R.flow_off, 2);
+
+	/* totem full at the gate: held; a later plain request waits behind it */
+	R.no_space = true;
+	ck_assert_int_eq(send_async(conn, 3), 0);
+	ck_assert(host_flow_control(host));
+	ck_assert_uint_eq(host_next_deadline(host), 901);
+	R.handled = 0;
+	ck_assert_int_eq(host_conn_dispatch(conn, &fixed, sizeof(fixed)), 0);
+	ck_assert_int_eq(R.handled, 0);
+	host_advance(host, 901);
+	ck_assert_str_eq(R.async_order, "12");
+	R.no_space = false;
+	host_advance(host, 902);
+	ck_assert_str_eq(R.async_order, "123");
+	ck_assert_int_eq(R.handled, 1);
+	ck_assert(!host_flow_control(host));
+
+	/* the handler hands it back (totem refused the multicast) */
+	R.mcast_fail = true;
+	ck_assert_int_eq(send_async(conn, 4), 0);
+	ck_assert_int_eq(send_async(conn, 5), 0);
+	host_advance(host, 903);
+	ck_assert_str_eq(R.async_order, "123");
+	R.mcast_fail = false;
+	host_advance(host, 904);
+	ck_assert_str_eq(R.async_order, "12345");
+
+	/* the client goes away with requests held: they still go out */
+	R.no_space = true;
+	ck_assert_int_eq(send_async(conn, 6), 0);
+	host_conn_close(conn);
+	R.no_space = false;
+	host_advance(host, 905);
+	ck_assert_str_eq(R.async_order, "123456");
+	ck_assert_uint_eq(host_counters(host)->ipc_lost, 0);
+	ck_assert(!host_flow_control(host));
 	free_host(host);
 }
 END_TEST
@@ -662,6 +795,7 @@ int main(void)
 	add_tcase(s, tc, test_add_service);
 	add_tcase(s, tc, test_dispatch_bounds);
 	add_tcase(s, tc, test_flow_control_during_sync);
+	add_tcase(s, tc, test_async_requests_held);
 	add_tcase(s, tc, test_sync_restart_aborts);
 	add_tcase(s, tc, test_sync_two_members);
 	add_tcase(s, tc, test_mcast_and_deliver);
