@@ -369,6 +369,8 @@ static void command(char *line)
 		*args++ = '\0';
 	else
 		args = line + strlen(line);
+	/* events that are already waiting print before this command's result */
+	pump();
 
 	if (strcmp(cmd, "join") == 0 || strcmp(cmd, "leave") == 0) {
 		name_parse(args, &g);
