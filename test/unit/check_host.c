@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <qb/qbipc_common.h>
+#include <qb/qblog.h>
 
 #include <corosync/corotypes.h>
 #include <chorus/icmap.h>
@@ -658,6 +659,83 @@ START_TEST(test_mcast_and_deliver)
 }
 END_TEST
 
+/* Notices (and more severe lines) the host logs, captured through a qb_log target. */
+static int notices;
+static char last_notice[512];
+
+static void log_capture(int32_t t, struct qb_log_callsite *cs, struct timespec *ts, const char *msg)
+{
+	(void)t;
+	(void)ts;
+	if (cs->priority > LOG_NOTICE)
+		return;
+	notices++;
+	snprintf(last_notice, sizeof(last_notice), "%s", msg);
+}
+
+static void log_capture_start(void)
+{
+	int32_t t;
+
+	qb_log_init("check_host", LOG_USER, LOG_EMERG);
+	qb_log_ctl(QB_LOG_SYSLOG, QB_LOG_CONF_ENABLED, QB_FALSE);
+	t = qb_log_custom_open(log_capture, NULL, NULL, NULL);
+	ck_assert_int_ge(t, 0);
+	ck_assert_int_eq(qb_log_filter_ctl(t, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*",
+					   LOG_DEBUG), 0);
+	ck_assert_int_eq(qb_log_ctl(t, QB_LOG_CONF_ENABLED, QB_TRUE), 0);
+	notices = 0;
+	last_notice[0] = '\0';
+}
+
+/*
+ * A peer that sends malformed messages: every one is counted, but the log
+ * gets at most one notice per 10 s, which states how many were dropped
+ * since the previous one.
+ */
+START_TEST(test_drop_notice_rate_limited)
+{
+	struct host *host = make_host();
+	struct svc_def d = test_def();
+	struct req_fixed m;
+	int i;
+
+	log_capture_start();
+	ck_assert_int_eq(host_add_service(host, &d, NULL, NULL, 0), 0);
+	memset(&m, 0, sizeof(m));
+	m.header.id = (30 << 16) | 9;         /* unknown fn */
+	m.header.size = sizeof(m);
+	host_set_time(host, 1000);
+	for (i = 0; i < 500; i++)
+		host_deliver(host, 9, &m, sizeof(m), false);
+	ck_assert_uint_eq(host_counters(host)->totem_dropped, 500);
+	ck_assert_int_eq(notices, 1);         /* the first drop only */
+	ck_assert_ptr_nonnull(strstr(last_notice, "dropped 1 malformed totem message since"));
+	/* too short for op 3, and shorter than a header: the same budget */
+	m.header.id = (30 << 16) | 3;
+	host_set_time(host, 10999);
+	host_deliver(host, 9, &m, sizeof(m) - 1, false);
+	host_deliver(host, 9, &m, 3, false);
+	ck_assert_int_eq(notices, 1);
+	ck_assert_uint_eq(host_counters(host)->totem_dropped, 502);
+	/* 10 s after the first notice: one more, with the count since then */
+	host_set_time(host, 11000);
+	host_deliver(host, 4, &m, sizeof(m) - 1, false);
+	ck_assert_int_eq(notices, 2);
+	ck_assert_ptr_nonnull(strstr(last_notice, "dropped 502 malformed totem messages since"));
+	ck_assert_ptr_nonnull(strstr(last_notice, "node 4"));
+	host_deliver(host, 4, &m, sizeof(m) - 1, false);
+	ck_assert_int_eq(notices, 2);
+	/* well-formed messages are not affected */
+	m.header.size = sizeof(m);
+	m.value = 0x0102030405060708ULL;
+	host_deliver(host, 4, &m, sizeof(m), false);
+	ck_assert_int_eq(R.delivered, 1);
+	ck_assert_uint_eq(host_counters(host)->totem_dropped, 504);
+	free_host(host);
+}
+END_TEST
+
 static void on_tx_key(void *ctx, int event, const char *key, enum icmap_type new_type,
 		      const void *new_value, size_t new_len, enum icmap_type old_type,
 		      const void *old_value, size_t old_len)
@@ -776,6 +854,7 @@ int main(void)
 	add_tcase(s, tc, test_sync_foreign_endian);
 	add_tcase(s, tc, test_sync_abort_in_barrier);
 	add_tcase(s, tc, test_mcast_and_deliver);
+	add_tcase(s, tc, test_drop_notice_rate_limited);
 	add_tcase(s, tc, test_counts_published);
 	add_tcase(s, tc, test_timers);
 	return check_run_suite(s);
