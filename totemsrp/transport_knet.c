@@ -68,7 +68,14 @@ struct tknet {
 	knet_handle_t h;
 	struct tknet_env env;
 	int log_rd, log_wr;
+	/*
+	 * Our duplicate of knet's end of the data socket pair (the fd knet
+	 * returned, which knet closes when the channel is removed): it stays
+	 * valid until tknet_destroy, so after a removal reads see the closed
+	 * pair (-EPIPE), never a closed or reused fd number.
+	 */
 	int data_fd;
+	int knet_fd;            /* knet's number for it; -1 once removed (caller's thread) */
 	uint16_t local_id;
 	size_t mtu;
 	uint32_t grace_ms;
@@ -78,6 +85,8 @@ struct tknet {
 	struct tk_host *hosts;
 	size_t host_count;
 	atomic_bool data_dead;
+	atomic_uint_fast64_t rx_full;          /* datagrams knet could not hand us (EAGAIN) */
+	uint64_t datafd_removed;               /* channel removals (caller's thread) */
 	size_t logbuf_len;
 	unsigned char logbuf[sizeof(struct knet_log_msg)];
 };
@@ -157,30 +166,7 @@ static void tk_log_record(struct tknet *tk, const struct knet_log_msg *m)
 	tk->env.log(tk->env.ctx, tk_syslog_prio(m->msglevel), "KNET", text);
 }
 
-void tknet_log_drain(struct tknet *tk)
-{
-	if (!tk || tk->log_rd < 0)
-		return;
-	for (;;) {
-		ssize_t n = read(tk->log_rd, tk->logbuf + tk->logbuf_len,
-				 sizeof(tk->logbuf) - tk->logbuf_len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		tk->logbuf_len += (size_t)n;
-		if (tk->logbuf_len == sizeof(tk->logbuf)) {
-			struct knet_log_msg m;
-
-			memcpy(&m, tk->logbuf, sizeof(m));
-			tk->logbuf_len = 0;
-			tk_log_record(tk, &m);
-		}
-	}
-}
-
-/* Called on the caller's thread only (create/destroy). */
+/* Called on the caller's thread only. */
 __attribute__((format(printf, 3, 4)))
 static void tk_log_now(struct tknet *tk, int prio, const char *fmt, ...)
 {
@@ -194,6 +180,46 @@ static void tk_log_now(struct tknet *tk, int prio, const char *fmt, ...)
 	va_end(ap);
 	tk->env.log(tk->env.ctx, prio, "KNET", text);
 }
+
+/*
+ * On the caller's thread, once tk_sock_notify declared the channel dead:
+ * hand it back to knet (which closes its socket pair) and count it.
+ */
+static void tk_data_remove(struct tknet *tk)
+{
+	if (!tk->h || tk->knet_fd < 0 || !atomic_load(&tk->data_dead))
+		return;
+	if (knet_handle_remove_datafd(tk->h, tk->knet_fd) < 0)
+		tk_log_now(tk, LOG_WARNING, "knet_handle_remove_datafd: %s", strerror(errno));
+	tk->knet_fd = -1;
+	tk->datafd_removed++;
+}
+
+void tknet_log_drain(struct tknet *tk)
+{
+	if (!tk || tk->log_rd < 0)
+		return;
+	for (;;) {
+		ssize_t n = read(tk->log_rd, tk->logbuf + tk->logbuf_len,
+				 sizeof(tk->logbuf) - tk->logbuf_len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		tk->logbuf_len += (size_t)n;
+		if (tk->logbuf_len == sizeof(tk->logbuf)) {
+			struct knet_log_msg m;
+
+			memcpy(&m, tk->logbuf, sizeof(m));
+			tk->logbuf_len = 0;
+			tk_log_record(tk, &m);
+		}
+	}
+	/* The failure's log line was written after data_dead was set. */
+	tk_data_remove(tk);
+}
+
 
 /* ---- knet callbacks (knet threads) ----------------------------------- */
 
@@ -223,16 +249,36 @@ static int tk_filter(void *priv, const unsigned char *data, ssize_t len, uint8_t
 	return 0;
 }
 
+/*
+ * knet could not read from or write into the data channel.  Our receive
+ * queue being full (RX, EAGAIN) costs that one datagram only (totem
+ * retransmits): counted, the channel is kept.  Anything else (an error, or
+ * a 0-byte record) is fatal for the channel, which knet wants removed; a TX
+ * error included, since knet 1.x stops polling a channel after a failed read
+ * (threads_tx.c).  The removal itself happens on the caller's thread
+ * (tk_data_remove): knet 1.25 runs this callback holding its global read
+ * lock, and knet_handle_remove_datafd takes the write lock, so calling it
+ * here would deadlock knet's thread.  corosync v3.1.7 exec/totemknet.c,
+ * socket_error_callback_fn, removes it right in the callback, and keeps the
+ * channel on EAGAIN in both directions (docs/compat.md).  Runs on knet's
+ * threads, maybe repeatedly for one failure: it logs once.
+ */
 static void tk_sock_notify(void *priv, int datafd, int8_t channel, uint8_t tx_rx, int error,
 			   int errorno)
 {
 	struct tknet *tk = priv;
 
-	/* knet requires the fd to be removed (or replaced) here. */
-	atomic_store(&tk->data_dead, true);
-	knet_handle_remove_datafd(tk->h, datafd);
+	(void)datafd;
+	if (tx_rx == KNET_NOTIFY_RX && error < 0 && (errorno == EAGAIN || errorno == EWOULDBLOCK)) {
+		atomic_fetch_add(&tk->rx_full, 1);
+		return;
+	}
+	if (atomic_exchange(&tk->data_dead, true))
+		return;
+	/* This line also wakes the caller's loop (log fd), which then removes the channel. */
 	tk_log_async(tk, KNET_LOG_ERR,
-		     "data channel %d failed (%s, error %d, errno %d); removed from knet",
+		     "data channel %d failed (%s, error %d, errno %d), removing it from knet: "
+		     "totem can neither send nor receive",
 		     (int)channel, tx_rx == KNET_NOTIFY_TX ? "tx" : "rx", error, errorno);
 }
 
@@ -560,6 +606,7 @@ static int tk_handle_setup(struct tknet *tk, const struct totem_config *tc, char
 			   size_t why_size)
 {
 	int8_t channel = 0;
+	int knet_fd = 0;        /* 0: knet creates the socket pair */
 	size_t i;
 	int r;
 
@@ -600,12 +647,13 @@ static int tk_handle_setup(struct tknet *tk, const struct totem_config *tc, char
 		/* A subsystem this libknet lacks is not an error. */
 		(void)knet_log_set_loglevel(tk->h, tk_subsystems[i],
 					    tk->env.debug ? KNET_LOG_DEBUG : KNET_LOG_INFO);
-	tk->data_fd = 0;
-	TK_STEP(knet_handle_add_datafd(tk->h, &tk->data_fd, &channel), "knet_handle_add_datafd");
+	TK_STEP(knet_handle_add_datafd(tk->h, &knet_fd, &channel), "knet_handle_add_datafd");
+	tk->knet_fd = knet_fd;
 	if (channel != 0) {
 		tk_why(why, why_size, "knet gave data channel %d, not 0", (int)channel);
 		return -EIO;
 	}
+	TK_STEP(tk->data_fd = fcntl(knet_fd, F_DUPFD_CLOEXEC, 0), "fcntl(datafd, F_DUPFD)");
 	TK_STEP(fcntl(tk->data_fd, F_SETFL, fcntl(tk->data_fd, F_GETFL) | O_NONBLOCK),
 		"fcntl(datafd, O_NONBLOCK)");
 #undef TK_STEP
@@ -654,12 +702,13 @@ int tknet_create(const struct totem_config *tc, const struct tknet_env *env,
 		return -ENOMEM;
 	if (env)
 		tk->env = *env;
-	tk->log_rd = tk->log_wr = tk->data_fd = -1;
+	tk->log_rd = tk->log_wr = tk->data_fd = tk->knet_fd = -1;
 	tk->local_id = (uint16_t)tc->local_nodeid;
 	tk->mtu = tc->netmtu && tc->netmtu < KNET_MAX_PACKET_SIZE ? tc->netmtu
 								  : KNET_MAX_PACKET_SIZE;
 	tk->grace_ms = tc->token;
 	atomic_init(&tk->data_dead, false);
+	atomic_init(&tk->rx_full, 0);
 	if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) {
 		r = -errno;
 		tk_why(why, why_size, "pipe: %s", strerror(errno));
@@ -713,6 +762,8 @@ void tknet_destroy(struct tknet *tk)
 		tk->h = NULL;
 	}
 	tknet_log_drain(tk);
+	if (tk->data_fd >= 0)
+		close(tk->data_fd);
 	if (tk->log_rd >= 0)
 		close(tk->log_rd);
 	if (tk->log_wr >= 0)
@@ -736,6 +787,15 @@ int tknet_log_fd(const struct tknet *tk)
 size_t tknet_mtu(const struct tknet *tk)
 {
 	return tk ? tk->mtu : 0;
+}
+
+void tknet_get_stats(const struct tknet *tk, struct tknet_stats *ret_stats)
+{
+	memset(ret_stats, 0, sizeof(*ret_stats));
+	if (!tk)
+		return;
+	ret_stats->rx_full = atomic_load(&tk->rx_full);
+	ret_stats->datafd_removed = tk->datafd_removed;
 }
 
 static bool tk_host_known(const struct tknet *tk, uint32_t nodeid)
@@ -868,8 +928,10 @@ int tknet_send(struct tknet *tk, uint32_t to_nodeid, const void *buf, size_t len
 		return -EMSGSIZE;
 	if (to_nodeid != 0 && (to_nodeid >= KNET_MAX_HOST || !tk_host_known(tk, to_nodeid)))
 		return -EHOSTUNREACH;
-	if (atomic_load(&tk->data_dead))
+	if (atomic_load(&tk->data_dead)) {
+		tk_data_remove(tk);
 		return -EPIPE;
+	}
 	/* Before the write, so that this datagram already avoids a failed link. */
 	tk_health_check(tk);
 	/* The caller's buffer stays untouched: only the header is copied. */
@@ -900,6 +962,10 @@ ssize_t tknet_recv(struct tknet *tk, void *buf, size_t len)
 
 	if (!tk || !buf || len == 0)
 		return -EINVAL;
+	if (atomic_load(&tk->data_dead)) {
+		tk_data_remove(tk);
+		return -EPIPE;
+	}
 	tk_health_check(tk);
 	iov.iov_base = buf;
 	iov.iov_len = len;

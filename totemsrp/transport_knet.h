@@ -65,7 +65,7 @@ int tknet_log_fd(const struct tknet *tk);
 /**
  * Read one datagram into buf; returns its length, -EAGAIN when none,
  * -EMSGSIZE when it was longer than len (it is consumed and dropped),
- * -EPIPE on an empty record / closed channel.
+ * -EPIPE once the channel was removed (tknet_get_stats) or on an empty record.
  */
 ssize_t tknet_recv(struct tknet *tk, void *buf, size_t len);
 /** Drain the log pipe into env->log. */
@@ -106,6 +106,18 @@ bool tknet_links_ready(struct tknet *tk);
  */
 int tknet_link_status(struct tknet *tk, uint32_t nodeid, unsigned link,
 		      struct tknet_link_status *ret_status);
+/** Data channel events knet reported through its socket callback. */
+struct tknet_stats {
+	/* Received datagrams knet dropped because our queue was full (EAGAIN). */
+	uint64_t rx_full;
+	/* The channel was removed after an error: tknet_send/tknet_recv return
+	 * -EPIPE from then on and the data fd only reports the closed pair. */
+	uint64_t datafd_removed;
+};
+
+/** Counters of the data channel (any thread may have raised them). tk may be NULL. */
+void tknet_get_stats(const struct tknet *tk, struct tknet_stats *ret_stats);
+
 /**
  * Largest totem datagram the handle carries: min(tc->netmtu, 65536).  The
  * engine's net_mtu is this minus 2 x 45 (totem-wire.md §1.4).
