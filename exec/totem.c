@@ -28,6 +28,7 @@
 #include <chorus/icmap.h>
 #include <chorus/log.h>
 
+#include "exec/knet_config.h"
 #include "exec/totem.h"
 #include "totemsrp/pg.h"
 #include "totemsrp/srp.h"
@@ -522,7 +523,21 @@ int totem_create(const struct totem_create_args *a, struct totem **ret_totem, ch
 	}
 
 	ke.ctx = t;
-	r = tknet_create(tc, &ke, &t->tk, why, why_size);
+	{
+		struct tknet_config *kc = malloc(sizeof(*kc));
+		struct tknet_node *kn = NULL;
+
+		r = kc ? knet_config_from_totem(tc, kc, &kn) : -ENOMEM;
+		if (r == 0)
+			r = tknet_create(kc, &ke, &t->tk, why, why_size);
+		else
+			snprintf(why, why_size, "Can't prepare the knet configuration: %s",
+				 strerror(-r));
+		if (kc)
+			explicit_bzero(kc->key, sizeof(kc->key));
+		free(kc);
+		free(kn);
+	}
 	if (r < 0)
 		goto fail;
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The kronosnet transport: turns a struct totem_config into a configured
+ * The kronosnet transport: turns a struct tknet_config into a configured
  * libknet handle in the order of totem-wire.md §1.1, moves totem datagrams
  * over knet data channel 0, forwards knet's log pipe and tears the handle
  * down in the §1.1 shutdown order.  It does not parse totem messages beyond
@@ -31,6 +31,10 @@
 
 #include "totemsrp/transport_knet.h"
 
+_Static_assert((int)TKNET_LINK_PASSIVE == KNET_LINK_POLICY_PASSIVE &&
+	       (int)TKNET_LINK_ACTIVE == KNET_LINK_POLICY_ACTIVE &&
+	       (int)TKNET_LINK_RR == KNET_LINK_POLICY_RR, "link modes are knet's policies");
+
 /* Totem common header: size and position of target_nodeid (§2.2). */
 #define TK_HDR_SIZE 13
 #define TK_TARGET_OFF 9
@@ -60,8 +64,8 @@ struct tk_host {
 	uint8_t configured;     /* links given to knet, the loopback included */
 	uint8_t seen_up;        /* links seen connected at least once */
 	uint8_t readd;          /* links reset whose re-configuration failed */
-	struct tk_link_cfg cfg[CONF_LINKS_MAX];
-	uint32_t tx_errors[CONF_LINKS_MAX]; /* knet's tx_data_errors last seen */
+	struct tk_link_cfg cfg[TKNET_LINKS_MAX];
+	uint32_t tx_errors[TKNET_LINKS_MAX]; /* knet's tx_data_errors last seen */
 };
 
 struct tknet {
@@ -323,7 +327,7 @@ static bool tk_is_none(const char *s)
 	return s[0] == '\0' || strcmp(s, "none") == 0;
 }
 
-static int tk_crypto(struct tknet *tk, const struct totem_config *tc, char *why,
+static int tk_crypto(struct tknet *tk, const struct tknet_config *tc, char *why,
 		     size_t why_size)
 {
 	struct knet_handle_crypto_cfg *cfg;
@@ -380,24 +384,24 @@ static int tk_crypto(struct tknet *tk, const struct totem_config *tc, char *why,
 	return 0;
 }
 
-static int tk_compress(struct tknet *tk, const struct totem_config *tc, char *why,
+static int tk_compress(struct tknet *tk, const struct tknet_config *tc, char *why,
 		       size_t why_size)
 {
 	struct knet_handle_compress_cfg cfg;
 	int r;
 
-	if (tk_is_none(tc->knet_compression_model))
+	if (tk_is_none(tc->compression_model))
 		return 0;
 	memset(&cfg, 0, sizeof(cfg));
-	if (strlen(tc->knet_compression_model) >= sizeof(cfg.compress_model)) {
+	if (strlen(tc->compression_model) >= sizeof(cfg.compress_model)) {
 		tk_why(why, why_size, "knet_compression_model '%s' is too long",
-		       tc->knet_compression_model);
+		       tc->compression_model);
 		return -EINVAL;
 	}
 	snprintf(cfg.compress_model, sizeof(cfg.compress_model), "%s",
-		 tc->knet_compression_model);
-	cfg.compress_threshold = tc->knet_compression_threshold;
-	cfg.compress_level = tc->knet_compression_level;
+		 tc->compression_model);
+	cfg.compress_threshold = tc->compression_threshold;
+	cfg.compress_level = tc->compression_level;
 	if (knet_handle_compress(tk->h, &cfg) < 0) {
 		r = -errno;
 		tk_why(why, why_size, "knet_handle_compress (model %s, level %d): %s",
@@ -455,16 +459,16 @@ static int tk_link_apply(struct tknet *tk, uint16_t id, unsigned l, const struct
 }
 
 /* One peer link (§1.2): validated and kept in *ret_cfg for a later reset. */
-static int tk_link_add(struct tknet *tk, const struct totem_config *tc,
-		       const struct conf_node *local, const struct conf_node *node, unsigned l,
+static int tk_link_add(struct tknet *tk, const struct tknet_config *tc,
+		       const struct tknet_node *local, const struct tknet_node *node, unsigned l,
 		       struct tk_link_cfg *ret_cfg, char *why, size_t why_size)
 {
-	const struct conf_link *lk = &tc->links[l];
+	const struct tknet_link *lk = &tc->links[l];
 	struct tk_link_cfg c;
 	int r;
 
 	memset(&c, 0, sizeof(c));
-	if (lk->mcastport == 0) {
+	if (lk->port == 0) {
 		tk_why(why, why_size, "link %u has no port", l);
 		return -EINVAL;
 	}
@@ -478,24 +482,24 @@ static int tk_link_add(struct tknet *tk, const struct totem_config *tc,
 		       node->nodeid);
 		return -EINVAL;
 	}
-	if (tk_addr_with_port(&local->addr[l], lk->mcastport, &c.src) < 0 ||
-	    tk_addr_with_port(&node->addr[l], lk->mcastport, &c.dst) < 0) {
+	if (tk_addr_with_port(&local->addr[l], lk->port, &c.src) < 0 ||
+	    tk_addr_with_port(&node->addr[l], lk->port, &c.dst) < 0) {
 		tk_why(why, why_size, "link %u: nodeid %u: unsupported address family", l,
 		       node->nodeid);
 		return -EAFNOSUPPORT;
 	}
-	c.transport = lk->knet_transport_sctp ? KNET_TRANSPORT_SCTP : KNET_TRANSPORT_UDP;
-	c.priority = lk->knet_link_priority;
-	if (lk->knet_ping_interval != 0) {
-		if (lk->knet_pong_count == 0 || lk->knet_pong_count > UINT8_MAX) {
+	c.transport = lk->sctp ? KNET_TRANSPORT_SCTP : KNET_TRANSPORT_UDP;
+	c.priority = lk->priority;
+	if (lk->ping_interval != 0) {
+		if (lk->pong_count == 0 || lk->pong_count > UINT8_MAX) {
 			tk_why(why, why_size, "link %u: knet_pong_count %u out of range 1..255", l,
-			       lk->knet_pong_count);
+			       lk->pong_count);
 			return -EINVAL;
 		}
-		c.ping_interval = lk->knet_ping_interval;
-		c.ping_timeout = lk->knet_ping_timeout;
-		c.ping_precision = lk->knet_ping_precision;
-		c.pong_count = (uint8_t)lk->knet_pong_count;
+		c.ping_interval = lk->ping_interval;
+		c.ping_timeout = lk->ping_timeout;
+		c.ping_precision = lk->ping_precision;
+		c.pong_count = (uint8_t)lk->pong_count;
 	}
 	r = tk_link_apply(tk, (uint16_t)node->nodeid, l, &c, why, why_size);
 	if (r < 0)
@@ -505,16 +509,16 @@ static int tk_link_add(struct tknet *tk, const struct totem_config *tc,
 }
 
 /* The local node: one loopback link 0, whatever links are configured. */
-static int tk_loopback_add(struct tknet *tk, const struct conf_node *local, char *why,
+static int tk_loopback_add(struct tknet *tk, const struct tknet_node *local, char *why,
 			   size_t why_size)
 {
 	struct sockaddr_storage addr;
 	unsigned l;
 	int r;
 
-	for (l = 0; l < CONF_LINKS_MAX && !local->has_addr[l]; l++)
+	for (l = 0; l < TKNET_LINKS_MAX && !local->has_addr[l]; l++)
 		;
-	if (l == CONF_LINKS_MAX) {
+	if (l == TKNET_LINKS_MAX) {
 		tk_why(why, why_size, "the local node (nodeid %u) has no address", local->nodeid);
 		return -EINVAL;
 	}
@@ -530,10 +534,10 @@ static int tk_loopback_add(struct tknet *tk, const struct conf_node *local, char
 	return 0;
 }
 
-static int tk_hosts_add(struct tknet *tk, const struct totem_config *tc, char *why,
+static int tk_hosts_add(struct tknet *tk, const struct tknet_config *tc, char *why,
 			size_t why_size)
 {
-	const struct conf_node *local = NULL;
+	const struct tknet_node *local = NULL;
 	size_t i, j;
 	int r;
 
@@ -560,7 +564,7 @@ static int tk_hosts_add(struct tknet *tk, const struct totem_config *tc, char *w
 	if (!tk->hosts)
 		return -ENOMEM;
 	for (i = 0; i < tc->node_count; i++) {
-		const struct conf_node *node = &tc->nodes[i];
+		const struct tknet_node *node = &tc->nodes[i];
 		struct tk_host *host = &tk->hosts[tk->host_count];
 		uint16_t id = (uint16_t)node->nodeid;
 		unsigned l;
@@ -585,7 +589,7 @@ static int tk_hosts_add(struct tknet *tk, const struct totem_config *tc, char *w
 			host->configured = 1u;
 			continue;
 		}
-		for (l = 0; l < CONF_LINKS_MAX && l < KNET_MAX_LINK; l++) {
+		for (l = 0; l < TKNET_LINKS_MAX && l < KNET_MAX_LINK; l++) {
 			if (!node->has_addr[l])
 				continue;
 			r = tk_link_add(tk, tc, local, node, l, &host->cfg[l], why, why_size);
@@ -602,7 +606,7 @@ static int tk_hosts_add(struct tknet *tk, const struct totem_config *tc, char *w
 	return 0;
 }
 
-static int tk_handle_setup(struct tknet *tk, const struct totem_config *tc, char *why,
+static int tk_handle_setup(struct tknet *tk, const struct tknet_config *tc, char *why,
 			   size_t why_size)
 {
 	int8_t channel = 0;
@@ -633,7 +637,7 @@ static int tk_handle_setup(struct tknet *tk, const struct totem_config *tc, char
 	} while (0)
 	TK_STEP(knet_handle_enable_access_lists(tk->h, tc->block_unlisted_ips ? 1 : 0),
 		"knet_handle_enable_access_lists");
-	TK_STEP(knet_handle_pmtud_setfreq(tk->h, tc->knet_pmtud_interval),
+	TK_STEP(knet_handle_pmtud_setfreq(tk->h, tc->pmtud_interval),
 		"knet_handle_pmtud_setfreq");
 	TK_STEP(knet_handle_pmtud_set(tk->h, tc->knet_mtu), "knet_handle_pmtud_set");
 	TK_STEP(knet_handle_enable_filter(tk->h, tk, tk_filter), "knet_handle_enable_filter");
@@ -671,7 +675,7 @@ static int tk_handle_setup(struct tknet *tk, const struct totem_config *tc, char
 	return tk_hosts_add(tk, tc, why, why_size);
 }
 
-int tknet_create(const struct totem_config *tc, const struct tknet_env *env,
+int tknet_create(const struct tknet_config *tc, const struct tknet_env *env,
 		 struct tknet **ret_tk, char *why, size_t why_size)
 {
 	struct tknet *tk;
@@ -706,7 +710,7 @@ int tknet_create(const struct totem_config *tc, const struct tknet_env *env,
 	tk->local_id = (uint16_t)tc->local_nodeid;
 	tk->mtu = tc->netmtu && tc->netmtu < KNET_MAX_PACKET_SIZE ? tc->netmtu
 								  : KNET_MAX_PACKET_SIZE;
-	tk->grace_ms = tc->token;
+	tk->grace_ms = tc->start_grace_ms;
 	atomic_init(&tk->data_dead, false);
 	atomic_init(&tk->rx_full, 0);
 	if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) {
@@ -867,13 +871,13 @@ static void tk_health_check(struct tknet *tk)
 	for (i = 0; i < tk->host_count; i++) {
 		struct tk_host *host = &tk->hosts[i];
 		uint8_t connected = 0, failing = 0;
-		uint32_t errors[CONF_LINKS_MAX] = { 0 };
+		uint32_t errors[TKNET_LINKS_MAX] = { 0 };
 		unsigned l;
 
 		/* One link has nowhere to fail over to: nothing to look at. */
 		if (__builtin_popcount(host->links) < 2)
 			continue;
-		for (l = 0; l < CONF_LINKS_MAX && l < KNET_MAX_LINK; l++) {
+		for (l = 0; l < TKNET_LINKS_MAX && l < KNET_MAX_LINK; l++) {
 			uint8_t bit = (uint8_t)(1u << l);
 			struct knet_link_status st;
 
@@ -903,7 +907,7 @@ static void tk_health_check(struct tknet *tk)
 		}
 		if (!failing || !(connected & (uint8_t)~failing))
 			continue;
-		for (l = 0; l < CONF_LINKS_MAX && l < KNET_MAX_LINK; l++) {
+		for (l = 0; l < TKNET_LINKS_MAX && l < KNET_MAX_LINK; l++) {
 			if (!(failing & (1u << l)))
 				continue;
 			tk_log_now(tk, LOG_NOTICE,
