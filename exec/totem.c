@@ -28,6 +28,7 @@
 #include <chorus/icmap.h>
 #include <chorus/log.h>
 
+#include "exec/knet_config.h"
 #include "exec/totem.h"
 #include "totemsrp/pg.h"
 #include "totemsrp/srp.h"
@@ -55,6 +56,8 @@ struct totem {
 	bool timer_armed;
 	qb_loop_timer_handle start_timer, stats_timer, warn_timer;
 	bool started, in_sync;
+	bool data_polled;           /* the knet data fd is in the loop */
+	uint64_t rx_full_logged;    /* tknet rx_full count at the last notice */
 	bool token_warned;          /* this silence was logged already */
 	uint64_t rng;               /* xorshift64 state for send_join jitter */
 
@@ -284,6 +287,14 @@ static int32_t on_data(int32_t fd, int32_t revents, void *data)
 	for (i = 0; i < TOTEM_RX_BATCH; i++) {
 		ssize_t n = tknet_recv(t->tk, t->rx, sizeof(t->rx));
 
+		if (n == -EPIPE) {
+			/* knet removed the channel (logged by the transport): stop polling it. */
+			log_err("The knet data channel is gone: this node can neither send nor "
+				"receive totem messages");
+			(void)qb_loop_poll_del(t->loop, fd);
+			t->data_polled = false;
+			break;
+		}
 		if (n < 0)
 			break;
 		(void)srp_receive(t->srp, now_ms(), t->rx, (size_t)n);
@@ -452,6 +463,20 @@ static void publish_stats(struct totem *t)
 	(void)icmap_set_uint8(t->stats, "stats.srp.firewall_enabled_or_nic_failure", 0);
 	(void)icmap_set_uint64(t->stats, "stats.pg.dropped", pg_dropped(t->pg));
 	publish_knet_stats(t);
+	{
+		struct tknet_stats ks;
+
+		/* chorus's own keys (docs/compat.md) */
+		tknet_get_stats(t->tk, &ks);
+		(void)icmap_set_uint64(t->stats, "stats.knet.handle.datafd_rx_full", ks.rx_full);
+		(void)icmap_set_uint64(t->stats, "stats.knet.handle.datafd_removed",
+				       ks.datafd_removed);
+		if (ks.rx_full > t->rx_full_logged) {
+			log_notice("knet dropped %" PRIu64 " received datagrams: the totem receive "
+				   "queue was full", ks.rx_full - t->rx_full_logged);
+			t->rx_full_logged = ks.rx_full;
+		}
+	}
 }
 
 static void on_stats(void *data)
@@ -498,7 +523,21 @@ int totem_create(const struct totem_create_args *a, struct totem **ret_totem, ch
 	}
 
 	ke.ctx = t;
-	r = tknet_create(tc, &ke, &t->tk, why, why_size);
+	{
+		struct tknet_config *kc = malloc(sizeof(*kc));
+		struct tknet_node *kn = NULL;
+
+		r = kc ? knet_config_from_totem(tc, kc, &kn) : -ENOMEM;
+		if (r == 0)
+			r = tknet_create(kc, &ke, &t->tk, why, why_size);
+		else
+			snprintf(why, why_size, "Can't prepare the knet configuration: %s",
+				 strerror(-r));
+		if (kc)
+			explicit_bzero(kc->key, sizeof(kc->key));
+		free(kc);
+		free(kn);
+	}
 	if (r < 0)
 		goto fail;
 
@@ -573,6 +612,7 @@ int totem_start(struct totem *t)
 	r = qb_loop_poll_add(t->loop, QB_LOOP_HIGH, tknet_data_fd(t->tk), POLLIN, t, on_data);
 	if (r < 0)
 		return r;
+	t->data_polled = true;
 	r = qb_loop_poll_add(t->loop, QB_LOOP_LOW, tknet_log_fd(t->tk), POLLIN, t, on_log);
 	if (r < 0)
 		return r;
@@ -597,7 +637,8 @@ void totem_destroy(struct totem *t)
 		qb_loop_timer_del(t->loop, t->stats_timer);
 		qb_loop_timer_del(t->loop, t->warn_timer);
 		if (t->tk) {
-			(void)qb_loop_poll_del(t->loop, tknet_data_fd(t->tk));
+			if (t->data_polled)
+				(void)qb_loop_poll_del(t->loop, tknet_data_fd(t->tk));
 			(void)qb_loop_poll_del(t->loop, tknet_log_fd(t->tk));
 		}
 	}

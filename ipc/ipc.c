@@ -30,6 +30,7 @@
 #include "ipc/ipc.h"
 
 #define IPC_RETRY_MS 10
+#define IPC_REFUSE_LOG_MS 10000  /* at most one line about refused connections per period */
 #define IPC_STATS_MS 1500    /* stats.ipcs.<conn>.* refresh, as corosync polls its stats */
 
 struct ipc_service {
@@ -37,6 +38,7 @@ struct ipc_service {
 	struct svc *svc;
 	qb_ipcs_service_t *qb;
 	bool flow_controlled;   /* has requests the host gates (SVC_IPC_FLOW_CONTROL) */
+	size_t conns;                      /* accepted, not yet destroyed */
 };
 
 struct ipc_event {
@@ -60,6 +62,7 @@ struct ipc_conn {
 	struct qb_list_head queue;
 	size_t queued_bytes;
 	size_t queued_count;
+	bool dropped;                      /* disconnected for its queue: events go nowhere */
 	qb_loop_timer_handle retry;
 	bool retry_armed;
 	uid_t uid;
@@ -76,6 +79,12 @@ struct ipc {
 	qb_loop_t *loop;
 	enum qb_ipc_type type;
 	size_t queue_max;
+	size_t queue_total_max;
+	size_t queued_total;               /* event bytes queued over all connections */
+	size_t conns_service_max, conns_max;
+	size_t conns_open;                 /* accepted, not yet destroyed, all services */
+	uint64_t refused, refused_logged;  /* connections refused for the limits */
+	uint64_t refused_log_ms;
 	struct ipc_service services[SVC_ID_MAX + 1];
 	size_t count;
 	uint64_t active, closed;
@@ -233,6 +242,7 @@ static void queue_flush(struct ipc_conn *ic)
 			ic->dispatched++;
 		qb_list_del(&ev->list);
 		ic->queued_bytes -= ev->len;
+		ic->ipc->queued_total -= ev->len;
 		ic->queued_count--;
 		free(ev);
 	}
@@ -258,22 +268,62 @@ static void queue_clear(struct ipc_conn *ic)
 		qb_list_del(&ev->list);
 		free(ev);
 	}
+	ic->ipc->queued_total -= ic->queued_bytes;
 	ic->queued_bytes = 0;
 	ic->queued_count = 0;
 }
 
+/*
+ * Disconnect a client for its queue: the queue is freed now (the memory is
+ * the point) and later events for it are dropped.  libqb may destroy the
+ * connection inside qb_ipcs_disconnect, so ic is not touched after it.
+ */
+static void queue_drop_client(struct ipc_conn *ic)
+{
+	queue_clear(ic);
+	ic->dropped = true;
+	qb_ipcs_disconnect(ic->c);
+}
+
+/* The connection with the most queued event bytes (there is one: the total is not 0). */
+static struct ipc_conn *queue_longest(struct ipc *ipc)
+{
+	struct ipc_conn *ic, *max = NULL;
+
+	qb_list_for_each_entry(ic, &ipc->conns, list)
+		if (!max || ic->queued_bytes > max->queued_bytes)
+			max = ic;
+	return max;
+}
+
 static int queue_add(struct ipc_conn *ic, const struct iovec *iov, size_t iovcnt)
 {
+	struct ipc *ipc = ic->ipc;
 	struct ipc_event *ev;
 	size_t len = 0, off = 0, i;
 
 	for (i = 0; i < iovcnt; i++)
 		len += iov[i].iov_len;
-	if (ic->queued_bytes + len > ic->ipc->queue_max) {
+	if (ic->queued_bytes + len > ipc->queue_max) {
 		log_warn("client %s does not read its events (%zu bytes queued), disconnecting",
 			 ic->stats_prefix, ic->queued_bytes);
-		qb_ipcs_disconnect(ic->c);
+		queue_drop_client(ic);
 		return -ENOBUFS;
+	}
+	/* Over the total: the longest queue goes first (maybe this one). */
+	while (ipc->queued_total + len > ipc->queue_total_max) {
+		struct ipc_conn *victim = queue_longest(ipc);
+
+		if (!victim || victim->queued_bytes == 0)
+			break;
+		log_warn("events queued for all clients exceed %zu bytes; disconnecting %s, "
+			 "which has the most (%zu bytes)", ipc->queue_total_max,
+			 victim->stats_prefix, victim->queued_bytes);
+		if (victim == ic) {
+			queue_drop_client(ic);
+			return -ENOBUFS;
+		}
+		queue_drop_client(victim);
 	}
 	ev = malloc(sizeof(*ev) + len);
 	if (!ev)
@@ -285,6 +335,7 @@ static int queue_add(struct ipc_conn *ic, const struct iovec *iov, size_t iovcnt
 	ev->len = len;
 	qb_list_add_tail(&ev->list, &ic->queue);
 	ic->queued_bytes += len;
+	ipc->queued_total += len;
 	ic->queued_count++;
 	queue_arm(ic);
 	return 0;
@@ -295,6 +346,8 @@ static int op_event(void *ipc_conn, const struct iovec *iov, size_t iovcnt)
 	struct ipc_conn *ic = ipc_conn;
 	ssize_t r;
 
+	if (ic->dropped)
+		return -ENOTCONN;
 	if (qb_list_empty(&ic->queue)) {
 		r = qb_ipcs_event_sendv(ic->c, iov, iovcnt);
 		if (r >= 0) {
@@ -343,6 +396,24 @@ static bool uidgid_allowed(struct icmap *cmap, uid_t uid, gid_t gid)
 	return false;
 }
 
+/* A connection over the limits: one warning per IPC_REFUSE_LOG_MS with the count since. */
+static void conn_refused(struct ipc_service *s)
+{
+	struct ipc *ipc = s->ipc;
+	uint64_t now = qb_util_nano_current_get() / QB_TIME_NS_IN_MSEC;
+
+	ipc->refused++;
+	if (ipc->refused_logged != 0 && now - ipc->refused_log_ms < IPC_REFUSE_LOG_MS)
+		return;
+	log_warn("Refused %" PRIu64 " connection%s since the last notice: too many clients "
+		 "(%s has %zu of at most %zu, %zu of at most %zu in all)",
+		 ipc->refused - ipc->refused_logged, ipc->refused - ipc->refused_logged == 1 ? "" : "s",
+		 svc_def(s->svc)->ipc_name, s->conns, ipc->conns_service_max, ipc->conns_open,
+		 ipc->conns_max);
+	ipc->refused_logged = ipc->refused;
+	ipc->refused_log_ms = now;
+}
+
 static int32_t on_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
 {
 	struct ipc_service *s = qb_ipcs_connection_service_context_get(c);
@@ -358,9 +429,15 @@ static int32_t on_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
 		log_err("Denied connection attempt from %u:%u", (unsigned)uid, (unsigned)gid);
 		return -EACCES;
 	}
+	if (s->conns >= s->ipc->conns_service_max || s->ipc->conns_open >= s->ipc->conns_max) {
+		conn_refused(s);
+		return -EMFILE;
+	}
 	ic = calloc(1, sizeof(*ic));
 	if (!ic)
 		return -ENOMEM;
+	s->conns++;
+	s->ipc->conns_open++;
 	ic->ipc = s->ipc;
 	ic->service = s;
 	ic->c = c;
@@ -434,6 +511,8 @@ static void on_destroyed(qb_ipcs_connection_t *c)
 		return;
 	qb_ipcs_context_set(c, NULL);
 	queue_clear(ic);
+	ic->service->conns--;
+	ic->ipc->conns_open--;
 	if (ic->conn) {
 		qb_list_del(&ic->list);
 		host_conn_close(ic->conn);
@@ -491,7 +570,12 @@ int ipc_create(const struct ipc_config *cfg, struct ipc **ret_ipc)
 	ipc->stats = cfg->stats;
 	ipc->loop = cfg->loop;
 	ipc->type = cfg->type;
-	ipc->queue_max = cfg->event_queue_max_bytes ? cfg->event_queue_max_bytes : 64u << 20;
+	ipc->queue_max = cfg->event_queue_max_bytes ? cfg->event_queue_max_bytes : IPC_QUEUE_MAX;
+	ipc->queue_total_max = cfg->event_queue_total_max_bytes ? cfg->event_queue_total_max_bytes
+								  : IPC_QUEUE_TOTAL_MAX;
+	ipc->conns_service_max = cfg->conns_per_service_max ? cfg->conns_per_service_max
+							    : IPC_CONNS_PER_SERVICE_MAX;
+	ipc->conns_max = cfg->conns_max ? cfg->conns_max : IPC_CONNS_MAX;
 	qb_list_init(&ipc->conns);
 	stats_global(ipc);
 	for (i = 0; (svc = host_service_at(cfg->host, i)) != NULL; i++) {

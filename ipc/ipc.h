@@ -24,7 +24,23 @@ struct ipc_config {
 	enum qb_ipc_type type;
 	/* Events queued for one client beyond which it is disconnected. */
 	size_t event_queue_max_bytes;
+	/* 0 for each: the IPC_* defaults below (corosync has no such keys). */
+	size_t event_queue_total_max_bytes;
+	size_t conns_per_service_max;
+	size_t conns_max;
 };
+
+/*
+ * Resource bounds (corosync 3.1.7 has none; docs/compat.md).  Events queued
+ * over all clients beyond IPC_QUEUE_TOTAL_MAX disconnect the client with the
+ * longest queue; a connection beyond IPC_CONNS_PER_SERVICE_MAX to one service
+ * or IPC_CONNS_MAX in all is refused with -EMFILE (what corosync answers when
+ * it runs short of fds; the client sees CS_ERR_LIBRARY).
+ */
+#define IPC_QUEUE_MAX (64u << 20)
+#define IPC_QUEUE_TOTAL_MAX (256u << 20)
+#define IPC_CONNS_PER_SERVICE_MAX 512
+#define IPC_CONNS_MAX 2048
 
 /** The reply/event functions the host calls; ipc_conn is ours. */
 extern const struct host_ipc_ops ipc_host_ops;

@@ -33,6 +33,8 @@
 #include "services/sync.h"
 
 #define HOST_SERVICES_MAX (SVC_ID_MAX + 1)
+/* At most one notice about malformed totem messages per this period. */
+#define HOST_DROP_NOTICE_MS 10000
 
 /* Sends and deliveries of one totem op, and what its cmap keys show so far. */
 struct svc_op_count {
@@ -113,6 +115,10 @@ struct host {
 	const void *cur_msg;
 	size_t cur_len;
 	bool cur_again;
+	/* malformed totem messages not yet summarised in a notice (host_deliver) */
+	uint64_t drops_unreported;
+	uint64_t drop_notice_ms;
+	bool drop_noticed;
 };
 
 /* ---- declaration checks --------------------------------------------------- */
@@ -866,6 +872,29 @@ int svc_mcast(struct svc *svc, uint16_t fn_id, const struct iovec *iov, size_t i
 	return 0;
 }
 
+/*
+ * A malformed totem message: counted, logged at debug, and summarised in at
+ * most one notice per HOST_DROP_NOTICE_MS (the count since the previous
+ * notice), so a peer cannot flood the log.  Drops inside the window are
+ * reported with the first drop after it.
+ */
+static void drop_totem(struct host *host, uint32_t from_nodeid, const char *svc_name,
+		       const char *what, uint32_t fn, size_t len)
+{
+	host->counters.totem_dropped++;
+	host->drops_unreported++;
+	log_debug("%s: dropping totem message fn %" PRIu32 " (%zu bytes) from node %" PRIu32 ": %s",
+		  svc_name, fn, len, from_nodeid, what);
+	if (host->drop_noticed && host->now_ms - host->drop_notice_ms < HOST_DROP_NOTICE_MS)
+		return;
+	log_notice("dropped %" PRIu64 " malformed totem message%s since the last notice "
+		   "(the last one from node %" PRIu32 ": %s)", host->drops_unreported,
+		   host->drops_unreported == 1 ? "" : "s", from_nodeid, what);
+	host->drops_unreported = 0;
+	host->drop_notice_ms = host->now_ms;
+	host->drop_noticed = true;
+}
+
 void host_deliver(struct host *host, uint32_t from_nodeid, void *msg, size_t len,
 		  bool foreign_endian)
 {
@@ -876,7 +905,7 @@ void host_deliver(struct host *host, uint32_t from_nodeid, void *msg, size_t len
 	int idx;
 
 	if (len < sizeof(*hdr)) {
-		host->counters.totem_dropped++;
+		drop_totem(host, from_nodeid, "?", "shorter than a header", 0, len);
 		return;
 	}
 	id = (uint32_t)hdr->id;
@@ -889,16 +918,12 @@ void host_deliver(struct host *host, uint32_t from_nodeid, void *msg, size_t len
 	}
 	idx = totem_op_index(svc->def, id & 0xffff);
 	if (idx < 0) {
-		host->counters.totem_dropped++;
-		log_warn("%s: dropping totem message with unknown fn %u from node %" PRIu32,
-			 svc->def->name, id & 0xffff, from_nodeid);
+		drop_totem(host, from_nodeid, svc->def->name, "unknown fn", id & 0xffff, len);
 		return;
 	}
 	op = &svc->def->totem_ops[idx];
 	if (len < op->size_min) {
-		host->counters.totem_dropped++;
-		log_warn("%s: dropping short totem message fn %u (%zu bytes) from node %" PRIu32,
-			 svc->def->name, op->id, len, from_nodeid);
+		drop_totem(host, from_nodeid, svc->def->name, "too short", op->id, len);
 		return;
 	}
 	if (foreign_endian) {

@@ -161,11 +161,19 @@ static void union_add(struct sync *sync, int32_t id)
 	sync->services_count++;
 }
 
+/*
+ * The current service's abort() runs in PROCESS and in BARRIER: a service
+ * waiting for the barrier already ran process() and may hold round state
+ * (cpg's joinlists).  corosync 3.1.7 calls it in PROCESS only; fixed
+ * upstream after 3.1.7 ("sync: call abort cb also in barrier phase");
+ * docs/compat.md.
+ */
 static void abort_round(struct sync *sync)
 {
 	struct svc *svc;
 
-	if (sync->state == SYNC_PROCESS && sync->current < sync->services_count) {
+	if ((sync->state == SYNC_PROCESS || sync->state == SYNC_BARRIER) &&
+	    sync->current < sync->services_count) {
 		svc = sync_svc(sync, sync->services[sync->current]);
 		if (svc)
 			svc_def(svc)->sync->abort(svc);
@@ -291,17 +299,26 @@ static void next_service(struct sync *sync)
 void sync_deliver(struct sync *sync, uint32_t from_nodeid, const void *msg, size_t len,
 		  bool foreign_endian)
 {
-	const struct qb_ipc_request_header *hdr = msg;
 	struct sync_ring_id ring;
 	struct svc *svc;
+	int32_t msg_id;
 	int idx;
 
 	if (len < sizeof(struct sync_msg_barrier)) {
 		log_debug("sync: short message (%zu bytes) from node %" PRIu32 " dropped", len, from_nodeid);
 		return;
 	}
+	memcpy(&msg_id, (const char *)msg + offsetof(struct qb_ipc_request_header, id),
+	       sizeof(msg_id));
 	memcpy(&ring, (const char *)msg + offsetof(struct sync_msg_barrier, ring_id), sizeof(ring));
+	/*
+	 * The id is swapped too: corosync 3.1.7 (exec/sync.c, sync_deliver_fn)
+	 * switches on it unconverted, so a node of the other byte order never
+	 * recognises a SERVICE_BUILD or BARRIER and sync never completes
+	 * (docs/compat.md).
+	 */
 	if (foreign_endian) {
+		msg_id = (int32_t)__builtin_bswap32((uint32_t)msg_id);
 		ring.rep = __builtin_bswap32(ring.rep);
 		ring.seq = __builtin_bswap64(ring.seq);
 	}
@@ -311,7 +328,7 @@ void sync_deliver(struct sync *sync, uint32_t from_nodeid, const void *msg, size
 	if (idx < 0)
 		return;
 
-	switch (hdr->id) {
+	switch (msg_id) {
 	case SYNC_MSG_SERVICE_BUILD: {
 		const struct sync_msg_service_build *b = msg;
 		int32_t n, i;
@@ -349,7 +366,8 @@ void sync_deliver(struct sync *sync, uint32_t from_nodeid, const void *msg, size
 		}
 		break;
 	default:
-		log_debug("sync: unknown message id %d from node %" PRIu32, hdr->id, from_nodeid);
+		log_debug("sync: unknown message id %" PRId32 " from node %" PRIu32, msg_id,
+			  from_nodeid);
 		break;
 	}
 }

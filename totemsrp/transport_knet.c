@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The kronosnet transport: turns a struct totem_config into a configured
+ * The kronosnet transport: turns a struct tknet_config into a configured
  * libknet handle in the order of totem-wire.md §1.1, moves totem datagrams
  * over knet data channel 0, forwards knet's log pipe and tears the handle
  * down in the §1.1 shutdown order.  It does not parse totem messages beyond
@@ -31,6 +31,10 @@
 
 #include "totemsrp/transport_knet.h"
 
+_Static_assert((int)TKNET_LINK_PASSIVE == KNET_LINK_POLICY_PASSIVE &&
+	       (int)TKNET_LINK_ACTIVE == KNET_LINK_POLICY_ACTIVE &&
+	       (int)TKNET_LINK_RR == KNET_LINK_POLICY_RR, "link modes are knet's policies");
+
 /* Totem common header: size and position of target_nodeid (§2.2). */
 #define TK_HDR_SIZE 13
 #define TK_TARGET_OFF 9
@@ -60,15 +64,22 @@ struct tk_host {
 	uint8_t configured;     /* links given to knet, the loopback included */
 	uint8_t seen_up;        /* links seen connected at least once */
 	uint8_t readd;          /* links reset whose re-configuration failed */
-	struct tk_link_cfg cfg[CONF_LINKS_MAX];
-	uint32_t tx_errors[CONF_LINKS_MAX]; /* knet's tx_data_errors last seen */
+	struct tk_link_cfg cfg[TKNET_LINKS_MAX];
+	uint32_t tx_errors[TKNET_LINKS_MAX]; /* knet's tx_data_errors last seen */
 };
 
 struct tknet {
 	knet_handle_t h;
 	struct tknet_env env;
 	int log_rd, log_wr;
+	/*
+	 * Our duplicate of knet's end of the data socket pair (the fd knet
+	 * returned, which knet closes when the channel is removed): it stays
+	 * valid until tknet_destroy, so after a removal reads see the closed
+	 * pair (-EPIPE), never a closed or reused fd number.
+	 */
 	int data_fd;
+	int knet_fd;            /* knet's number for it; -1 once removed (caller's thread) */
 	uint16_t local_id;
 	size_t mtu;
 	uint32_t grace_ms;
@@ -78,6 +89,8 @@ struct tknet {
 	struct tk_host *hosts;
 	size_t host_count;
 	atomic_bool data_dead;
+	atomic_uint_fast64_t rx_full;          /* datagrams knet could not hand us (EAGAIN) */
+	uint64_t datafd_removed;               /* channel removals (caller's thread) */
 	size_t logbuf_len;
 	unsigned char logbuf[sizeof(struct knet_log_msg)];
 };
@@ -157,30 +170,7 @@ static void tk_log_record(struct tknet *tk, const struct knet_log_msg *m)
 	tk->env.log(tk->env.ctx, tk_syslog_prio(m->msglevel), "KNET", text);
 }
 
-void tknet_log_drain(struct tknet *tk)
-{
-	if (!tk || tk->log_rd < 0)
-		return;
-	for (;;) {
-		ssize_t n = read(tk->log_rd, tk->logbuf + tk->logbuf_len,
-				 sizeof(tk->logbuf) - tk->logbuf_len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		tk->logbuf_len += (size_t)n;
-		if (tk->logbuf_len == sizeof(tk->logbuf)) {
-			struct knet_log_msg m;
-
-			memcpy(&m, tk->logbuf, sizeof(m));
-			tk->logbuf_len = 0;
-			tk_log_record(tk, &m);
-		}
-	}
-}
-
-/* Called on the caller's thread only (create/destroy). */
+/* Called on the caller's thread only. */
 __attribute__((format(printf, 3, 4)))
 static void tk_log_now(struct tknet *tk, int prio, const char *fmt, ...)
 {
@@ -194,6 +184,46 @@ static void tk_log_now(struct tknet *tk, int prio, const char *fmt, ...)
 	va_end(ap);
 	tk->env.log(tk->env.ctx, prio, "KNET", text);
 }
+
+/*
+ * On the caller's thread, once tk_sock_notify declared the channel dead:
+ * hand it back to knet (which closes its socket pair) and count it.
+ */
+static void tk_data_remove(struct tknet *tk)
+{
+	if (!tk->h || tk->knet_fd < 0 || !atomic_load(&tk->data_dead))
+		return;
+	if (knet_handle_remove_datafd(tk->h, tk->knet_fd) < 0)
+		tk_log_now(tk, LOG_WARNING, "knet_handle_remove_datafd: %s", strerror(errno));
+	tk->knet_fd = -1;
+	tk->datafd_removed++;
+}
+
+void tknet_log_drain(struct tknet *tk)
+{
+	if (!tk || tk->log_rd < 0)
+		return;
+	for (;;) {
+		ssize_t n = read(tk->log_rd, tk->logbuf + tk->logbuf_len,
+				 sizeof(tk->logbuf) - tk->logbuf_len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		tk->logbuf_len += (size_t)n;
+		if (tk->logbuf_len == sizeof(tk->logbuf)) {
+			struct knet_log_msg m;
+
+			memcpy(&m, tk->logbuf, sizeof(m));
+			tk->logbuf_len = 0;
+			tk_log_record(tk, &m);
+		}
+	}
+	/* The failure's log line was written after data_dead was set. */
+	tk_data_remove(tk);
+}
+
 
 /* ---- knet callbacks (knet threads) ----------------------------------- */
 
@@ -223,16 +253,36 @@ static int tk_filter(void *priv, const unsigned char *data, ssize_t len, uint8_t
 	return 0;
 }
 
+/*
+ * knet could not read from or write into the data channel.  Our receive
+ * queue being full (RX, EAGAIN) costs that one datagram only (totem
+ * retransmits): counted, the channel is kept.  Anything else (an error, or
+ * a 0-byte record) is fatal for the channel, which knet wants removed; a TX
+ * error included, since knet 1.x stops polling a channel after a failed read
+ * (threads_tx.c).  The removal itself happens on the caller's thread
+ * (tk_data_remove): knet 1.25 runs this callback holding its global read
+ * lock, and knet_handle_remove_datafd takes the write lock, so calling it
+ * here would deadlock knet's thread.  corosync v3.1.7 exec/totemknet.c,
+ * socket_error_callback_fn, removes it right in the callback, and keeps the
+ * channel on EAGAIN in both directions (docs/compat.md).  Runs on knet's
+ * threads, maybe repeatedly for one failure: it logs once.
+ */
 static void tk_sock_notify(void *priv, int datafd, int8_t channel, uint8_t tx_rx, int error,
 			   int errorno)
 {
 	struct tknet *tk = priv;
 
-	/* knet requires the fd to be removed (or replaced) here. */
-	atomic_store(&tk->data_dead, true);
-	knet_handle_remove_datafd(tk->h, datafd);
+	(void)datafd;
+	if (tx_rx == KNET_NOTIFY_RX && error < 0 && (errorno == EAGAIN || errorno == EWOULDBLOCK)) {
+		atomic_fetch_add(&tk->rx_full, 1);
+		return;
+	}
+	if (atomic_exchange(&tk->data_dead, true))
+		return;
+	/* This line also wakes the caller's loop (log fd), which then removes the channel. */
 	tk_log_async(tk, KNET_LOG_ERR,
-		     "data channel %d failed (%s, error %d, errno %d); removed from knet",
+		     "data channel %d failed (%s, error %d, errno %d), removing it from knet: "
+		     "totem can neither send nor receive",
 		     (int)channel, tx_rx == KNET_NOTIFY_TX ? "tx" : "rx", error, errorno);
 }
 
@@ -277,7 +327,7 @@ static bool tk_is_none(const char *s)
 	return s[0] == '\0' || strcmp(s, "none") == 0;
 }
 
-static int tk_crypto(struct tknet *tk, const struct totem_config *tc, char *why,
+static int tk_crypto(struct tknet *tk, const struct tknet_config *tc, char *why,
 		     size_t why_size)
 {
 	struct knet_handle_crypto_cfg *cfg;
@@ -334,24 +384,24 @@ static int tk_crypto(struct tknet *tk, const struct totem_config *tc, char *why,
 	return 0;
 }
 
-static int tk_compress(struct tknet *tk, const struct totem_config *tc, char *why,
+static int tk_compress(struct tknet *tk, const struct tknet_config *tc, char *why,
 		       size_t why_size)
 {
 	struct knet_handle_compress_cfg cfg;
 	int r;
 
-	if (tk_is_none(tc->knet_compression_model))
+	if (tk_is_none(tc->compression_model))
 		return 0;
 	memset(&cfg, 0, sizeof(cfg));
-	if (strlen(tc->knet_compression_model) >= sizeof(cfg.compress_model)) {
+	if (strlen(tc->compression_model) >= sizeof(cfg.compress_model)) {
 		tk_why(why, why_size, "knet_compression_model '%s' is too long",
-		       tc->knet_compression_model);
+		       tc->compression_model);
 		return -EINVAL;
 	}
 	snprintf(cfg.compress_model, sizeof(cfg.compress_model), "%s",
-		 tc->knet_compression_model);
-	cfg.compress_threshold = tc->knet_compression_threshold;
-	cfg.compress_level = tc->knet_compression_level;
+		 tc->compression_model);
+	cfg.compress_threshold = tc->compression_threshold;
+	cfg.compress_level = tc->compression_level;
 	if (knet_handle_compress(tk->h, &cfg) < 0) {
 		r = -errno;
 		tk_why(why, why_size, "knet_handle_compress (model %s, level %d): %s",
@@ -409,16 +459,16 @@ static int tk_link_apply(struct tknet *tk, uint16_t id, unsigned l, const struct
 }
 
 /* One peer link (§1.2): validated and kept in *ret_cfg for a later reset. */
-static int tk_link_add(struct tknet *tk, const struct totem_config *tc,
-		       const struct conf_node *local, const struct conf_node *node, unsigned l,
+static int tk_link_add(struct tknet *tk, const struct tknet_config *tc,
+		       const struct tknet_node *local, const struct tknet_node *node, unsigned l,
 		       struct tk_link_cfg *ret_cfg, char *why, size_t why_size)
 {
-	const struct conf_link *lk = &tc->links[l];
+	const struct tknet_link *lk = &tc->links[l];
 	struct tk_link_cfg c;
 	int r;
 
 	memset(&c, 0, sizeof(c));
-	if (lk->mcastport == 0) {
+	if (lk->port == 0) {
 		tk_why(why, why_size, "link %u has no port", l);
 		return -EINVAL;
 	}
@@ -432,24 +482,24 @@ static int tk_link_add(struct tknet *tk, const struct totem_config *tc,
 		       node->nodeid);
 		return -EINVAL;
 	}
-	if (tk_addr_with_port(&local->addr[l], lk->mcastport, &c.src) < 0 ||
-	    tk_addr_with_port(&node->addr[l], lk->mcastport, &c.dst) < 0) {
+	if (tk_addr_with_port(&local->addr[l], lk->port, &c.src) < 0 ||
+	    tk_addr_with_port(&node->addr[l], lk->port, &c.dst) < 0) {
 		tk_why(why, why_size, "link %u: nodeid %u: unsupported address family", l,
 		       node->nodeid);
 		return -EAFNOSUPPORT;
 	}
-	c.transport = lk->knet_transport_sctp ? KNET_TRANSPORT_SCTP : KNET_TRANSPORT_UDP;
-	c.priority = lk->knet_link_priority;
-	if (lk->knet_ping_interval != 0) {
-		if (lk->knet_pong_count == 0 || lk->knet_pong_count > UINT8_MAX) {
+	c.transport = lk->sctp ? KNET_TRANSPORT_SCTP : KNET_TRANSPORT_UDP;
+	c.priority = lk->priority;
+	if (lk->ping_interval != 0) {
+		if (lk->pong_count == 0 || lk->pong_count > UINT8_MAX) {
 			tk_why(why, why_size, "link %u: knet_pong_count %u out of range 1..255", l,
-			       lk->knet_pong_count);
+			       lk->pong_count);
 			return -EINVAL;
 		}
-		c.ping_interval = lk->knet_ping_interval;
-		c.ping_timeout = lk->knet_ping_timeout;
-		c.ping_precision = lk->knet_ping_precision;
-		c.pong_count = (uint8_t)lk->knet_pong_count;
+		c.ping_interval = lk->ping_interval;
+		c.ping_timeout = lk->ping_timeout;
+		c.ping_precision = lk->ping_precision;
+		c.pong_count = (uint8_t)lk->pong_count;
 	}
 	r = tk_link_apply(tk, (uint16_t)node->nodeid, l, &c, why, why_size);
 	if (r < 0)
@@ -459,16 +509,16 @@ static int tk_link_add(struct tknet *tk, const struct totem_config *tc,
 }
 
 /* The local node: one loopback link 0, whatever links are configured. */
-static int tk_loopback_add(struct tknet *tk, const struct conf_node *local, char *why,
+static int tk_loopback_add(struct tknet *tk, const struct tknet_node *local, char *why,
 			   size_t why_size)
 {
 	struct sockaddr_storage addr;
 	unsigned l;
 	int r;
 
-	for (l = 0; l < CONF_LINKS_MAX && !local->has_addr[l]; l++)
+	for (l = 0; l < TKNET_LINKS_MAX && !local->has_addr[l]; l++)
 		;
-	if (l == CONF_LINKS_MAX) {
+	if (l == TKNET_LINKS_MAX) {
 		tk_why(why, why_size, "the local node (nodeid %u) has no address", local->nodeid);
 		return -EINVAL;
 	}
@@ -484,10 +534,10 @@ static int tk_loopback_add(struct tknet *tk, const struct conf_node *local, char
 	return 0;
 }
 
-static int tk_hosts_add(struct tknet *tk, const struct totem_config *tc, char *why,
+static int tk_hosts_add(struct tknet *tk, const struct tknet_config *tc, char *why,
 			size_t why_size)
 {
-	const struct conf_node *local = NULL;
+	const struct tknet_node *local = NULL;
 	size_t i, j;
 	int r;
 
@@ -514,7 +564,7 @@ static int tk_hosts_add(struct tknet *tk, const struct totem_config *tc, char *w
 	if (!tk->hosts)
 		return -ENOMEM;
 	for (i = 0; i < tc->node_count; i++) {
-		const struct conf_node *node = &tc->nodes[i];
+		const struct tknet_node *node = &tc->nodes[i];
 		struct tk_host *host = &tk->hosts[tk->host_count];
 		uint16_t id = (uint16_t)node->nodeid;
 		unsigned l;
@@ -539,7 +589,7 @@ static int tk_hosts_add(struct tknet *tk, const struct totem_config *tc, char *w
 			host->configured = 1u;
 			continue;
 		}
-		for (l = 0; l < CONF_LINKS_MAX && l < KNET_MAX_LINK; l++) {
+		for (l = 0; l < TKNET_LINKS_MAX && l < KNET_MAX_LINK; l++) {
 			if (!node->has_addr[l])
 				continue;
 			r = tk_link_add(tk, tc, local, node, l, &host->cfg[l], why, why_size);
@@ -556,10 +606,11 @@ static int tk_hosts_add(struct tknet *tk, const struct totem_config *tc, char *w
 	return 0;
 }
 
-static int tk_handle_setup(struct tknet *tk, const struct totem_config *tc, char *why,
+static int tk_handle_setup(struct tknet *tk, const struct tknet_config *tc, char *why,
 			   size_t why_size)
 {
 	int8_t channel = 0;
+	int knet_fd = 0;        /* 0: knet creates the socket pair */
 	size_t i;
 	int r;
 
@@ -586,7 +637,7 @@ static int tk_handle_setup(struct tknet *tk, const struct totem_config *tc, char
 	} while (0)
 	TK_STEP(knet_handle_enable_access_lists(tk->h, tc->block_unlisted_ips ? 1 : 0),
 		"knet_handle_enable_access_lists");
-	TK_STEP(knet_handle_pmtud_setfreq(tk->h, tc->knet_pmtud_interval),
+	TK_STEP(knet_handle_pmtud_setfreq(tk->h, tc->pmtud_interval),
 		"knet_handle_pmtud_setfreq");
 	TK_STEP(knet_handle_pmtud_set(tk->h, tc->knet_mtu), "knet_handle_pmtud_set");
 	TK_STEP(knet_handle_enable_filter(tk->h, tk, tk_filter), "knet_handle_enable_filter");
@@ -600,12 +651,13 @@ static int tk_handle_setup(struct tknet *tk, const struct totem_config *tc, char
 		/* A subsystem this libknet lacks is not an error. */
 		(void)knet_log_set_loglevel(tk->h, tk_subsystems[i],
 					    tk->env.debug ? KNET_LOG_DEBUG : KNET_LOG_INFO);
-	tk->data_fd = 0;
-	TK_STEP(knet_handle_add_datafd(tk->h, &tk->data_fd, &channel), "knet_handle_add_datafd");
+	TK_STEP(knet_handle_add_datafd(tk->h, &knet_fd, &channel), "knet_handle_add_datafd");
+	tk->knet_fd = knet_fd;
 	if (channel != 0) {
 		tk_why(why, why_size, "knet gave data channel %d, not 0", (int)channel);
 		return -EIO;
 	}
+	TK_STEP(tk->data_fd = fcntl(knet_fd, F_DUPFD_CLOEXEC, 0), "fcntl(datafd, F_DUPFD)");
 	TK_STEP(fcntl(tk->data_fd, F_SETFL, fcntl(tk->data_fd, F_GETFL) | O_NONBLOCK),
 		"fcntl(datafd, O_NONBLOCK)");
 #undef TK_STEP
@@ -623,7 +675,7 @@ static int tk_handle_setup(struct tknet *tk, const struct totem_config *tc, char
 	return tk_hosts_add(tk, tc, why, why_size);
 }
 
-int tknet_create(const struct totem_config *tc, const struct tknet_env *env,
+int tknet_create(const struct tknet_config *tc, const struct tknet_env *env,
 		 struct tknet **ret_tk, char *why, size_t why_size)
 {
 	struct tknet *tk;
@@ -654,12 +706,13 @@ int tknet_create(const struct totem_config *tc, const struct tknet_env *env,
 		return -ENOMEM;
 	if (env)
 		tk->env = *env;
-	tk->log_rd = tk->log_wr = tk->data_fd = -1;
+	tk->log_rd = tk->log_wr = tk->data_fd = tk->knet_fd = -1;
 	tk->local_id = (uint16_t)tc->local_nodeid;
 	tk->mtu = tc->netmtu && tc->netmtu < KNET_MAX_PACKET_SIZE ? tc->netmtu
 								  : KNET_MAX_PACKET_SIZE;
-	tk->grace_ms = tc->token;
+	tk->grace_ms = tc->start_grace_ms;
 	atomic_init(&tk->data_dead, false);
+	atomic_init(&tk->rx_full, 0);
 	if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) {
 		r = -errno;
 		tk_why(why, why_size, "pipe: %s", strerror(errno));
@@ -713,6 +766,8 @@ void tknet_destroy(struct tknet *tk)
 		tk->h = NULL;
 	}
 	tknet_log_drain(tk);
+	if (tk->data_fd >= 0)
+		close(tk->data_fd);
 	if (tk->log_rd >= 0)
 		close(tk->log_rd);
 	if (tk->log_wr >= 0)
@@ -736,6 +791,15 @@ int tknet_log_fd(const struct tknet *tk)
 size_t tknet_mtu(const struct tknet *tk)
 {
 	return tk ? tk->mtu : 0;
+}
+
+void tknet_get_stats(const struct tknet *tk, struct tknet_stats *ret_stats)
+{
+	memset(ret_stats, 0, sizeof(*ret_stats));
+	if (!tk)
+		return;
+	ret_stats->rx_full = atomic_load(&tk->rx_full);
+	ret_stats->datafd_removed = tk->datafd_removed;
 }
 
 static bool tk_host_known(const struct tknet *tk, uint32_t nodeid)
@@ -807,13 +871,13 @@ static void tk_health_check(struct tknet *tk)
 	for (i = 0; i < tk->host_count; i++) {
 		struct tk_host *host = &tk->hosts[i];
 		uint8_t connected = 0, failing = 0;
-		uint32_t errors[CONF_LINKS_MAX] = { 0 };
+		uint32_t errors[TKNET_LINKS_MAX] = { 0 };
 		unsigned l;
 
 		/* One link has nowhere to fail over to: nothing to look at. */
 		if (__builtin_popcount(host->links) < 2)
 			continue;
-		for (l = 0; l < CONF_LINKS_MAX && l < KNET_MAX_LINK; l++) {
+		for (l = 0; l < TKNET_LINKS_MAX && l < KNET_MAX_LINK; l++) {
 			uint8_t bit = (uint8_t)(1u << l);
 			struct knet_link_status st;
 
@@ -843,7 +907,7 @@ static void tk_health_check(struct tknet *tk)
 		}
 		if (!failing || !(connected & (uint8_t)~failing))
 			continue;
-		for (l = 0; l < CONF_LINKS_MAX && l < KNET_MAX_LINK; l++) {
+		for (l = 0; l < TKNET_LINKS_MAX && l < KNET_MAX_LINK; l++) {
 			if (!(failing & (1u << l)))
 				continue;
 			tk_log_now(tk, LOG_NOTICE,
@@ -868,8 +932,10 @@ int tknet_send(struct tknet *tk, uint32_t to_nodeid, const void *buf, size_t len
 		return -EMSGSIZE;
 	if (to_nodeid != 0 && (to_nodeid >= KNET_MAX_HOST || !tk_host_known(tk, to_nodeid)))
 		return -EHOSTUNREACH;
-	if (atomic_load(&tk->data_dead))
+	if (atomic_load(&tk->data_dead)) {
+		tk_data_remove(tk);
 		return -EPIPE;
+	}
 	/* Before the write, so that this datagram already avoids a failed link. */
 	tk_health_check(tk);
 	/* The caller's buffer stays untouched: only the header is copied. */
@@ -900,6 +966,10 @@ ssize_t tknet_recv(struct tknet *tk, void *buf, size_t len)
 
 	if (!tk || !buf || len == 0)
 		return -EINVAL;
+	if (atomic_load(&tk->data_dead)) {
+		tk_data_remove(tk);
+		return -EPIPE;
+	}
 	tk_health_check(tk);
 	iov.iov_base = buf;
 	iov.iov_len = len;

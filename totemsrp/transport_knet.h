@@ -12,11 +12,59 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
-#include "services/config/conf.h"
-
 struct tknet;
+
+/*
+ * What the transport needs of the configuration (the daemon fills it from
+ * the parsed corosync.conf, exec/knet_config.c): the transport depends on
+ * nothing above totemsrp/.
+ */
+#define TKNET_LINKS_MAX 8
+
+/* knet's link policies (KNET_LINK_POLICY_*), totem.link_mode. */
+enum tknet_link_mode { TKNET_LINK_PASSIVE = 0, TKNET_LINK_ACTIVE = 1, TKNET_LINK_RR = 2 };
+
+/* One link (totem.interface.L). */
+struct tknet_link {
+	uint16_t port;                  /* mcastport; 0 is refused for a used link */
+	bool sctp;                      /* knet_transport sctp, else udp */
+	uint8_t priority;               /* knet_link_priority */
+	uint32_t ping_interval;         /* ms; 0: knet's defaults for the ping timers */
+	uint32_t ping_timeout;
+	uint32_t ping_precision;
+	uint32_t pong_count;            /* 1..255 when ping_interval is set */
+};
+
+/* One nodelist entry. */
+struct tknet_node {
+	uint32_t nodeid;
+	bool has_addr[TKNET_LINKS_MAX];
+	struct sockaddr_storage addr[TKNET_LINKS_MAX];
+};
+
+struct tknet_config {
+	uint32_t local_nodeid;
+	enum tknet_link_mode link_mode;
+	uint32_t netmtu;                /* largest datagram (capped at 65536) */
+	uint32_t start_grace_ms;        /* tknet_links_ready's deadline (totem.token) */
+	bool block_unlisted_ips;
+	uint32_t pmtud_interval;        /* s */
+	uint32_t knet_mtu;              /* 0: PMTUD */
+	char compression_model[64];     /* "" or "none": off */
+	uint32_t compression_threshold;
+	int32_t compression_level;
+	char crypto_model[16];          /* "" means nss */
+	char crypto_cipher[16];         /* cipher and hash "" or "none": no crypto */
+	char crypto_hash[16];
+	uint8_t key[4096];
+	size_t key_len;
+	struct tknet_link links[TKNET_LINKS_MAX];
+	const struct tknet_node *nodes; /* not owned; read by tknet_create only */
+	size_t node_count;
+};
 
 /** Link state of one node/link for stats.knet.node<N>.link<L>.* and cfgtool. */
 struct tknet_link_status {
@@ -51,11 +99,11 @@ struct tknet_env {
 
 /**
  * Open a knet handle for tc->local_nodeid, add every node of tc's nodelist
- * with its links (ports 5405 + link, priorities, link_mode, ping timers),
+ * with its links (ports, priorities, link_mode, ping timers),
  * the local loopback link, crypto from tc (key material), data channel 0.
  * Returns 0 or -errno; *ret_why explains a failure.
  */
-int tknet_create(const struct totem_config *tc, const struct tknet_env *env,
+int tknet_create(const struct tknet_config *tc, const struct tknet_env *env,
 		 struct tknet **ret_tk, char *why, size_t why_size);
 void tknet_destroy(struct tknet *tk);
 
@@ -65,7 +113,7 @@ int tknet_log_fd(const struct tknet *tk);
 /**
  * Read one datagram into buf; returns its length, -EAGAIN when none,
  * -EMSGSIZE when it was longer than len (it is consumed and dropped),
- * -EPIPE on an empty record / closed channel.
+ * -EPIPE once the channel was removed (tknet_get_stats) or on an empty record.
  */
 ssize_t tknet_recv(struct tknet *tk, void *buf, size_t len);
 /** Drain the log pipe into env->log. */
@@ -94,7 +142,7 @@ int tknet_send(struct tknet *tk, uint32_t to_nodeid, const void *buf, size_t len
  * Start trigger for the engine (srp_start()); poll it from a timer (e.g.
  * every 100 ms).  True, and latched, once every configured peer link has
  * been seen connected at least once, at the first call when the nodelist
- * has no peer (single-node ring), or once tc->token ms have passed since
+ * has no peer (single-node ring), or once tc->start_grace_ms have passed since
  * tknet_create returned, so that a dead peer never stops a node from starting
  * (corosync simply starts after a 100 ms one-shot).
  */
@@ -106,6 +154,18 @@ bool tknet_links_ready(struct tknet *tk);
  */
 int tknet_link_status(struct tknet *tk, uint32_t nodeid, unsigned link,
 		      struct tknet_link_status *ret_status);
+/** Data channel events knet reported through its socket callback. */
+struct tknet_stats {
+	/* Received datagrams knet dropped because our queue was full (EAGAIN). */
+	uint64_t rx_full;
+	/* The channel was removed after an error: tknet_send/tknet_recv return
+	 * -EPIPE from then on and the data fd only reports the closed pair. */
+	uint64_t datafd_removed;
+};
+
+/** Counters of the data channel (any thread may have raised them). tk may be NULL. */
+void tknet_get_stats(const struct tknet *tk, struct tknet_stats *ret_stats);
+
 /**
  * Largest totem datagram the handle carries: min(tc->netmtu, 65536).  The
  * engine's net_mtu is this minus 2 x 45 (totem-wire.md §1.4).

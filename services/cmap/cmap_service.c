@@ -347,6 +347,12 @@ static void cmap_handle_iter_init(struct svc_conn *conn, const void *msg, size_t
 	memcpy(&req, msg, sizeof(req));
 	cmap_key_copy(prefix, &req.prefix);
 	memset(&res, 0, sizeof(res));
+	if (cc->iters.count >= CMAP_CONN_ITERS_MAX) {
+		log_debug("client has %zu open iterators; refusing another", cc->iters.count);
+		cmap_reply(conn, &res, sizeof(res), MESSAGE_RES_CMAP_ITER_INIT,
+			   CS_ERR_NO_RESOURCES);
+		return;
+	}
 	slot = calloc(1, sizeof(*slot));
 	if (slot && icmap_iter_init(&slot->it, req.prefix.length ? prefix : NULL) == 0 &&
 	    cmap_table_add(&cc->iters, slot) == 0) {
@@ -464,6 +470,9 @@ static void cmap_handle_track_add(struct svc_conn *conn, const void *msg, size_t
 	} else if (cc->map_id == CMAP_MAP_STATS && (flags & ICMAP_TRACK_PREFIX) &&
 		   (!(flags & ICMAP_TRACK_ADD) || !(flags & ICMAP_TRACK_DELETE))) {
 		err = CS_ERR_NOT_SUPPORTED;
+	} else if (cc->tracks.count >= CMAP_CONN_TRACKS_MAX) {
+		log_debug("client has %zu trackers; refusing another", cc->tracks.count);
+		err = CS_ERR_NO_RESOURCES;
 	} else if (!(slot = calloc(1, sizeof(*slot)))) {
 		err = CS_ERR_NO_MEMORY;
 	} else {

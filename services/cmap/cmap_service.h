@@ -18,6 +18,14 @@
 
 #define CMAP_SERVICE_ID 0
 
+/*
+ * Open iterators and trackers one connection may hold; beyond them ITER_INIT
+ * and TRACK_ADD answer CS_ERR_NO_RESOURCES.  corosync has no limit (a client
+ * could exhaust the daemon's memory); real clients hold a handful.
+ */
+#define CMAP_CONN_ITERS_MAX 1024
+#define CMAP_CONN_TRACKS_MAX 4096
+
 /** fn id of cmap's only totem message. */
 #define MESSAGE_REQ_EXEC_CMAP_MCAST 0
 

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "exec/knet_config.h"
 #include "services/config/conf.h"
 #include "totemsrp/transport_knet.h"
 
@@ -478,7 +479,18 @@ int main(int argc, char **argv)
 	env.ctx = &p;
 	env.debug = p.verbose;
 	t_create = now_ms();
-	ret = tknet_create(&tc, &env, &p.tk, why, sizeof(why));
+	{
+		struct tknet_config *kc = malloc(sizeof(*kc));
+		struct tknet_node *kn = NULL;
+
+		ret = kc ? knet_config_from_totem(&tc, kc, &kn) : -ENOMEM;
+		if (ret == 0)
+			ret = tknet_create(kc, &env, &p.tk, why, sizeof(why));
+		else
+			snprintf(why, sizeof(why), "knet configuration: %s", strerror(-ret));
+		free(kc);
+		free(kn);
+	}
 	t_create = now_ms() - t_create;
 	if (ret < 0) {
 		fprintf(stderr, "knet_probe: tknet_create: %s (%s)\n", why, strerror(-ret));

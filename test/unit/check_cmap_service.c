@@ -618,6 +618,58 @@ START_TEST(test_handles_per_connection)
 }
 END_TEST
 
+/* A connection holds at most CMAP_CONN_ITERS_MAX iterators and CMAP_CONN_TRACKS_MAX trackers. */
+START_TEST(test_handle_limits)
+{
+	struct env e;
+	struct svc_conn *c2;
+	uint64_t h, first_iter = 0, first_track = 0;
+	char key[256];
+	int i;
+
+	env_init(&e);
+	ck_assert_int_eq(set_u32(e.c, "test.k", 1), CS_OK);
+	for (i = 0; i < CMAP_CONN_ITERS_MAX; i++) {
+		ck_assert_int_eq(iter_init(e.c, "test.", &h), CS_OK);
+		if (i == 0)
+			first_iter = h;
+		if (i % 256 == 255)
+			fake_conn_forget(e.c);
+	}
+	ck_assert_int_eq(iter_init(e.c, "test.", &h), CS_ERR_NO_RESOURCES);
+	ck_assert_int_eq(iter_init(e.c, NULL, &h), CS_ERR_NO_RESOURCES);
+	/* the open ones still work; finalizing one makes room for one */
+	ck_assert_int_eq(iter_next(e.c, first_iter, key, NULL, NULL), CS_OK);
+	ck_assert_int_eq(iter_fin(e.c, first_iter), CS_OK);
+	ck_assert_int_eq(iter_init(e.c, "test.", &h), CS_OK);
+	ck_assert_int_eq(iter_init(e.c, "test.", &h), CS_ERR_NO_RESOURCES);
+	fake_conn_forget(e.c);
+
+	for (i = 0; i < CMAP_CONN_TRACKS_MAX; i++) {
+		ck_assert_int_eq(track_add(e.c, "test.k", ICMAP_TRACK_MODIFY, (uint64_t)i, &h), CS_OK);
+		if (i == 0)
+			first_track = h;
+		if (i % 256 == 255)
+			fake_conn_forget(e.c);
+	}
+	ck_assert_int_eq(track_add(e.c, "test.k", ICMAP_TRACK_MODIFY, 1, &h), CS_ERR_NO_RESOURCES);
+	ck_assert_int_eq(track_del(e.c, first_track, NULL), CS_OK);
+	ck_assert_int_eq(track_add(e.c, "test.k", ICMAP_TRACK_MODIFY, 1, &h), CS_OK);
+	ck_assert_int_eq(track_add(e.c, "test.", ICMAP_TRACK_ADD | ICMAP_TRACK_PREFIX, 1, &h),
+			 CS_ERR_NO_RESOURCES);
+	fake_conn_forget(e.c);
+	/* the limits are per connection */
+	ck_assert_int_eq(fake_conn_open(e.h, 101, 0, 0, &c2), 0);
+	ck_assert_int_eq(iter_init(c2, "test.", &h), CS_OK);
+	ck_assert_int_eq(track_add(c2, "test.k", ICMAP_TRACK_MODIFY, 1, &h), CS_OK);
+	/* every tracker of the full connection still fires */
+	ck_assert_int_eq(set_u32(e.c, "test.k", 2), CS_OK);
+	ck_assert_uint_eq(fake_conn_event_count(e.c), CMAP_CONN_TRACKS_MAX);
+	ck_assert_uint_eq(fake_conn_event_count(c2), 1);
+	env_fini(&e);
+}
+END_TEST
+
 /* ---- tracking ------------------------------------------------------------------- */
 
 static const struct res_lib_cmap_notify_callback *event_at(struct svc_conn *c, size_t i,
@@ -1062,6 +1114,7 @@ static Suite *cmap_service_suite(void)
 	add_tcase(s, tc, test_get);
 	add_tcase(s, tc, test_iter);
 	add_tcase(s, tc, test_handles_per_connection);
+	add_tcase(s, tc, test_handle_limits);
 	add_tcase(s, tc, test_track_notifications);
 	add_tcase(s, tc, test_track_prefix_and_flags);
 	add_tcase(s, tc, test_disconnect_cleanup);

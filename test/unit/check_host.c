@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <qb/qbipc_common.h>
+#include <qb/qblog.h>
 
 #include <corosync/corotypes.h>
 #include <chorus/icmap.h>
@@ -622,6 +623,115 @@ START_TEST(test_sync_two_members)
 }
 END_TEST
 
+/* A BARRIER and SERVICE_BUILD as a node of the other byte order sends them. */
+static void build_swap(struct sync_msg_service_build *b)
+{
+	int32_t i, n = b->service_list_entries;
+
+	b->header.id = (int32_t)__builtin_bswap32((uint32_t)b->header.id);
+	b->header.size = (int32_t)__builtin_bswap32((uint32_t)b->header.size);
+	b->ring_id.rep = __builtin_bswap32(b->ring_id.rep);
+	b->ring_id.seq = __builtin_bswap64(b->ring_id.seq);
+	for (i = 0; i < n; i++)
+		b->service_list[i] = (int32_t)__builtin_bswap32((uint32_t)b->service_list[i]);
+	b->service_list_entries = (int32_t)__builtin_bswap32((uint32_t)n);
+}
+
+static void barrier_swap(struct sync_msg_barrier *bar)
+{
+	bar->header.id = (int32_t)__builtin_bswap32((uint32_t)bar->header.id);
+	bar->header.size = (int32_t)__builtin_bswap32((uint32_t)bar->header.size);
+	bar->ring_id.rep = __builtin_bswap32(bar->ring_id.rep);
+	bar->ring_id.seq = __builtin_bswap64(bar->ring_id.seq);
+}
+
+/* The other member has the other byte order: its sync messages still count. */
+START_TEST(test_sync_foreign_endian)
+{
+	struct host *host = make_host();
+	struct svc_def d = test_def();
+	uint32_t members[2] = { 7, 9 };
+	struct svc_view v = { .rep_nodeid = 7, .ring_seq = 12, .members = members, .members_count = 2 };
+	struct sync_msg_service_build b;
+	struct sync_msg_barrier bar;
+
+	sync_steps = 2;   /* process() finishes at once */
+	ck_assert_int_eq(host_add_service(host, &d, NULL, NULL, 0), 0);
+	host_confchg(host, &v);
+	pump(host);
+	memset(&b, 0, sizeof(b));
+	b.header.id = SYNC_MSG_SERVICE_BUILD;
+	b.header.size = sizeof(b);
+	b.ring_id.rep = 7;
+	b.ring_id.seq = 12;
+	b.service_list_entries = 1;
+	b.service_list[0] = 30;
+	build_swap(&b);
+	host_sync_deliver(host, 9, &b, sizeof(b), true);
+	host_advance(host, 1);
+	ck_assert_str_eq(R.order, "ip");
+	pump(host);
+	memset(&bar, 0, sizeof(bar));
+	bar.header.id = SYNC_MSG_BARRIER;
+	bar.header.size = sizeof(bar);
+	bar.ring_id.rep = 7;
+	bar.ring_id.seq = 12;
+	barrier_swap(&bar);
+	host_sync_deliver(host, 9, &bar, sizeof(bar), true);
+	ck_assert_str_eq(R.order, "ipa");
+	ck_assert(!host_sync_in_progress(host));
+	ck_assert_int_eq(R.ready, 1);
+	free_host(host);
+}
+END_TEST
+
+/*
+ * A round aborted while the service waits for the barrier (its process()
+ * already ran) calls its abort(); corosync 3.1.7 does not (fixed upstream).
+ */
+START_TEST(test_sync_abort_in_barrier)
+{
+	struct host *host = make_host();
+	struct svc_def d = test_def();
+	uint32_t members[2] = { 7, 9 };
+	struct svc_view v = { .rep_nodeid = 7, .ring_seq = 12, .members = members, .members_count = 2 };
+	struct sync_msg_service_build b;
+
+	sync_steps = 2;
+	ck_assert_int_eq(host_add_service(host, &d, NULL, NULL, 0), 0);
+	host_confchg(host, &v);
+	pump(host);
+	memset(&b, 0, sizeof(b));
+	b.header.id = SYNC_MSG_SERVICE_BUILD;
+	b.header.size = sizeof(b);
+	b.ring_id.rep = 7;
+	b.ring_id.seq = 12;
+	b.service_list_entries = 1;
+	b.service_list[0] = 30;
+	host_sync_deliver(host, 9, &b, sizeof(b), false);
+	host_advance(host, 1);
+	pump(host);                      /* our barrier; node 9's never comes */
+	ck_assert_str_eq(R.order, "ip");
+	ck_assert(host_sync_in_progress(host));
+	/* node 9 left: the new configuration aborts the round in BARRIER */
+	v.ring_seq = 16;
+	v.members_count = 1;
+	host_confchg(host, &v);
+	ck_assert_str_eq(R.order, "ipxi");
+	/* a completed round is not aborted again by the next configuration */
+	sync_steps = 2;
+	pump(host);
+	host_advance(host, 2);
+	pump(host);
+	ck_assert(!host_sync_in_progress(host));
+	ck_assert_str_eq(R.order, "ipxipa");
+	v.ring_seq = 20;
+	host_confchg(host, &v);
+	ck_assert_str_eq(R.order, "ipxipai");
+	free_host(host);
+}
+END_TEST
+
 /* ---- totem ----------------------------------------------------------------------- */
 
 START_TEST(test_mcast_and_deliver)
@@ -678,6 +788,83 @@ START_TEST(test_mcast_and_deliver)
 	ck_assert_int_eq(icmap_get_uint64(cmap, "runtime.services.test.3.rx", &rx), 0);
 	ck_assert_uint_eq(rx, 2);
 	host_conn_close(conn);
+	free_host(host);
+}
+END_TEST
+
+/* Notices (and more severe lines) the host logs, captured through a qb_log target. */
+static int notices;
+static char last_notice[512];
+
+static void log_capture(int32_t t, struct qb_log_callsite *cs, struct timespec *ts, const char *msg)
+{
+	(void)t;
+	(void)ts;
+	if (cs->priority > LOG_NOTICE)
+		return;
+	notices++;
+	snprintf(last_notice, sizeof(last_notice), "%s", msg);
+}
+
+static void log_capture_start(void)
+{
+	int32_t t;
+
+	qb_log_init("check_host", LOG_USER, LOG_EMERG);
+	qb_log_ctl(QB_LOG_SYSLOG, QB_LOG_CONF_ENABLED, QB_FALSE);
+	t = qb_log_custom_open(log_capture, NULL, NULL, NULL);
+	ck_assert_int_ge(t, 0);
+	ck_assert_int_eq(qb_log_filter_ctl(t, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*",
+					   LOG_DEBUG), 0);
+	ck_assert_int_eq(qb_log_ctl(t, QB_LOG_CONF_ENABLED, QB_TRUE), 0);
+	notices = 0;
+	last_notice[0] = '\0';
+}
+
+/*
+ * A peer that sends malformed messages: every one is counted, but the log
+ * gets at most one notice per 10 s, which states how many were dropped
+ * since the previous one.
+ */
+START_TEST(test_drop_notice_rate_limited)
+{
+	struct host *host = make_host();
+	struct svc_def d = test_def();
+	struct req_fixed m;
+	int i;
+
+	log_capture_start();
+	ck_assert_int_eq(host_add_service(host, &d, NULL, NULL, 0), 0);
+	memset(&m, 0, sizeof(m));
+	m.header.id = (30 << 16) | 9;         /* unknown fn */
+	m.header.size = sizeof(m);
+	host_set_time(host, 1000);
+	for (i = 0; i < 500; i++)
+		host_deliver(host, 9, &m, sizeof(m), false);
+	ck_assert_uint_eq(host_counters(host)->totem_dropped, 500);
+	ck_assert_int_eq(notices, 1);         /* the first drop only */
+	ck_assert_ptr_nonnull(strstr(last_notice, "dropped 1 malformed totem message since"));
+	/* too short for op 3, and shorter than a header: the same budget */
+	m.header.id = (30 << 16) | 3;
+	host_set_time(host, 10999);
+	host_deliver(host, 9, &m, sizeof(m) - 1, false);
+	host_deliver(host, 9, &m, 3, false);
+	ck_assert_int_eq(notices, 1);
+	ck_assert_uint_eq(host_counters(host)->totem_dropped, 502);
+	/* 10 s after the first notice: one more, with the count since then */
+	host_set_time(host, 11000);
+	host_deliver(host, 4, &m, sizeof(m) - 1, false);
+	ck_assert_int_eq(notices, 2);
+	ck_assert_ptr_nonnull(strstr(last_notice, "dropped 502 malformed totem messages since"));
+	ck_assert_ptr_nonnull(strstr(last_notice, "node 4"));
+	host_deliver(host, 4, &m, sizeof(m) - 1, false);
+	ck_assert_int_eq(notices, 2);
+	/* well-formed messages are not affected */
+	m.header.size = sizeof(m);
+	m.value = 0x0102030405060708ULL;
+	host_deliver(host, 4, &m, sizeof(m), false);
+	ck_assert_int_eq(R.delivered, 1);
+	ck_assert_uint_eq(host_counters(host)->totem_dropped, 504);
 	free_host(host);
 }
 END_TEST
@@ -798,7 +985,10 @@ int main(void)
 	add_tcase(s, tc, test_async_requests_held);
 	add_tcase(s, tc, test_sync_restart_aborts);
 	add_tcase(s, tc, test_sync_two_members);
+	add_tcase(s, tc, test_sync_foreign_endian);
+	add_tcase(s, tc, test_sync_abort_in_barrier);
 	add_tcase(s, tc, test_mcast_and_deliver);
+	add_tcase(s, tc, test_drop_notice_rate_limited);
 	add_tcase(s, tc, test_counts_published);
 	add_tcase(s, tc, test_timers);
 	return check_run_suite(s);

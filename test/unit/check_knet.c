@@ -13,7 +13,12 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <syslog.h>
+#include <sys/socket.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "test/check_common.h"
 #include "totemsrp/transport_knet.h"
@@ -21,20 +26,22 @@
 struct log_seen {
 	unsigned lines;
 	bool all_knet;
+	char last_err[512];
 };
 
 static void log_cb(void *ctx, int prio, const char *subsys, const char *msg)
 {
 	struct log_seen *ls = ctx;
 
-	(void)prio;
+	if (prio <= LOG_ERR)
+		snprintf(ls->last_err, sizeof(ls->last_err), "%s", msg);
 	ls->lines++;
 	if (strcmp(subsys, "KNET") != 0 || !msg[0])
 		ls->all_knet = false;
 }
 
-/* A one-node knet totem_config with the defaults of totem-wire.md §2.9. */
-static void tc_fill(struct totem_config *tc, struct conf_node *node)
+/* A one-node knet configuration with corosync's defaults (totem-wire.md §2.9). */
+static void tc_fill(struct tknet_config *tc, struct tknet_node *node)
 {
 	struct sockaddr_in *in = (struct sockaddr_in *)&node->addr[0];
 
@@ -42,33 +49,29 @@ static void tc_fill(struct totem_config *tc, struct conf_node *node)
 	memset(node, 0, sizeof(*node));
 	node->nodeid = 1;
 	node->has_addr[0] = true;
-	strcpy(node->addr_str[0], "127.0.0.1");
 	in->sin_family = AF_INET;
 	in->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	tc->transport = CONF_TRANSPORT_KNET;
-	tc->link_mode = CONF_LINK_PASSIVE;
+	tc->link_mode = TKNET_LINK_PASSIVE;
 	tc->netmtu = 65536;
-	tc->token = 3000;
+	tc->start_grace_ms = 3000;
 	tc->block_unlisted_ips = true;
-	tc->knet_pmtud_interval = 30;
-	strcpy(tc->knet_compression_model, "none");
+	tc->pmtud_interval = 30;
+	strcpy(tc->compression_model, "none");
 	strcpy(tc->crypto_model, "nss");
 	strcpy(tc->crypto_cipher, "none");
 	strcpy(tc->crypto_hash, "none");
-	tc->links[0].configured = true;
-	tc->links[0].mcastport = 5405;
-	tc->links[0].knet_link_priority = 1;
-	tc->links[0].knet_ping_interval = 750;
-	tc->links[0].knet_ping_timeout = 1500;
-	tc->links[0].knet_ping_precision = 2048;
-	tc->links[0].knet_pong_count = 2;
-	tc->link_count = 1;
+	tc->links[0].port = 5405;
+	tc->links[0].priority = 1;
+	tc->links[0].ping_interval = 750;
+	tc->links[0].ping_timeout = 1500;
+	tc->links[0].ping_precision = 2048;
+	tc->links[0].pong_count = 2;
 	tc->nodes = node;
 	tc->node_count = 1;
 	tc->local_nodeid = 1;
 }
 
-static struct tknet *open_tk(const struct totem_config *tc, struct log_seen *ls)
+static struct tknet *open_tk(const struct tknet_config *tc, struct log_seen *ls)
 {
 	struct tknet_env env = { .log = log_cb, .ctx = ls, .allow_unprivileged = true };
 	struct tknet *tk = NULL;
@@ -77,6 +80,7 @@ static struct tknet *open_tk(const struct totem_config *tc, struct log_seen *ls)
 
 	ls->lines = 0;
 	ls->all_knet = true;
+	ls->last_err[0] = '\0';
 	r = tknet_create(tc, &env, &tk, why, sizeof(why));
 	ck_assert_msg(r == 0, "tknet_create: %d %s", r, why);
 	ck_assert_ptr_nonnull(tk);
@@ -108,8 +112,8 @@ static void make_msg(unsigned char *buf, size_t len, uint32_t stale_target)
 
 START_TEST(test_loopback_datapath)
 {
-	struct totem_config tc;
-	struct conf_node node;
+	struct tknet_config tc;
+	struct tknet_node node;
 	struct log_seen ls;
 	struct tknet *tk;
 	unsigned char msg[300], copy[300], in[1024];
@@ -178,8 +182,8 @@ END_TEST
 
 START_TEST(test_send_rejects)
 {
-	struct totem_config tc;
-	struct conf_node node;
+	struct tknet_config tc;
+	struct tknet_node node;
 	struct log_seen ls;
 	struct tknet *tk;
 	unsigned char *big = malloc(65537);
@@ -212,8 +216,8 @@ END_TEST
 
 START_TEST(test_crypto_and_compression)
 {
-	struct totem_config tc;
-	struct conf_node node;
+	struct tknet_config tc;
+	struct tknet_node node;
 	struct log_seen ls;
 	struct tknet *tk;
 	unsigned char msg[200], in[256];
@@ -225,8 +229,8 @@ START_TEST(test_crypto_and_compression)
 	for (i = 0; i < 128; i++)
 		tc.key[i] = (uint8_t)(i * 7 + 1);
 	tc.key_len = 128;
-	strcpy(tc.knet_compression_model, "zlib");
-	tc.knet_compression_level = 6;
+	strcpy(tc.compression_model, "zlib");
+	tc.compression_level = 6;
 	tk = open_tk(&tc, &ls);
 	make_msg(msg, sizeof(msg), 0);
 	ck_assert_int_eq(tknet_send(tk, 0, msg, sizeof(msg)), 0);
@@ -235,7 +239,181 @@ START_TEST(test_crypto_and_compression)
 }
 END_TEST
 
-static int create_fails(const struct totem_config *tc)
+/* Two nodes on 127.0.0.1 and 127.0.0.2 over UDP, as node local_id; fast pings. */
+static void tc_fill_pair(struct tknet_config *tc, struct tknet_node nodes[2], uint32_t local_id,
+			 uint16_t port)
+{
+	unsigned i;
+
+	tc_fill(tc, &nodes[0]);
+	nodes[1] = nodes[0];
+	for (i = 0; i < 2; i++) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&nodes[i].addr[0];
+
+		nodes[i].nodeid = i + 1;
+		in->sin_addr.s_addr = htonl(INADDR_LOOPBACK + i);
+	}
+	tc->nodes = nodes;
+	tc->node_count = 2;
+	tc->local_nodeid = local_id;
+	tc->links[0].port = port;
+	tc->links[0].ping_interval = 100;
+	tc->links[0].ping_timeout = 2000;
+	tc->links[0].pong_count = 1;
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * The receiver's queue full: knet's write of a received datagram into the
+ * data channel fails with EAGAIN (that datagram is lost) and knet reports it
+ * through the socket callback.  The channel must survive it: after draining,
+ * datagrams flow again.  (The loopback link writes directly and never calls
+ * the callback, hence two nodes over UDP on 127.0.0.x.)
+ */
+START_TEST(test_rx_queue_full_keeps_channel)
+{
+	struct tknet_config tc1, tc2;
+	struct tknet_node n1[2], n2[2];
+	struct log_seen ls1, ls2;
+	struct tknet *a, *b;
+	static unsigned char msg[60000], in[65536];
+	uint16_t port = (uint16_t)(20000 + getpid() % 20000);
+	unsigned sent = 0, i;
+	uint64_t deadline;
+	ssize_t n;
+	int r;
+
+	tc_fill_pair(&tc1, n1, 1, port);
+	tc_fill_pair(&tc2, n2, 2, port);
+	a = open_tk(&tc1, &ls1);
+	b = open_tk(&tc2, &ls2);
+	/* Both links up (bounded: knet pings every 100 ms). */
+	deadline = mono_ms() + 15000;
+	for (;;) {
+		struct tknet_link_status sa, sb;
+		struct pollfd pfd[2] = { { .fd = tknet_log_fd(a), .events = POLLIN },
+					 { .fd = tknet_log_fd(b), .events = POLLIN } };
+
+		if (tknet_link_status(a, 2, 0, &sa) == 0 && sa.connected &&
+		    tknet_link_status(b, 1, 0, &sb) == 0 && sb.connected)
+			break;
+		ck_assert_msg(mono_ms() < deadline, "knet links did not come up");
+		(void)poll(pfd, 2, 100);
+		tknet_log_drain(a);
+		tknet_log_drain(b);
+	}
+	make_msg(msg, sizeof(msg), 0);
+	/*
+	 * b does not read until knet reports its queue full (the socket pair
+	 * holds a few MiB; some of the flood may also be lost in UDP before).
+	 */
+	for (;;) {
+		struct tknet_stats st;
+
+		if (sent % 100 == 0) {
+			tknet_get_stats(b, &st);
+			if (st.rx_full > 0)
+				break;
+			ck_assert_msg(sent < 100000, "knet never reported a full queue");
+		}
+		r = tknet_send(a, 2, msg, sizeof(msg));
+		if (r == -EAGAIN) {
+			struct pollfd pfd = { .fd = tknet_data_fd(a), .events = POLLOUT };
+
+			ck_assert_int_eq(poll(&pfd, 1, 5000), 1);
+			continue;
+		}
+		ck_assert_int_eq(r, 0);
+		sent++;
+	}
+	/*
+	 * b drains what it got; then small datagrams still arrive, many times
+	 * over (late big ones from the flood may come first: skipped).
+	 */
+	n = recv_one(b, in, sizeof(in));
+	ck_assert_int_eq(n, (ssize_t)sizeof(msg));
+	for (i = 0; i < 20; i++) {
+		msg[20] = (unsigned char)(i + 1);
+		ck_assert_int_eq(tknet_send(a, 2, msg, 100), 0);
+		do {
+			n = recv_one(b, in, sizeof(in));
+			if (n == -EAGAIN)
+				continue;
+			ck_assert_int_gt(n, 0);
+		} while (n != 100 || in[20] != i + 1);
+	}
+	/* It happened (so the test proved something), and was only counted. */
+	{
+		struct tknet_stats st;
+
+		tknet_get_stats(b, &st);
+		ck_assert_uint_gt(st.rx_full, 0);
+		ck_assert_uint_eq(st.datafd_removed, 0);
+	}
+	tknet_destroy(a);
+	tknet_destroy(b);
+}
+END_TEST
+
+/*
+ * A real channel failure (here an empty record, knet's "EOF"): the channel
+ * is removed, counted and logged, and the data path reports -EPIPE instead
+ * of touching the fd knet closed.
+ */
+START_TEST(test_channel_removed)
+{
+	struct tknet_config tc;
+	struct tknet_node node;
+	struct log_seen ls;
+	struct tknet *tk;
+	struct tknet_stats st;
+	unsigned char msg[100], in[256];
+	uint64_t deadline;
+
+	tc_fill(&tc, &node);
+	tk = open_tk(&tc, &ls);
+	make_msg(msg, sizeof(msg), 0);
+	ck_assert_int_eq(tknet_send(tk, 0, msg, sizeof(msg)), 0);
+	ck_assert_int_eq(recv_one(tk, in, sizeof(in)), (ssize_t)sizeof(msg));
+	tknet_get_stats(tk, &st);
+	ck_assert_uint_eq(st.datafd_removed, 0);
+	ck_assert_int_eq(send(tknet_data_fd(tk), msg, 0, MSG_DONTWAIT), 0);
+	/* The callback's log line is the signal that it ran. */
+	deadline = mono_ms() + 10000;
+	while (!strstr(ls.last_err, "removing it from knet")) {
+		struct pollfd pfd = { .fd = tknet_log_fd(tk), .events = POLLIN };
+
+		ck_assert_msg(mono_ms() < deadline, "no removal logged");
+		(void)poll(&pfd, 1, 100);
+		tknet_log_drain(tk);
+	}
+	ck_assert_ptr_nonnull(strstr(ls.last_err, "data channel 0 failed"));
+	tknet_get_stats(tk, &st);
+	ck_assert_uint_eq(st.datafd_removed, 1);
+	ck_assert_uint_eq(st.rx_full, 0);
+	ck_assert_int_eq(tknet_recv(tk, in, sizeof(in)), -EPIPE);
+	ck_assert_int_eq(tknet_send(tk, 0, msg, sizeof(msg)), -EPIPE);
+	/* Our fd is still open (no fd number left dangling): it shows the closed pair. */
+	{
+		struct pollfd pfd = { .fd = tknet_data_fd(tk), .events = POLLIN };
+
+		ck_assert_int_eq(poll(&pfd, 1, 0), 1);
+		ck_assert(!(pfd.revents & POLLNVAL));
+	}
+	tknet_destroy(tk);
+	tknet_get_stats(NULL, &st);
+	ck_assert_uint_eq(st.datafd_removed, 0);
+}
+END_TEST
+
+static int create_fails(const struct tknet_config *tc)
 {
 	struct tknet_env env = { .allow_unprivileged = true };
 	struct tknet *tk = (struct tknet *)&env;  /* must stay untouched */
@@ -250,8 +428,8 @@ static int create_fails(const struct totem_config *tc)
 
 START_TEST(test_bad_configs)
 {
-	struct totem_config tc;
-	struct conf_node nodes[2];
+	struct tknet_config tc;
+	struct tknet_node nodes[2];
 	struct tknet *tk = NULL;
 
 	tc_fill(&tc, &nodes[0]);
@@ -282,7 +460,7 @@ START_TEST(test_bad_configs)
 	create_fails(&tc);
 
 	tc_fill(&tc, &nodes[0]);
-	strcpy(tc.knet_compression_model, "nonexistent");
+	strcpy(tc.compression_model, "nonexistent");
 	create_fails(&tc);
 
 	tc_fill(&tc, &nodes[0]);
@@ -300,7 +478,7 @@ START_TEST(test_bad_configs)
 	ck_assert_int_eq(create_fails(&tc), -EINVAL);
 
 	tc_fill(&tc, &nodes[0]);
-	tc.knet_pmtud_interval = 0;     /* knet refuses 0 */
+	tc.pmtud_interval = 0;     /* knet refuses 0 */
 	create_fails(&tc);
 }
 END_TEST
@@ -313,6 +491,8 @@ int main(void)
 	add_tcase(s, tc, test_loopback_datapath);
 	add_tcase(s, tc, test_send_rejects);
 	add_tcase(s, tc, test_crypto_and_compression);
+	add_tcase(s, tc, test_rx_queue_full_keeps_channel);
+	add_tcase(s, tc, test_channel_removed);
 	add_tcase(s, tc, test_bad_configs);
 	return check_run_suite(s);
 }

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Unit tests of ipc/ipc.c's resource bounds with real libqb IPC: the
+ * connection limits (per service and in all, -EMFILE to the client) and the
+ * cap on event bytes queued over all clients (the client with the longest
+ * queue is disconnected).  The server runs in this process's qb loop; a
+ * forked child is the client and reports what it saw through a pipe.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <qb/qbipcc.h>
+#include <qb/qbloop.h>
+#include <qb/qbutil.h>
+
+#include <corosync/corotypes.h>
+#include <chorus/icmap.h>
+
+#include "ipc/ipc.h"
+#include "services/host.h"
+#include "services/sync.h"
+#include "test/check_common.h"
+
+#define EV_SIZE 4096
+#define EV_COUNT 512            /* 2 MiB of events per flood */
+
+struct req_flood {
+	struct qb_ipc_request_header header;
+	uint32_t count;
+	uint32_t pad;
+};
+
+/* Answer first, then send count events the client never reads. */
+static void handle_flood(struct svc_conn *conn, const void *msg, size_t len)
+{
+	const struct req_flood *req = msg;
+	static unsigned char ev[EV_SIZE];
+	struct iovec iov = { .iov_base = ev, .iov_len = sizeof(ev) };
+	struct qb_ipc_response_header *h = (void *)ev;
+	uint32_t i;
+
+	(void)len;
+	(void)svc_reply_error(conn, 0, CS_OK);
+	h->id = 1;
+	h->size = sizeof(ev);
+	for (i = 0; i < req->count; i++)
+		if (svc_event(conn, &iov, 1) < 0)
+			break;
+}
+
+static int t_conn_open(struct svc_conn *conn) { (void)conn; return 0; }
+static void t_conn_close(struct svc_conn *conn) { (void)conn; }
+
+static const struct svc_ipc_op t_ops[] = {
+	{ .id = 0, .size_min = sizeof(struct req_flood), .handle = handle_flood },
+};
+
+/* sync messages looped back after host_confchg() returns */
+static unsigned char sync_q[4][1024] __attribute__((aligned(8)));
+static size_t sync_len[4];
+static int sync_n;
+
+static int t_mcast(void *ctx, enum host_group group, const struct iovec *iov, size_t n,
+		   enum svc_guarantee g)
+{
+	size_t i, off = 0;
+
+	(void)ctx;
+	(void)g;
+	ck_assert_int_eq(group, HOST_GROUP_SYNC);
+	ck_assert_int_lt(sync_n, 4);
+	for (i = 0; i < n; i++) {
+		memcpy(sync_q[sync_n] + off, iov[i].iov_base, iov[i].iov_len);
+		off += iov[i].iov_len;
+	}
+	sync_len[sync_n++] = off;
+	return 0;
+}
+
+static const struct host_totem_ops t_totem = { .mcast = t_mcast };
+
+static char name_a[64], name_b[64];
+
+struct result {
+	int a1, a2, a3, b1, b2;          /* connect: 0 or -errno */
+	int flood_a, flood_b;            /* reply of the flood requests */
+	int a_after, b_after;            /* a request after both floods */
+};
+
+static int request(qb_ipcc_connection_t *c, uint32_t count)
+{
+	struct req_flood req;
+	struct qb_ipc_response_header res;
+	ssize_t r;
+
+	memset(&req, 0, sizeof(req));
+	req.header.id = 0;
+	req.header.size = sizeof(req);
+	req.count = count;
+	r = qb_ipcc_send(c, &req, sizeof(req));
+	if (r < 0)
+		return (int)r;
+	r = qb_ipcc_recv(c, &res, sizeof(res), 5000);
+	if (r < 0)
+		return (int)r;
+	return res.error == CS_OK ? 0 : -EPROTO;
+}
+
+static qb_ipcc_connection_t *connect_to(const char *name, int *ret)
+{
+	qb_ipcc_connection_t *c = qb_ipcc_connect(name, 65536);
+
+	*ret = c ? 0 : -errno;
+	return c;
+}
+
+/* The client: runs in the child, reports through fd. */
+static void client(int fd)
+{
+	struct result res;
+	qb_ipcc_connection_t *a1, *a2, *a3, *b1, *b2;
+	ssize_t n;
+
+	memset(&res, 0, sizeof(res));
+	a1 = connect_to(name_a, &res.a1);
+	a2 = connect_to(name_a, &res.a2);
+	a3 = connect_to(name_a, &res.a3);      /* third to a: over the per-service limit */
+	b1 = connect_to(name_b, &res.b1);
+	b2 = connect_to(name_b, &res.b2);      /* fourth in all: over the total */
+	res.flood_a = a1 ? request(a1, EV_COUNT) : -1;
+	res.flood_b = b1 ? request(b1, EV_COUNT) : -1;
+	res.a_after = a1 ? request(a1, 0) : -1;
+	res.b_after = b1 ? request(b1, 0) : -1;
+	n = write(fd, &res, sizeof(res));
+	(void)a2;
+	(void)a3;
+	(void)b2;
+	_exit(n == (ssize_t)sizeof(res) ? 0 : 1);
+}
+
+struct parent {
+	qb_loop_t *loop;
+	int fd;
+	struct result res;
+	size_t got;
+	bool timed_out;
+};
+
+static int32_t on_result(int32_t fd, int32_t revents, void *data)
+{
+	struct parent *p = data;
+	ssize_t n = read(fd, (char *)&p->res + p->got, sizeof(p->res) - p->got);
+
+	(void)revents;
+	if (n > 0)
+		p->got += (size_t)n;
+	if (n <= 0 || p->got == sizeof(p->res)) {
+		qb_loop_poll_del(p->loop, fd);
+		qb_loop_stop(p->loop);
+	}
+	return 0;
+}
+
+static void on_timeout(void *data)
+{
+	struct parent *p = data;
+
+	p->timed_out = true;
+	qb_loop_stop(p->loop);
+}
+
+START_TEST(test_limits)
+{
+	struct svc_def da = {
+		.abi = SVC_ABI, .id = 30, .name = "chorus_ipca", .ipc_name = name_a,
+		.state_size = 8, .conn_state_size = 8, .conn_open = t_conn_open,
+		.conn_close = t_conn_close, .ipc_ops = t_ops, .ipc_ops_count = 1,
+	};
+	struct svc_def db = da;
+	struct host_config hc = { .nodeid = 7, .ipc = &ipc_host_ops, .totem = &t_totem };
+	struct ipc_config ic;
+	struct icmap *cmap = icmap_new(), *stats = icmap_new();
+	struct host *host;
+	struct ipc *ipc;
+	struct parent p;
+	qb_loop_timer_handle th;
+	uint32_t me = 7;
+	struct svc_view v = { .rep_nodeid = 7, .ring_seq = 4, .members = &me, .members_count = 1 };
+	int fds[2], status;
+	pid_t pid;
+
+	snprintf(name_a, sizeof(name_a), "chipctesta%d", (int)getpid());
+	snprintf(name_b, sizeof(name_b), "chipctestb%d", (int)getpid());
+	db.id = 31;
+	db.name = "chorus_ipcb";
+	db.ipc_name = name_b;
+	hc.cmap = cmap;
+	hc.stats = stats;
+	ck_assert_int_eq(host_create(&hc, &host), 0);
+	ck_assert_int_eq(host_add_service(host, &da, NULL, NULL, 0), 0);
+	ck_assert_int_eq(host_add_service(host, &db, NULL, NULL, 0), 0);
+	host_confchg(host, &v);
+	while (sync_n > 0) {
+		unsigned char m[1024] __attribute__((aligned(8)));
+		size_t len = sync_len[0];
+
+		memcpy(m, sync_q[0], len);
+		memmove(sync_q[0], sync_q[1], sizeof(sync_q[0]) * 3);
+		memmove(&sync_len[0], &sync_len[1], sizeof(sync_len[0]) * 3);
+		sync_n--;
+		host_sync_deliver(host, 7, m, len, false);
+	}
+	ck_assert(host_ready(host));
+
+	memset(&p, 0, sizeof(p));
+	p.loop = qb_loop_create();
+	ck_assert_ptr_nonnull(p.loop);
+	memset(&ic, 0, sizeof(ic));
+	ic.host = host;
+	ic.cmap = cmap;
+	ic.stats = stats;
+	ic.loop = p.loop;
+	ic.type = QB_IPC_SOCKET;
+	ic.conns_per_service_max = 2;
+	ic.conns_max = 3;
+	ic.event_queue_total_max_bytes = 3u << 20;
+	ck_assert_int_eq(ipc_create(&ic, &ipc), 0);
+
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(fds[0]);
+		client(fds[1]);
+	}
+	close(fds[1]);
+	p.fd = fds[0];
+	ck_assert_int_eq(qb_loop_poll_add(p.loop, QB_LOOP_LOW, fds[0], POLLIN, &p, on_result), 0);
+	ck_assert_int_eq(qb_loop_timer_add(p.loop, QB_LOOP_LOW, 20000ull * QB_TIME_NS_IN_MSEC, &p,
+					   on_timeout, &th), 0);
+	qb_loop_run(p.loop);
+	ck_assert(!p.timed_out);
+	ck_assert_uint_eq(p.got, sizeof(p.res));
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	ck_assert_int_eq(p.res.a1, 0);
+	ck_assert_int_eq(p.res.a2, 0);
+	ck_assert_int_eq(p.res.a3, -EMFILE);
+	ck_assert_int_eq(p.res.b1, 0);
+	ck_assert_int_eq(p.res.b2, -EMFILE);
+	ck_assert_int_eq(p.res.flood_a, 0);
+	ck_assert_int_eq(p.res.flood_b, 0);
+	/* 2 + 2 MiB over a 3 MiB cap: a's queue was the longer one */
+	ck_assert_int_lt(p.res.a_after, 0);
+	ck_assert_int_eq(p.res.b_after, 0);
+
+	qb_loop_timer_del(p.loop, th);
+	ipc_destroy(ipc);
+	host_destroy(host);
+	qb_loop_destroy(p.loop);
+	icmap_free(cmap);
+	icmap_free(stats);
+	close(fds[0]);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("ipc");
+	TCase *tc;
+
+	add_tcase(s, tc, test_limits);
+	return check_run_suite(s);
+}
