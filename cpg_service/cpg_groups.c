@@ -154,7 +154,7 @@ static void addr_set(mar_cpg_address_t *a, uint32_t nodeid, uint32_t pid, uint32
 
 void cpg_totem_confchg(struct cpg_state *st, struct cpg_conn *c)
 {
-	uint8_t buf[sizeof(struct res_lib_cpg_totem_confchg_callback) + 4 +
+	uint8_t buf[sizeof(struct res_lib_cpg_totem_confchg_callback) +
 		    CPG_WIRE_MEMBERS_MAX * sizeof(uint32_t)] __attribute__((aligned(8)));
 	struct res_lib_cpg_totem_confchg_callback *ev = (void *)buf;
 	struct iovec iov;
@@ -167,8 +167,9 @@ void cpg_totem_confchg(struct cpg_state *st, struct cpg_conn *c)
 	ev->ring_id.seq = st->ring_seq;
 	ev->member_list_entries = (uint32_t)n;
 	memcpy(ev->member_list, st->members, n * sizeof(uint32_t));
-	/* The array starts at 44 but the size is 48 + 4n (cpg-ipc §2.5). */
-	ev->header.size = (int32_t)(sizeof(*ev) + 4 + n * sizeof(uint32_t));
+	/* The array starts at 44 but the size is sizeof (48) + 4n (cpg-ipc §2.5):
+	 * the last 4 bytes are padding. */
+	ev->header.size = (int32_t)(sizeof(*ev) + n * sizeof(uint32_t));
 	iov.iov_base = buf;
 	iov.iov_len = (size_t)ev->header.size;
 	(void)svc_event(c->conn, &iov, 1);
