@@ -33,7 +33,7 @@ it_moduledir() {
 	d="$IT_TMP/modules"
 	if [ ! -d "$d" ]; then
 		mkdir -p "$d"
-		for so in "$top_builddir"/services/*/.libs/*.so; do
+		for so in "$top_builddir"/services/*/.libs/*.so "$top_builddir"/cpg_service/.libs/*.so; do
 			[ -e "$so" ] && ln -sf "$(cd "$(dirname "$so")" && pwd)/$(basename "$so")" "$d/"
 		done
 	fi
