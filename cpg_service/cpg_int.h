@@ -57,7 +57,7 @@ struct cpg_iter {
 
 struct cpg_zcb {
 	uint64_t token;        /* what the client sees as server_address */
-	void *addr;
+	int fd;                /* the client's unlinked file, read with pread */
 	size_t size;
 };
 

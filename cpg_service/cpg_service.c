@@ -191,6 +191,10 @@ static void handle_mcast(struct svc_conn *conn, const void *msg, size_t len)
 		return;
 	}
 	r = cpg_mcast_send(st, c, req->message, req->msglen);
+	/* The client was told it was sent: when totem is full the host keeps
+	 * the request and runs this again (corosync drops it). */
+	if (r == -EAGAIN && svc_request_again(conn) == 0)
+		return;
 	if (r < 0) {
 		st->counters.ipc_dropped++;
 		log_debug("MCAST not sent: %s", strerror(-r));

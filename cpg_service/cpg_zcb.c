@@ -10,10 +10,12 @@
  * only a regular file under one of the two corosync_zerocopy- prefixes,
  * opened with O_NOFOLLOW, owned by the client's uid, of a sane size; the
  * server_address is an opaque per-connection token, looked up before use;
- * msglen + 56 must fit the mapping; at most CPG_ZCB_MAX mappings per
- * connection, all unmapped on close.  Residual risk: the client owns the
- * file and can shrink it while it is mapped (the daemon would then fault
- * on reading the message), as with corosync.
+ * msglen + 56 must fit the buffer; at most CPG_ZCB_MAX buffers per
+ * connection, all released on close.  The daemon does not map the file: it
+ * keeps the descriptor and reads the message with pread(), so a client that
+ * shrinks its file gets a short read and an error, never a fault in the
+ * daemon (corosync maps it and would die of SIGBUS).  That costs one copy
+ * of the payload, which totem makes anyway.
  */
 #define LOG_SUBSYS LOG_SUBSYS_CPG
 
@@ -23,7 +25,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <string.h>
-#include <sys/mman.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -64,7 +66,7 @@ static struct cpg_zcb *zcb_find(struct cpg_conn *c, uint64_t token)
 
 static void zcb_remove(struct cpg_conn *c, struct cpg_zcb *z)
 {
-	munmap(z->addr, z->size);
+	close(z->fd);
 	*z = c->zcbs[--c->zcbs_count];
 	memset(&c->zcbs[c->zcbs_count], 0, sizeof(c->zcbs[0]));
 }
@@ -75,11 +77,10 @@ void cpg_zcb_free_all(struct cpg_conn *c)
 		zcb_remove(c, &c->zcbs[0]);
 }
 
-static int zc_map(struct svc_conn *conn, const char *path, uint64_t map_size, void **ret)
+static int zc_open(struct svc_conn *conn, const char *path, uint64_t map_size, int *ret_fd)
 {
 	struct stat sb;
 	uid_t uid;
-	void *addr;
 	int fd, r = 0;
 
 	svc_conn_creds(conn, NULL, &uid, NULL);
@@ -100,12 +101,8 @@ static int zc_map(struct svc_conn *conn, const char *path, uint64_t map_size, vo
 		r = -EINVAL;
 		goto out;
 	}
-	addr = mmap(NULL, map_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	if (addr == MAP_FAILED) {
-		r = -errno;
-		goto out;
-	}
-	*ret = addr;
+	*ret_fd = fd;
+	return 0;
 out:
 	close(fd);
 	return r;
@@ -117,9 +114,9 @@ void cpg_handle_zc_alloc(struct svc_conn *conn, const void *msg, size_t len)
 	struct cpg_conn *c = svc_conn_state(conn);
 	char path[CPG_WIRE_ZC_PATH_LEN];
 	struct cpg_zcb *z;
-	void *addr = NULL;
+	uint64_t token;
 	int32_t err = CS_OK;
-	int r;
+	int fd = -1, r;
 
 	(void)len;
 	if (!memchr(req->path_to_file, '\0', sizeof(req->path_to_file))) {
@@ -134,19 +131,25 @@ void cpg_handle_zc_alloc(struct svc_conn *conn, const void *msg, size_t len)
 			err = CS_ERR_NO_RESOURCES;
 	}
 	if (err == CS_OK) {
-		r = zc_map(conn, path, req->map_size, &addr);
+		r = zc_open(conn, path, req->map_size, &fd);
 		if (r < 0) {
 			log_debug("zero-copy buffer %s refused: %s", path, strerror(-r));
 			err = r == -EACCES || r == -ELOOP ? CS_ERR_ACCESS : CS_ERR_INVALID_PARAM;
 		}
 	}
 	if (err == CS_OK) {
-		z = &c->zcbs[c->zcbs_count++];
-		z->addr = addr;
-		z->size = req->map_size;
 		/* opaque, never 0, unique within the connection */
-		z->token = ++c->next_handle ^ 0x7a63620000000000ULL;
-		((struct cpg_zc_header *)addr)->server_address = z->token;
+		token = ++c->next_handle ^ 0x7a63620000000000ULL;
+		if (pwrite(fd, &token, sizeof(token), offsetof(struct cpg_zc_header, server_address)) !=
+		    (ssize_t)sizeof(token)) {
+			close(fd);
+			err = CS_ERR_INVALID_PARAM;
+		} else {
+			z = &c->zcbs[c->zcbs_count++];
+			z->fd = fd;
+			z->size = req->map_size;
+			z->token = token;
+		}
 	}
 	/* corosync answers id 0; libcpg ignores the error (and the id). */
 	(void)svc_reply_error(conn, 0, err);
@@ -172,19 +175,26 @@ void cpg_handle_zc_execute(struct svc_conn *conn, const void *msg, size_t len)
 	struct cpg_zcb *z = zcb_find(c, req->server_address);
 	struct req_lib_cpg_mcast head;
 	int32_t err = CS_OK;
+	void *data = NULL;
 
 	(void)len;
 	if (!z) {
 		err = CS_ERR_INVALID_PARAM;
 	} else if (c->state != CPD_JOIN_STARTED && c->state != CPD_JOIN_COMPLETED) {
 		err = CS_ERR_NOT_EXIST;
-	} else {
-		/* read the client-written header once, then check it */
-		memcpy(&head, (uint8_t *)z->addr + sizeof(struct cpg_zc_header), sizeof(head));
-		if ((uint64_t)head.msglen + CPG_ZC_USER_OFFSET > z->size)
-			err = CS_ERR_TOO_BIG;
-		else if (cpg_mcast_send(st, c, (uint8_t *)z->addr + CPG_ZC_USER_OFFSET, head.msglen) < 0)
-			err = CS_ERR_TRY_AGAIN;
+	} else if (pread(z->fd, &head, sizeof(head), sizeof(struct cpg_zc_header)) !=
+		   (ssize_t)sizeof(head)) {
+		err = CS_ERR_INVALID_PARAM;
+	} else if ((uint64_t)head.msglen + CPG_ZC_USER_OFFSET > z->size) {
+		err = CS_ERR_TOO_BIG;
+	} else if (head.msglen && !(data = malloc(head.msglen))) {
+		err = CS_ERR_NO_MEMORY;
+	} else if (head.msglen &&
+		   pread(z->fd, data, head.msglen, CPG_ZC_USER_OFFSET) != (ssize_t)head.msglen) {
+		err = CS_ERR_INVALID_PARAM;   /* the client shrank its file */
+	} else if (cpg_mcast_send(st, c, data ? data : "", head.msglen) < 0) {
+		err = CS_ERR_TRY_AGAIN;
 	}
+	free(data);
 	(void)svc_reply_error(conn, MESSAGE_RES_CPG_MCAST, err);
 }

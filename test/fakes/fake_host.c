@@ -40,6 +40,8 @@ struct svc_conn {
 	struct fake_list replies;
 	struct fake_list events;
 	size_t bad_sizes;
+	bool in_handler;     /* a request handler runs now */
+	bool again;          /* ... and handed its request back */
 };
 
 struct svc {
@@ -268,8 +270,19 @@ int fake_conn_request(struct svc_conn *c, const void *msg, size_t len)
 	if (!copy)
 		return -ENOMEM;
 	memcpy(copy, msg, len);
+	c->in_handler = true;
+	c->again = false;
 	op->handle(c, copy, len);
+	c->in_handler = false;
 	free(copy);
+	return c->again ? -EAGAIN : 0;
+}
+
+int svc_request_again(struct svc_conn *c)
+{
+	if (!c->in_handler || c->again)
+		return -EINVAL;
+	c->again = true;
 	return 0;
 }
 

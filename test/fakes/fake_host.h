@@ -53,7 +53,9 @@ void fake_conn_close(struct svc_conn *conn);
 /**
  * Dispatch a request as the real host would: find the op by the header's id
  * (-ENOSYS if none), check len against size_min/size_max (-EMSGSIZE), then
- * call the handler.  Returns 0 when the handler ran.
+ * call the handler.  Returns 0 when the handler ran, -EAGAIN when it handed
+ * the request back (svc_request_again(): the real host would run it again
+ * later; a test does so by calling this again).
  */
 int fake_conn_request(struct svc_conn *conn, const void *msg, size_t len);
 

@@ -557,6 +557,38 @@ START_TEST(test_procdown_on_close)
 }
 END_TEST
 
+/* totem full: the MCAST is handed back to the host (which runs it again
+ * later), not dropped, and nothing was multicast or counted as dropped */
+START_TEST(test_mcast_handed_back)
+{
+	struct cluster cl;
+	struct svc_conn *a;
+	uint8_t buf[sizeof(struct req_lib_cpg_mcast) + 8];
+	struct req_lib_cpg_mcast *r = (void *)buf;
+	size_t n;
+
+	cluster_new(&cl, 1);
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 10, 0, 0, &a), 0);
+	ck_assert_int_eq(join(a, "g", 10), CS_OK);
+	pump(&cl);
+	n = fake_host_mcast_count(cl.h[0]);
+	memset(buf, 0, sizeof(buf));
+	r->header.id = MESSAGE_REQ_CPG_MCAST;
+	r->header.size = (int32_t)sizeof(buf);
+	r->msglen = 8;
+	memcpy(r->message, "12345678", 8);
+	fake_host_mcast_fail(cl.h[0], -EAGAIN);
+	ck_assert_int_eq(fake_conn_request(a, buf, sizeof(buf)), -EAGAIN);
+	ck_assert_uint_eq(fake_host_mcast_count(cl.h[0]), n);
+	ck_assert_uint_eq(node_state(&cl, 0)->counters.ipc_dropped, 0);
+	fake_host_mcast_fail(cl.h[0], 0);
+	ck_assert_int_eq(fake_conn_request(a, buf, sizeof(buf)), 0);
+	ck_assert_uint_eq(fake_host_mcast_count(cl.h[0]), n + 1);
+	ck_assert_uint_eq(fake_conn_reply_count(a), 1);   /* the join's only */
+	cluster_free(&cl);
+}
+END_TEST
+
 START_TEST(test_pending_retry)
 {
 	struct cluster cl;
@@ -1484,6 +1516,7 @@ int main(void)
 	add_tcase(s, tc, test_mcast_unknown_node);
 	add_tcase(s, tc, test_procdown_on_close);
 	add_tcase(s, tc, test_pending_retry);
+	add_tcase(s, tc, test_mcast_handed_back);
 	add_tcase(s, tc, test_membership_local_get);
 	add_tcase(s, tc, test_iteration_order);
 	add_tcase(s, tc, test_initial_totem_confchg);
