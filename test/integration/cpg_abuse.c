@@ -139,8 +139,8 @@ int main(int argc, char **argv)
 	join.header.id = MESSAGE_REQ_CPG_JOIN;
 	join.header.size = 100;
 	expect(&join, 100, CS_ERR_INVALID_PARAM, "truncated JOIN");
-	join.header.size = sizeof(join);
-	expect(&join, 16, CS_ERR_INVALID_PARAM, "JOIN with a header size larger than sent");
+	/* (A header size larger than what was sent is not tried: libqb hands the
+	 * server header.size bytes of its receive buffer, not the count read.) */
 	h.id = 13;
 	h.size = sizeof(h);
 	expect(&h, sizeof(h), CS_ERR_INVALID_PARAM, "unknown id 13");
