@@ -62,7 +62,7 @@ enum exit_code {
 #define DEFAULT_RUN_DIR "/run/chorus"
 
 /* The default set of service modules; votequorum joins when configured. */
-static const char *const default_modules[] = { "cmap", "cpg" };
+static const char *const default_modules[] = { "cmap", "cfg", "cpg" };
 
 /* Keys clients may not change through cmap (the store itself allows the daemon). */
 static const char *const ro_prefixes[] = {
