@@ -63,6 +63,25 @@ cpg_wait_all() {
 	done
 }
 
+# cpg_wait_since VAR NAME REGEX SECONDS: like cpg_wait, looking only at the
+# lines after the one cpg_mark VAR recorded for NAME (an event of this step,
+# not an older one that happens to look the same).
+cpg_wait_since() {
+	eval "from=\${${1}_$2:-0}"
+	end=$(( $(date +%s) + $4 ))
+	while ! tail -n "+$(( from + 1 ))" "$IT_TMP/clients/$2.out" 2>/dev/null | grep -q -- "$3"; do
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.02
+	done
+}
+
+# cpg_wait_all_since VAR "NAMES" REGEX SECONDS
+cpg_wait_all_since() {
+	for c in $2; do
+		cpg_wait_since "$1" "$c" "$3" "$4" || { echo "client $c: no new line matching $3"; return 1; }
+	done
+}
+
 # cpg_events NAME FROM: CONFCHG/DELIVER/TOTEM lines after line FROM.
 cpg_events() {
 	tail -n "+$(( $2 + 1 ))" "$IT_TMP/clients/$1.out" | grep -E '^(CONFCHG|DELIVER|TOTEM) '
@@ -89,7 +108,8 @@ cpg_same_history() {
 	ok=1
 	for c in $names; do
 		eval "start=\${${from}_$c:-0}"
-		cpg_events "$c" "$start" > "$IT_TMP/clients/$c.hist"
+		# up to the marker: what comes after it belongs to the next step
+		cpg_events "$c" "$start" | sed "/ data=$m\$/q" > "$IT_TMP/clients/$c.hist"
 		if [ -z "$ref" ]; then
 			ref=$c
 		elif ! cmp -s "$IT_TMP/clients/$ref.hist" "$IT_TMP/clients/$c.hist"; then
@@ -103,6 +123,16 @@ cpg_same_history() {
 	else
 		it_fail "$desc"
 	fi
+}
+
+# cpg_wait_floods GROUP "SENDERS" "NAMES" LAST SECONDS: until every client in
+# NAMES got message LAST of every sender's flood.  A client's flood command
+# finishes when its messages are in the daemon's hands (IPC ring, held
+# requests), not yet in the total order: wait for the deliveries themselves.
+cpg_wait_floods() {
+	for snd in $2; do
+		cpg_wait_all "$3" "^DELIVER $1 [0-9]*:$(cpg_pid "$snd") len=[0-9]* seq=$4\$" "$5" || return 1
+	done
 }
 
 # cpg_mark FROMVAR "NAMES": remember each client's current line count.
