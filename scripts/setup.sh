@@ -40,4 +40,7 @@ echo "setup: chorusd is running (pid $(cat /run/chorus/chorusd.pid)). It answers
 "$prefix/sbin/chorus-cmapctl" totem. runtime.members.
 echo "setup: and Debian's own client sees the same:"
 corosync-cmapctl -g totem.cluster_name
+echo "setup: CPG answers too (no group is joined yet: only the header):"
+"$prefix/sbin/chorus-cpgtool"
+corosync-cpgtool
 echo "setup: stop it with: kill \$(cat /run/chorus/chorusd.pid)"
