@@ -152,13 +152,14 @@ static void addr_set(mar_cpg_address_t *a, uint32_t nodeid, uint32_t pid, uint32
 	a->reason = reason;
 }
 
-void cpg_totem_confchg(struct cpg_state *st, struct cpg_conn *c)
+static void totem_confchg_send(struct cpg_state *st, struct cpg_conn *c, const uint32_t *members,
+			       size_t count)
 {
 	uint8_t buf[sizeof(struct res_lib_cpg_totem_confchg_callback) +
 		    CPG_WIRE_MEMBERS_MAX * sizeof(uint32_t)] __attribute__((aligned(8)));
 	struct res_lib_cpg_totem_confchg_callback *ev = (void *)buf;
 	struct iovec iov;
-	size_t n = cap_list(st, st->members_count, "totem member");
+	size_t n = cap_list(st, count, "totem member");
 
 	memset(buf, 0, sizeof(buf));
 	ev->header.id = MESSAGE_RES_CPG_TOTEM_CONFCHG_CALLBACK;
@@ -166,13 +167,30 @@ void cpg_totem_confchg(struct cpg_state *st, struct cpg_conn *c)
 	ev->ring_id.nodeid = st->ring_nodeid;
 	ev->ring_id.seq = st->ring_seq;
 	ev->member_list_entries = (uint32_t)n;
-	memcpy(ev->member_list, st->members, n * sizeof(uint32_t));
+	memcpy(ev->member_list, members, n * sizeof(uint32_t));
 	/* The array starts at 44 but the size is sizeof (48) + 4n (cpg-ipc §2.5):
 	 * the last 4 bytes are padding. */
 	ev->header.size = (int32_t)(sizeof(*ev) + n * sizeof(uint32_t));
 	iov.iov_base = buf;
 	iov.iov_len = (size_t)ev->header.size;
 	(void)svc_event(c->conn, &iov, 1);
+}
+
+void cpg_totem_confchg(struct cpg_state *st, struct cpg_conn *c)
+{
+	totem_confchg_send(st, c, st->members, st->members_count);
+}
+
+/* The initial totem confchg (flag 0x01) carries the last activated member
+ * list with the current ring id, as corosync's does (v3.1.7 exec/cpg.c,
+ * notify_lib_joinlist: my_old_member_list, last_sync_ring_id); they differ
+ * from the new list only between a sync's init and its activation. */
+static void initial_totem_confchg(struct cpg_state *st, struct cpg_conn *c)
+{
+	if (st->old_members_count)
+		totem_confchg_send(st, c, st->old_members, st->old_members_count);
+	else
+		totem_confchg_send(st, c, st->members, st->members_count);
 }
 
 void cpg_confchg(struct cpg_state *st, const struct cpg_gname *group,
@@ -222,7 +240,7 @@ void cpg_confchg(struct cpg_state *st, const struct cpg_gname *group,
 		if (!c->finalized && (c->flags & 0x01) && !c->initial_totem_conf_sent &&
 		    c->state != CPD_UNJOINED) {
 			c->initial_totem_conf_sent = true;
-			cpg_totem_confchg(st, c);
+			initial_totem_confchg(st, c);
 		}
 	}
 }
@@ -402,18 +420,20 @@ void cpg_exec_procleave(struct svc *svc, uint32_t from, const void *msg, size_t 
 		return;
 	}
 	p = cpg_proc_find(st, from, m->pid, &name);
-	if (!p) {
+	if (p) {
+		left = *p;
+		cpg_proc_remove_at(st, (size_t)(p - st->procs));
+		cpg_confchg(st, &name, &left, 1, m->reason, NULL, 0, 0);
+	} else {
 		/* corosync announces a leave even for an unknown process (e.g. its
 		 * LEAVE that names another group); we ignore it: a left entry that
 		 * was never a member only confuses clients. */
 		log_debug("PROCLEAVE for unknown process %" PRIu32 "/%" PRIu32, from, m->pid);
-		return;
 	}
-	left = *p;
-	cpg_proc_remove_at(st, (size_t)(p - st->procs));
-	cpg_confchg(st, &name, &left, 1, m->reason, NULL, 0, 0);
 	/* Deliberate fix of corosync 3.1.7 (cpg-ipc §3.11 a): once its own LEAVE
-	 * is delivered the connection is unjoined and may join again. */
+	 * is delivered the connection is unjoined and may join again (also when
+	 * the process was already gone from the list, or it would stay
+	 * LEAVE_STARTED for ever). */
 	if (from == st->nodeid && m->reason == CONFCHG_CPG_REASON_LEAVE)
 		for (c = st->conns; c; c = c->next)
 			if (c->state == CPD_LEAVE_STARTED && c->pid == m->pid &&

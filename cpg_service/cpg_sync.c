@@ -188,12 +188,9 @@ static void confchg_grouped(struct cpg_state *st, const struct cpg_proc *entries
 	qsort(groups, g, sizeof(*groups), group_ptr_cmp);
 	for (j = 0; j < g; j++) {
 		k = 0;
-		for (i = 0; i < n; i++) {
-			size_t idx = left ? i : n - 1 - i;
-
-			if (cpg_gname_eq(&entries[idx].name, &groups[j]->name))
-				tmp[k++] = entries[idx];
-		}
+		for (i = 0; i < n; i++)
+			if (cpg_gname_eq(&entries[i].name, &groups[j]->name))
+				tmp[k++] = entries[i];
 		if (left)
 			cpg_confchg(st, &groups[j]->name, tmp, k, reason, NULL, 0, 0);
 		else
@@ -243,9 +240,13 @@ void cpg_sync_activate(struct svc *svc)
 	}
 	confchg_grouped(st, list, n, true, CONFCHG_CPG_REASON_NODEDOWN);
 
-	/* 2. processes other nodes listed that we did not know join with NODEUP */
+	/* 2. processes other nodes listed that we did not know join with NODEUP,
+	 * newest entry first as corosync walks its joinlists (v3.1.7 exec/cpg.c,
+	 * joinlist_inform_clients, over a list built by prepending): that order
+	 * decides where a process in several groups lands among equal keys,
+	 * which iteration (corosync-cpgtool) shows, and the joined lists' order */
 	n = 0;
-	for (i = 0; i < st->joinlists_count; i++) {
+	for (i = st->joinlists_count; i-- > 0;) {
 		const struct cpg_proc *j = &st->joinlists[i];
 
 		if (j->nodeid == st->nodeid || cpg_proc_find(st, j->nodeid, j->pid, &j->name))

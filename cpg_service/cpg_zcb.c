@@ -185,7 +185,9 @@ void cpg_handle_zc_execute(struct svc_conn *conn, const void *msg, size_t len)
 	} else if (pread(z->fd, &head, sizeof(head), sizeof(struct cpg_zc_header)) !=
 		   (ssize_t)sizeof(head)) {
 		err = CS_ERR_INVALID_PARAM;
-	} else if ((uint64_t)head.msglen + CPG_ZC_USER_OFFSET > z->size) {
+	} else if ((uint64_t)head.msglen + CPG_ZC_USER_OFFSET > z->size ||
+		   (uint64_t)head.msglen + sizeof(struct req_exec_cpg_mcast) > SVC_IPC_MSG_MAX) {
+		/* never TRY_AGAIN for what can never go: the caller would spin */
 		err = CS_ERR_TOO_BIG;
 	} else if (head.msglen && !(data = malloc(head.msglen))) {
 		err = CS_ERR_NO_MEMORY;

@@ -278,11 +278,30 @@ static void queue_clear(struct ipc_conn *ic)
  * the point) and later events for it are dropped.  libqb may destroy the
  * connection inside qb_ipcs_disconnect, so ic is not touched after it.
  */
+static void drop_job(void *data)
+{
+	qb_ipcs_connection_t *c = data;
+
+	qb_ipcs_disconnect(c);
+	qb_ipcs_connection_unref(c);
+}
+
+/*
+ * The disconnect runs from a loop job, never here: this is reached from
+ * svc_event(), inside a service walking its connections, and libqb would
+ * destroy the connection (and the service's state for it) at once.
+ */
 static void queue_drop_client(struct ipc_conn *ic)
 {
 	queue_clear(ic);
+	if (ic->dropped)
+		return;
 	ic->dropped = true;
-	qb_ipcs_disconnect(ic->c);
+	qb_ipcs_connection_ref(ic->c);
+	if (qb_loop_job_add(ic->ipc->loop, QB_LOOP_HIGH, ic->c, drop_job) != 0) {
+		log_err("cannot schedule the disconnect of %s", ic->stats_prefix);
+		qb_ipcs_connection_unref(ic->c);
+	}
 }
 
 /* The connection with the most queued event bytes (there is one: the total is not 0). */
@@ -463,6 +482,10 @@ static void on_created(qb_ipcs_connection_t *c)
 		pid = st.client_pid;
 	snprintf(ic->stats_prefix, sizeof(ic->stats_prefix), "stats.ipcs.service%u.%d.%p",
 		 svc_def(ic->service->svc)->id, (int)pid, (void *)ic);
+	/* libqb rate-limits only the connections that exist when it is told:
+	 * one that arrives while the host holds back gets the level too. */
+	if (ic->service->flow_controlled && host_flow_control(ic->ipc->host))
+		qb_ipcs_request_rate_limit(ic->service->qb, QB_IPCS_RATE_OFF_2);
 	r = host_conn_open(ic->service->svc, ic, pid, ic->uid, ic->gid, &ic->conn);
 	if (r < 0) {
 		log_warn("%s refused a client (pid %d): %s", svc_def(ic->service->svc)->name,

@@ -256,12 +256,26 @@ static void svc_free(struct svc *svc)
 	free(svc);
 }
 
+static void conn_close_now(struct svc_conn *conn);
+
 void host_destroy(struct host *host)
 {
 	size_t i;
 
 	if (!host)
 		return;
+	/* Held requests are dropped; a connection that waited for them closes
+	 * now, while its service still runs. */
+	while (host->parked) {
+		struct parked_req *p = host->parked;
+		struct svc_conn *conn = p->conn;
+
+		host->parked = p->next;
+		if (--conn->parked == 0 && conn->close_pending && !conn->closed)
+			conn_close_now(conn);
+		svc_conn_unref(conn);
+		free(p);
+	}
 	for (i = host->count; i-- > 0;) {
 		struct svc *svc = host->order[i];
 
@@ -271,13 +285,6 @@ void host_destroy(struct host *host)
 		svc_free(svc);
 	}
 	sync_destroy(host->sync);
-	while (host->parked) {
-		struct parked_req *p = host->parked;
-
-		host->parked = p->next;
-		svc_conn_unref(p->conn);
-		free(p);
-	}
 	free(host);
 }
 
@@ -645,9 +652,11 @@ static int park(struct host *host, struct svc_conn *conn, const struct svc_ipc_o
 
 	if (host->parked_bytes + len > HOST_PARKED_MAX ||
 	    !(p = malloc(sizeof(*p) + len))) {
-		host->counters.ipc_lost++;
-		log_err("%s: request %u from pid %d lost: no room to hold it", conn->svc->def->name,
-			op->id, (int)conn->pid);
+		/* the first, then every 1000th: a client must not flood the log */
+		if (host->counters.ipc_lost++ % 1000 == 0)
+			log_err("%s: request %u from pid %d lost: no room to hold it "
+				"(%" PRIu64 " lost so far)", conn->svc->def->name, op->id,
+				(int)conn->pid, host->counters.ipc_lost);
 		return -ENOBUFS;
 	}
 	memcpy(p->data, msg, len);
@@ -725,7 +734,12 @@ static void replay_parked(struct host *host)
 			host->parked_tail = &host->parked;
 		host->parked_bytes -= p->len;
 		conn->parked--;
-		if (!conn->closed && run_handler(host, conn, p->op, p->data, p->len)) {
+		/* Once the client is gone only what it was told was sent still runs
+		 * (NO_REPLY); a request whose reply it never read is dropped, as
+		 * corosync drops a dead connection's unread requests. */
+		if (!conn->closed &&
+		    (!conn->close_pending || (p->op->flags & SVC_IPC_NO_REPLY)) &&
+		    run_handler(host, conn, p->op, p->data, p->len)) {
 			/* Still no room: back to the front, in its place. */
 			conn->parked++;
 			host->parked_bytes += p->len;

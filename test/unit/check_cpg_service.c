@@ -832,6 +832,29 @@ START_TEST(test_initial_totem_confchg)
 }
 END_TEST
 
+/* Between a sync's init and its activation the initial totem confchg
+ * carries the last activated member list with the new ring id, as
+ * corosync's (review finding: it carried the new list). */
+START_TEST(test_initial_totem_confchg_during_sync)
+{
+	struct cluster cl;
+	struct svc_conn *a;
+	static const uint32_t one[] = { 1 }, m12[] = { 1, 2 };
+	struct svc_view v = { .rep_nodeid = 1, .ring_seq = 12, .members = m12, .members_count = 2,
+			      .trans = one, .trans_count = 1 };
+
+	cluster_new(&cl, 1);
+	sync_round(&cl, 1, 1, 8, one, 1, NULL, 0);
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 10, 0, 0, &a), 0);
+	ck_assert_int_eq(join_flags(a, "g", 10, 1), CS_OK);
+	cpg_service_def.sync->init(fake_host_svc(cl.h[0]), &v);
+	pump(&cl);
+	ck_assert_uint_eq(fake_conn_event_count(a), 2);
+	ev_totem(a, 1, 1, 12, 1, one);
+	cluster_free(&cl);
+}
+END_TEST
+
 START_TEST(test_name_lengths)
 {
 	struct cluster cl;
@@ -1482,6 +1505,78 @@ START_TEST(test_zcb)
 }
 END_TEST
 
+/* One process of node 2 in groups A and B, learned from its JOINLIST
+ * [(50,A),(50,B)]: corosync walks the entries newest first, so B goes into
+ * the process list before A and an ALL iteration (corosync-cpgtool) lists
+ * A 2/50 then B 2/50 (review finding; it listed B first before). */
+START_TEST(test_joinlist_order)
+{
+	struct cluster cl;
+	struct svc_conn *a;
+	static const uint32_t one[] = { 1 }, m12[] = { 1, 2 };
+	struct svc_view v = { .rep_nodeid = 1, .ring_seq = 8, .members = m12, .members_count = 2,
+			      .trans = one, .trans_count = 1 };
+	uint8_t buf[24 + 2 * 144] __attribute__((aligned(8)));
+	struct req_exec_cpg_joinlist *j = (void *)buf;
+	struct join_list_entry *je = (void *)(buf + 24);
+	struct res_lib_cpg_iterationnext out;
+	int32_t err;
+	uint64_t h;
+
+	cluster_new(&cl, 1);
+	sync_round(&cl, 1, 1, 4, one, 1, NULL, 0);
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 10, 0, 0, &a), 0);
+	cpg_service_def.sync->init(fake_host_svc(cl.h[0]), &v);
+	memset(buf, 0, sizeof(buf));
+	j->header.id = 0x20002;
+	j->header.size = sizeof(buf);
+	je[0].pid = 50;
+	je[0].group_name.length = 1;
+	je[0].group_name.value[0] = 'A';
+	je[1].pid = 50;
+	je[1].group_name.length = 1;
+	je[1].group_name.value[0] = 'B';
+	ck_assert_int_eq(fake_host_deliver(cl.h[0], 2, buf, sizeof(buf), false), 0);
+	cpg_service_def.sync->activate(fake_host_svc(cl.h[0]));
+	ck_assert_uint_eq(node_state(&cl, 0)->procs_count, 2);
+	ck_assert_int_eq(node_state(&cl, 0)->procs[0].name.value[0], 'B');
+	h = iter_init(a, CPG_ITER_ALL, NULL, &err);
+	ck_assert_int_eq(err, CS_OK);
+	ck_assert_int_eq(iter_next(a, h, &out), CS_OK);
+	ck_assert_int_eq(out.description.group.value[0], 'A');
+	ck_assert_int_eq(iter_next(a, h, &out), CS_OK);
+	ck_assert_int_eq(out.description.group.value[0], 'B');
+	ck_assert_int_eq(iter_next(a, h, &out), CS_ERR_NO_SECTIONS);
+	cluster_free(&cl);
+}
+END_TEST
+
+/* A connection whose own LEAVE is delivered after its process was already
+ * removed (a finalized twin with the same pid completed the join, then went
+ * with PROCDOWN) still becomes unjoined and may join again (review finding:
+ * it stayed LEAVE_STARTED and libcpg would spin on BUSY). */
+START_TEST(test_leave_without_process)
+{
+	struct cluster cl;
+	struct svc_conn *c1, *c2;
+
+	cluster_new(&cl, 1);
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 10, 0, 0, &c1), 0);
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 10, 0, 0, &c2), 0);
+	ck_assert_int_eq(join(c1, "g", 10), CS_OK);
+	finalize(c1);
+	ck_assert_int_eq(join(c2, "g", 10), CS_OK);
+	pump(&cl);
+	fake_conn_close(c1);
+	pump(&cl);
+	ck_assert_uint_eq(node_state(&cl, 0)->procs_count, 0);
+	ck_assert_int_eq(leave(c2, "g", 10), CS_OK);
+	pump(&cl);
+	ck_assert_int_eq(join(c2, "g", 10), CS_OK);
+	cluster_free(&cl);
+}
+END_TEST
+
 START_TEST(test_dump)
 {
 	struct cluster cl;
@@ -1517,9 +1612,12 @@ int main(void)
 	add_tcase(s, tc, test_procdown_on_close);
 	add_tcase(s, tc, test_pending_retry);
 	add_tcase(s, tc, test_mcast_handed_back);
+	add_tcase(s, tc, test_joinlist_order);
+	add_tcase(s, tc, test_leave_without_process);
 	add_tcase(s, tc, test_membership_local_get);
 	add_tcase(s, tc, test_iteration_order);
 	add_tcase(s, tc, test_initial_totem_confchg);
+	add_tcase(s, tc, test_initial_totem_confchg_during_sync);
 	add_tcase(s, tc, test_name_lengths);
 	add_tcase(s, tc, test_truncate_128);
 	add_tcase(s, tc, test_sync_nodedown_nodeup);

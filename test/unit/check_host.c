@@ -543,6 +543,19 @@ START_TEST(test_async_requests_held)
 	host_advance(host, 905);
 	ck_assert_str_eq(R.async_order, "123456");
 	ck_assert_uint_eq(host_counters(host)->ipc_lost, 0);
+
+	/* ... but a held request that wanted a reply is dropped: the client
+	 * that would have read it is gone */
+	ck_assert_int_eq(host_conn_open(host_service_by_id(host, 30), &R, 2, 0, 0, &conn), 0);
+	R.no_space = true;
+	ck_assert_int_eq(send_async(conn, 7), 0);
+	R.handled = 0;
+	ck_assert_int_eq(host_conn_dispatch(conn, &fixed, sizeof(fixed)), 0);
+	host_conn_close(conn);
+	R.no_space = false;
+	host_advance(host, 906);
+	ck_assert_str_eq(R.async_order, "1234567");
+	ck_assert_int_eq(R.handled, 0);
 	ck_assert(!host_flow_control(host));
 	free_host(host);
 }

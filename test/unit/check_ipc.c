@@ -36,6 +36,11 @@ struct req_flood {
 	uint32_t pad;
 };
 
+/* A connection closed from inside svc_event() would pull the service's
+ * state from under a loop over its connections (the CPG service walks them
+ * to deliver): the IPC layer must disconnect later, from the loop. */
+static bool flooding, closed_while_flooding;
+
 /* Answer first, then send count events the client never reads. */
 static void handle_flood(struct svc_conn *conn, const void *msg, size_t len)
 {
@@ -49,13 +54,19 @@ static void handle_flood(struct svc_conn *conn, const void *msg, size_t len)
 	(void)svc_reply_error(conn, 0, CS_OK);
 	h->id = 1;
 	h->size = sizeof(ev);
+	flooding = true;
 	for (i = 0; i < req->count; i++)
 		if (svc_event(conn, &iov, 1) < 0)
 			break;
+	flooding = false;
 }
 
 static int t_conn_open(struct svc_conn *conn) { (void)conn; return 0; }
-static void t_conn_close(struct svc_conn *conn) { (void)conn; }
+static void t_conn_close(struct svc_conn *conn)
+{
+	(void)conn;
+	closed_while_flooding |= flooding;
+}
 
 static const struct svc_ipc_op t_ops[] = {
 	{ .id = 0, .size_min = sizeof(struct req_flood), .handle = handle_flood },
@@ -260,6 +271,7 @@ START_TEST(test_limits)
 	/* 2 + 2 MiB over a 3 MiB cap: a's queue was the longer one */
 	ck_assert_int_lt(p.res.a_after, 0);
 	ck_assert_int_eq(p.res.b_after, 0);
+	ck_assert(!closed_while_flooding);
 
 	qb_loop_timer_del(p.loop, th);
 	ipc_destroy(ipc);
