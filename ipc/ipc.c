@@ -367,6 +367,11 @@ static int op_event(void *ipc_conn, const struct iovec *iov, size_t iovcnt)
 
 	if (ic->dropped)
 		return -ENOTCONN;
+	/* Whatever the client read since the last try makes room for queued
+	 * events first (in order): a client that reads keeps up even while
+	 * events come faster than the retry timer. */
+	if (!qb_list_empty(&ic->queue))
+		queue_flush(ic);
 	if (qb_list_empty(&ic->queue)) {
 		r = qb_ipcs_event_sendv(ic->c, iov, iovcnt);
 		if (r >= 0) {

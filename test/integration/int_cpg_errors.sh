@@ -71,6 +71,7 @@ it_check "the writer sees the stuck client leave (PROCDOWN)" \
 	cpg_wait w "^CONFCHG slow .* l=1:$ps:5 j=\$" 60
 it_check "the writer's flood completes" cpg_wait w '^flood 1500 1 ' 120
 it_eq "the writer got all its own messages" 1500 "$(grep -c '^DELIVER slow .* seq=' "$IT_TMP/clients/w.out")"
+it_eq "only the stuck client was disconnected" 1 "$(grep -c 'does not read its events' "$IT_TMP/node1/log")"
 expect b "members $long128" "members $long128 1 1:$pb"
 it_check "chorusd alive" it_node_alive 1
 it_done
