@@ -29,7 +29,7 @@
 
 #include "ipc/ipc.h"
 
-#define IPC_RETRY_MS 10
+#define IPC_RETRY_MS 1      /* a queued event waits for the client to make room: look often */
 #define IPC_REFUSE_LOG_MS 10000  /* at most one line about refused connections per period */
 #define IPC_STATS_MS 1500    /* stats.ipcs.<conn>.* refresh, as corosync polls its stats */
 
@@ -63,6 +63,7 @@ struct ipc_conn {
 	size_t queued_bytes;
 	size_t queued_count;
 	bool dropped;                      /* disconnected for its queue: events go nowhere */
+	uint64_t progress_ms;              /* it last took a queued event (or had none queued) */
 	qb_loop_timer_handle retry;
 	bool retry_armed;
 	uid_t uid;
@@ -91,7 +92,23 @@ struct ipc {
 	struct qb_list_head conns;         /* struct ipc_conn with published keys */
 	qb_loop_timer_handle stats_timer;
 	bool stats_armed;
+	bool host_fc;                      /* the host holds back (sync, held requests) */
+	bool backlog_fc;                   /* a reading client's event queue is long */
+	bool fc_applied;                   /* the rate limit libqb was last given */
 };
+
+/*
+ * Back-pressure from slow readers: while a client that still reads has more
+ * than IPC_BACKLOG_HIGH bytes of events queued (until every such queue is
+ * under IPC_BACKLOG_LOW), senders of flow-controlled services get TRY_AGAIN,
+ * so a fast sender (often the slow reader itself) waits instead of growing
+ * the queue until the client is disconnected.  A client that took nothing
+ * for IPC_STUCK_MS is stuck, not slow: it holds no one back and only meets
+ * the queue bound.  corosync has no such back-pressure (and no bound).
+ */
+#define IPC_BACKLOG_HIGH ((size_t)32 << 20)
+#define IPC_BACKLOG_LOW  ((size_t)8 << 20)
+#define IPC_STUCK_MS     3000
 
 /* libqb's poll handlers carry no context; the daemon has one loop (NULL = libqb's default). */
 static int32_t poll_add(enum qb_loop_priority p, int32_t fd, int32_t events, void *data,
@@ -217,6 +234,46 @@ static void proc_name(pid_t pid, char *buf, size_t size)
 
 /* ---- events: send or queue ------------------------------------------------ */
 
+static uint64_t ipc_now_ms(void)
+{
+	return qb_util_nano_current_get() / QB_TIME_NS_IN_MSEC;
+}
+
+static void fc_apply(struct ipc *ipc)
+{
+	bool on = ipc->host_fc || ipc->backlog_fc;
+	size_t i;
+
+	if (on == ipc->fc_applied)
+		return;
+	ipc->fc_applied = on;
+	for (i = 0; i < ipc->count; i++)
+		if (ipc->services[i].flow_controlled)
+			qb_ipcs_request_rate_limit(ipc->services[i].qb,
+						   on ? QB_IPCS_RATE_OFF_2 : QB_IPCS_RATE_NORMAL);
+}
+
+static void backlog_update(struct ipc *ipc)
+{
+	size_t mark = ipc->backlog_fc ? IPC_BACKLOG_LOW : IPC_BACKLOG_HIGH;
+	uint64_t now = ipc_now_ms();
+	struct ipc_conn *ic;
+	bool on = false;
+
+	qb_list_for_each_entry(ic, &ipc->conns, list) {
+		if (ic->queued_bytes > mark && now - ic->progress_ms < IPC_STUCK_MS) {
+			on = true;
+			break;
+		}
+	}
+	if (on == ipc->backlog_fc)
+		return;
+	ipc->backlog_fc = on;
+	log_debug("senders %s: a client's event queue %s", on ? "held back" : "released",
+		  on ? "is long" : "drained");
+	fc_apply(ipc);
+}
+
 static void queue_retry(void *data);
 
 static void queue_arm(struct ipc_conn *ic)
@@ -236,16 +293,19 @@ static void queue_flush(struct ipc_conn *ic)
 
 		if (r == -EAGAIN || r == -ENOBUFS) {
 			queue_arm(ic);
-			return;
+			break;
 		}
 		if (r >= 0)
 			ic->dispatched++;
+		ic->progress_ms = ipc_now_ms();
 		qb_list_del(&ev->list);
 		ic->queued_bytes -= ev->len;
 		ic->ipc->queued_total -= ev->len;
 		ic->queued_count--;
 		free(ev);
 	}
+	if (ic->ipc->backlog_fc)
+		backlog_update(ic->ipc);
 }
 
 static void queue_retry(void *data)
@@ -352,11 +412,15 @@ static int queue_add(struct ipc_conn *ic, const struct iovec *iov, size_t iovcnt
 		off += iov[i].iov_len;
 	}
 	ev->len = len;
+	if (qb_list_empty(&ic->queue))
+		ic->progress_ms = ipc_now_ms();
 	qb_list_add_tail(&ev->list, &ic->queue);
 	ic->queued_bytes += len;
 	ipc->queued_total += len;
 	ic->queued_count++;
 	queue_arm(ic);
+	if (!ipc->backlog_fc && ic->queued_bytes > IPC_BACKLOG_HIGH)
+		backlog_update(ipc);
 	return 0;
 }
 
@@ -489,7 +553,7 @@ static void on_created(qb_ipcs_connection_t *c)
 		 svc_def(ic->service->svc)->id, (int)pid, (void *)ic);
 	/* libqb rate-limits only the connections that exist when it is told:
 	 * one that arrives while the host holds back gets the level too. */
-	if (ic->service->flow_controlled && host_flow_control(ic->ipc->host))
+	if (ic->service->flow_controlled && ic->ipc->fc_applied)
 		qb_ipcs_request_rate_limit(ic->service->qb, QB_IPCS_RATE_OFF_2);
 	r = host_conn_open(ic->service->svc, ic, pid, ic->uid, ic->gid, &ic->conn);
 	if (r < 0) {
@@ -543,6 +607,8 @@ static void on_destroyed(qb_ipcs_connection_t *c)
 	ic->ipc->conns_open--;
 	if (ic->conn) {
 		qb_list_del(&ic->list);
+		if (ic->ipc->backlog_fc)
+			backlog_update(ic->ipc);
 		host_conn_close(ic->conn);
 		icmap_delete_prefix(ic->ipc->stats, ic->stats_prefix);
 		ic->ipc->active--;
@@ -573,12 +639,9 @@ static struct qb_ipcs_service_handlers handlers = {
 static void ipc_flow_control(void *ctx, bool on)
 {
 	struct ipc *ipc = ctx;
-	size_t i;
 
-	for (i = 0; i < ipc->count; i++)
-		if (ipc->services[i].flow_controlled)
-			qb_ipcs_request_rate_limit(ipc->services[i].qb,
-						   on ? QB_IPCS_RATE_OFF_2 : QB_IPCS_RATE_NORMAL);
+	ipc->host_fc = on;
+	fc_apply(ipc);
 }
 
 /* ---- lifecycle ------------------------------------------------------------ */
