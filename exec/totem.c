@@ -60,6 +60,7 @@ struct totem {
 	uint64_t rx_full_logged;    /* tknet rx_full count at the last notice */
 	bool token_warned;          /* this silence was logged already */
 	uint64_t rng;               /* xorshift64 state for send_join jitter */
+	size_t queue_cap;           /* srp's send queue, in frames */
 
 	/* the last transitional configuration, for the next regular one's view */
 	uint32_t trans[SRP_NODES_MAX];
@@ -254,11 +255,24 @@ static int host_mcast(void *ctx, enum host_group group, const struct iovec *iov,
 	return pg_mcast(t->pg, GROUP_A, 1, iov, iovcnt);
 }
 
+/*
+ * Admission of a service message: it must fit (pg_send_ok), and the send
+ * queue must hold at most TOTEM_QUEUE_SOFT frames before it.  The queue
+ * itself is sized for one largest message on top of that soft limit, so a
+ * 1 MiB message gets in whatever the MTU (with 64 frames only, nothing over
+ * ~80 KB could ever be sent on a 1500-byte network), while a stream of
+ * small messages never queues more than TOTEM_QUEUE_SOFT frames: under load
+ * a sender gets TRY_AGAIN after a few milliseconds, where corosync (a queue
+ * of 4 MiB worth of frames) lets it wait tens of milliseconds.
+ */
+#define TOTEM_QUEUE_SOFT 64
+
 static bool host_space(void *ctx, size_t len)
 {
 	struct totem *t = ctx;
 
-	return pg_send_ok(t->pg, len);
+	return pg_send_ok(t->pg, len) &&
+	       t->queue_cap - srp_queue_space(t->srp) <= TOTEM_QUEUE_SOFT;
 }
 
 const struct host_totem_ops totem_host_ops = {
@@ -563,7 +577,10 @@ int totem_create(const struct totem_create_args *a, struct totem **ret_totem, ch
 	 * fills net_mtu, an MCAST is 45 bytes more, a recovery copy 45 more
 	 * again (= the datagram limit).  srp's net_mtu is the MCAST datagram. */
 	sc.net_mtu = (uint32_t)tknet_mtu(t->tk) - 45;
-	sc.send_queue_max = 64;
+	/* the soft limit plus one largest message (1 MiB + its fragment slack) */
+	sc.send_queue_max = TOTEM_QUEUE_SOFT + 8 +
+		(uint32_t)((PG_MESSAGE_MAX + PG_MESSAGE_MAX / 16) / (sc.net_mtu > 256 ? sc.net_mtu - 64 : 192));
+	t->queue_cap = sc.send_queue_max;
 	sc.ring_seq_stored = seq;
 	memset(&se, 0, sizeof(se));
 	se.send_token = env_send_token;
