@@ -92,6 +92,7 @@ struct ipc {
 	struct qb_list_head conns;         /* struct ipc_conn with published keys */
 	qb_loop_timer_handle stats_timer;
 	bool stats_armed;
+	uint64_t *align_buf;               /* SVC_IPC_MSG_MAX bytes, 8-aligned (on_msg) */
 	bool host_fc;                      /* the host holds back (sync, held requests) */
 	bool backlog_fc;                   /* a reading client's event queue is long */
 	bool fc_applied;                   /* the rate limit libqb was last given */
@@ -580,6 +581,17 @@ static int32_t on_msg(qb_ipcs_connection_t *c, void *data, size_t size)
 	if (!ic || !ic->conn)
 		return 0;
 	ic->requests++;
+	/* libqb's shared-memory ring hands over chunks that are only 4-aligned;
+	 * the wire structs need 8 (UBSan caught it): such a request is copied
+	 * once into an aligned buffer first. */
+	if (((uintptr_t)data & 7) != 0 && size <= SVC_IPC_MSG_MAX) {
+		if (!ic->ipc->align_buf)
+			ic->ipc->align_buf = malloc(SVC_IPC_MSG_MAX);
+		if (ic->ipc->align_buf) {
+			memcpy(ic->ipc->align_buf, data, size);
+			data = ic->ipc->align_buf;
+		}
+	}
 	/* Handlers may start timers: give the host the time of this event. */
 	host_set_time(ic->ipc->host, qb_util_nano_current_get() / QB_TIME_NS_IN_MSEC);
 	r = host_conn_dispatch(ic->conn, data, size);
@@ -729,5 +741,6 @@ void ipc_destroy(struct ipc *ipc)
 	}
 	if (ipc->stats_armed)
 		qb_loop_timer_del(ipc->loop, ipc->stats_timer);
+	free(ipc->align_buf);
 	free(ipc);
 }

@@ -92,8 +92,12 @@ static void srv_reply(qb_ipcs_connection_t *c, int32_t id, size_t size, void *re
 	ck_assert_int_ge(qb_ipcs_response_send(c, res, size), 0);
 }
 
-static int32_t srv_msg(qb_ipcs_connection_t *c, void *data, size_t size)
+static int32_t srv_msg(qb_ipcs_connection_t *c, void *raw, size_t size)
 {
+	/* libqb's shm chunks are only 4-aligned: read the request from an
+	 * aligned copy (UBSan) */
+	static uint64_t aligned[(1024 * 1024 + 4096) / 8];
+	void *data = aligned;
 	struct qb_ipc_request_header *req = data;
 	union {
 		struct qb_ipc_response_header h;
@@ -104,6 +108,7 @@ static int32_t srv_msg(qb_ipcs_connection_t *c, void *data, size_t size)
 
 	memset(&res, 0, sizeof(res));
 	pthread_mutex_lock(&srv.lock);
+	memcpy(aligned, raw, size < sizeof(aligned) ? size : sizeof(aligned));
 	switch (req->id) {
 	case MESSAGE_REQ_CPG_MCAST: {
 		struct req_lib_cpg_mcast *m = data;
