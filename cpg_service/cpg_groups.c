@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The cluster-wide process list, the events CPG sends to clients, and the
- * handlers of the totem messages (cpg-ipc §3.4, totem-wire §5.3 in the
- * project docs; behaviour as corosync v3.1.7 exec/cpg.c).
+ * handlers of the totem messages (behaviour of corosync v3.1.7
+ * exec/cpg.c: do_proc_join, do_proc_leave, message_handler_req_exec_cpg_*).
  *
  * Everything from a peer is validated before use (name length, msglen and
  * fraglen against the delivered length, JOINLIST entries inside the
@@ -168,7 +168,7 @@ static void totem_confchg_send(struct cpg_state *st, struct cpg_conn *c, const u
 	ev->ring_id.seq = st->ring_seq;
 	ev->member_list_entries = (uint32_t)n;
 	memcpy(ev->member_list, members, n * sizeof(uint32_t));
-	/* The array starts at 44 but the size is sizeof (48) + 4n (cpg-ipc §2.5):
+	/* The array starts at 44 but the size is sizeof (48) + 4n, as libcpg expects:
 	 * the last 4 bytes are padding. */
 	ev->header.size = (int32_t)(sizeof(*ev) + n * sizeof(uint32_t));
 	iov.iov_base = buf;
@@ -430,7 +430,7 @@ void cpg_exec_procleave(struct svc *svc, uint32_t from, const void *msg, size_t 
 		 * was never a member only confuses clients. */
 		log_debug("PROCLEAVE for unknown process %" PRIu32 "/%" PRIu32, from, m->pid);
 	}
-	/* Deliberate fix of corosync 3.1.7 (cpg-ipc §3.11 a): once its own LEAVE
+	/* Deliberate fix of corosync 3.1.7 (exec/cpg.c, notify_lib_joinlist; docs/compat.md): once its own LEAVE
 	 * is delivered the connection is unjoined and may join again (also when
 	 * the process was already gone from the list, or it would stay
 	 * LEAVE_STARTED for ever). */

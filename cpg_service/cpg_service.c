@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The CPG service: the daemon side of libcpg.so.4's IPC (cpg-ipc §2-§3 in
- * the project docs; semantics of corosync v3.1.7 exec/cpg.c) and its
+ * The CPG service: the daemon side of libcpg.so.4's IPC (semantics of
+ * corosync v3.1.7 exec/cpg.c, message_handler_req_lib_cpg_*) and its
  * declaration.  Per-connection state is struct cpg_conn; the cluster-wide
  * process list, events and totem handlers are in cpg_groups.c, sync in
  * cpg_sync.c, zero copy in cpg_zcb.c.
@@ -121,7 +121,7 @@ static void handle_leave(struct svc_conn *conn, const void *msg, size_t len)
 		err = CS_ERR_BUSY;
 		break;
 	case CPD_JOIN_COMPLETED:
-		/* Deliberate difference (cpg-ipc §3.11 c): corosync multicasts a
+		/* Deliberate difference (docs/compat.md): corosync multicasts a
 		 * leave for whatever group and pid the request names; we refuse a
 		 * name other than the joined group and leave with the stored pid. */
 		if (!cpg_gname_from_mar(&name, &req->group_name) || !cpg_gname_eq(&name, &c->group))
@@ -266,7 +266,7 @@ static void handle_membership(struct svc_conn *conn, const void *msg, size_t len
 			if (!cpg_gname_eq(&p->name, &name))
 				continue;
 			total++;
-			/* At most 128 (cpg-ipc §3.11 d); reason 0 (§3.11 b). */
+			/* At most 128 (libcpg's array); reason 0 (docs/compat.md). */
 			if (n < CPG_WIRE_MEMBERS_MAX) {
 				res->member_list[n].nodeid = p->nodeid;
 				res->member_list[n].pid = p->pid;

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * CPG's part of sync (totem-wire §5.4 and cpg-ipc §3.5 in the project docs;
- * behaviour of corosync v3.1.7 exec/cpg.c, cpg_sync_init/process/activate/
+ * CPG's part of sync (behaviour of corosync v3.1.7 exec/cpg.c, cpg_sync_init/process/activate/
  * abort) and the queue of multicasts that must not be lost.
  *
  * init:     remember ring id and members, compute MY downlist (my last

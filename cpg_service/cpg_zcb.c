@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Zero-copy multicast as Debian's libcpg 3.1.7 uses it (cpg-ipc §2.7 in the
- * project docs; corosync v3.1.7 exec/cpg.c, message_handler_req_lib_cpg_zc_*):
+ * Zero-copy multicast as Debian's libcpg 3.1.7 uses it (corosync v3.1.7
+ * lib/cpg.c, cpg_zcb_*, and exec/cpg.c, message_handler_req_lib_cpg_zc_*):
  * the client creates /dev/shm/corosync_zerocopy-XXXXXX, the daemon opens,
  * unlinks and maps it, and the client later names the mapping by the
  * server_address the daemon wrote into it.

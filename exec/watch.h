@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The daemon's own reactions to cmap changes (specs/services-ipc.md §6.4):
+ * The daemon's own reactions to cmap changes (corosync v3.1.7 exec/main.c and exec/totemconfig.c,
+ * the cmap trackers on logging.* and totem.*):
  * logging.* re-applies the log configuration, totem.* recomputes the
  * runtime.config.totem.* timers, runtime.blackbox.dump_flight_data writes
  * the blackbox, runtime.blackbox.dump_state dumps service state to the log,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libcfg.so.7: the corosync 3.1.7 cfg client API over libqb IPC
- * (services-ipc.md §3).  Owns the per-process handle table and one IPC
+ * (corosync v3.1.7 lib/cfg.c).  Owns the per-process handle table and one IPC
  * connection per handle.  Never logs.
  *
  * Implemented now: initialize, finalize, fd_get, dispatch (the TESTSHUTDOWN

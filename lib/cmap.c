@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * libcmap.so.4: the corosync 3.1.7 cmap client API over libqb IPC
- * (services-ipc.md §2, §6.1).  Owns the per-process handle table, one IPC
+ * (corosync v3.1.7 lib/cmap.c).  Owns the per-process handle table, one IPC
  * connection per handle and that connection's trackers.  Does not interpret
  * keys or values beyond the type checks of the typed getters; never logs.
  * Invariants: output parameters are written only on CS_OK; one request/
@@ -612,7 +612,7 @@ CS_EXPORT cs_error_t cmap_get(cmap_handle_t handle, const char *key_name, void *
 	return err;
 }
 
-/* Typed getters: the stored type must match exactly (services-ipc.md §6.1). */
+/* Typed getters: the stored type must match exactly (corosync v3.1.7 lib/cmap.c, cmap_get_*). */
 static cs_error_t cmap_get_typed(cmap_handle_t handle, const char *key_name, void *ret_value,
 				 size_t size, cmap_value_types_t want)
 {

@@ -3,7 +3,8 @@
  * libcorosync_common.so.4: the three conversion helpers every client library
  * and tool shares (errno -> cs_error_t, handle-table result -> cs_error_t,
  * cs_error_t -> name).  Pure functions, no state, never log.
- * The mapping tables are corosync 3.1.7's (services-ipc.md §1.3/§1.4) and are
+ * The mapping tables are corosync 3.1.7's (corosync v3.1.7
+ * common_lib/error_conversion.c) and are
  * part of the ABI: tools print cs_strerror() text and scripts match on it.
  */
 #include <config.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The sync engine (../shared/specs/totem-wire.md §4.3-4.4): after every
+ * The sync engine (corosync v3.1.7 exec/sync.c): after every
  * regular configuration each member multicasts SERVICE_BUILD with the ids
  * of its services that take part in sync; once every member's list arrived,
  * the services of the union run one by one in ascending id order: process()

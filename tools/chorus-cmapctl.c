@@ -2,7 +2,7 @@
 /*
  * chorus-cmapctl: read, write, delete and track cmap keys.  Options, output
  * lines, stderr messages and exit codes are corosync-cmapctl 3.1.7's
- * (services-ipc.md §10.1), so scripts written for corosync keep working.
+ * (corosync v3.1.7 tools/corosync-cmapctl.c), so scripts written for corosync keep working.
  * Owns only command-line handling and the libcmap calls; value text is
  * parsed and printed by cmapctl_fmt.c.  All state lives in struct cmapctl.
  */

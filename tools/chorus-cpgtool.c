@@ -2,7 +2,7 @@
 /*
  * chorus-cpgtool: list the CPG groups of the cluster and their members.
  * Options, call sequence, stderr messages, exit codes and output bytes are
- * corosync-cpgtool 3.1.7's (cpg-ipc.md §5; tools/corosync-cpgtool.c in
+ * corosync-cpgtool 3.1.7's (tools/corosync-cpgtool.c in
  * corosync v3.1.7), so scripts written for corosync keep working.  Owns the
  * command line and the libcpg/libcfg calls; the output bytes are written
  * by cpgtool_fmt.c.  All state lives in main()'s locals.

@@ -2,7 +2,7 @@
 /*
  * Value parsing and printing for chorus-cmapctl, kept apart from the tool's
  * main() so unit tests can drive it without a daemon.  Output text is
- * corosync-cmapctl 3.1.7's, byte for byte (services-ipc.md §10.1), quirks
+ * corosync-cmapctl 3.1.7's, byte for byte (corosync v3.1.7 tools/corosync-cmapctl.c), quirks
  * included; nothing here talks to libcmap.
  */
 #ifndef CHORUS_CMAPCTL_FMT_H

@@ -2,8 +2,7 @@
 /*
  * Output formatting of chorus-cpgtool, kept apart from the tool's main() so
  * a unit test can check every format without a daemon.  The bytes are
- * corosync-cpgtool 3.1.7's (tools/corosync-cpgtool.c in corosync v3.1.7;
- * cpg-ipc.md §5), quirks included.  Nothing here talks to a library: group
+ * corosync-cpgtool 3.1.7's (tools/corosync-cpgtool.c in corosync v3.1.7), quirks included.  Nothing here talks to a library: group
  * names come in as (bytes, length), addresses as libcfg returned them.
  */
 #ifndef CHORUS_CPGTOOL_FMT_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * totempg: the packing/fragmentation layer between services and totemsrp
- * (../shared/specs/totem-wire.md §3).  Owns the packing buffer, the fragment
+ * (corosync v3.1.7 exec/totempg.c).  Owns the packing buffer, the fragment
  * id counter, per-sender reassembly in two contexts (normal, sync) and group
  * matching.  Does not own ordering or retransmission (totemsrp does).
  * Invariants: the sender emits exactly the frames corosync 3.1.7 emits for

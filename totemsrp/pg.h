@@ -2,7 +2,7 @@
 /*
  * totempg: packing of application messages into totem MCAST payloads,
  * fragmentation of large ones, reassembly per sender, and group addressing
- * (../shared/specs/totem-wire.md §3), wire-compatible with corosync 3.1.7.
+ * (corosync v3.1.7 exec/totempg.c), wire-compatible with corosync 3.1.7.
  *
  * Sending: pg_mcast() appends a message (group header + payload) to the
  * packing buffer; frames go to totem through env->mcast() when full and at

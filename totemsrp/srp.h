@@ -5,7 +5,7 @@
  * the main loop.  Time is an argument of every entry point; datagrams leave
  * through struct srp_env; persistence of the ring sequence is a callback.
  * Behaviour and wire layouts are corosync 3.1.7's
- * (../shared/specs/totem-wire.md §2), so chorus nodes can ring with corosync.
+ * (corosync v3.1.7 exec/totemsrp.c), so chorus nodes can ring with corosync.
  *
  * Driving it (exec/ or the simulator):
  *     srp_create(cfg, env, now, &srp);
@@ -120,7 +120,7 @@ struct srp_env {
 	void *ctx;
 };
 
-/** Counters published as stats.srp.* (services-ipc.md §2.5). */
+/** Counters published as stats.srp.* (corosync v3.1.7 exec/stats.c). */
 struct srp_stats {
 	uint64_t orf_token_tx, orf_token_rx;
 	uint64_t memb_merge_detect_tx, memb_merge_detect_rx;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * totemsrp commit token (totem-wire.md §2.13.9): creation by the lowest
+ * totemsrp commit token (corosync v3.1.7 exec/totemsrp.c, memb_state_commit_*): creation by the lowest
  * member, COMMIT entry (old-ring state saved once, entry filled, ring id
  * persisted before use) and the handling of a received commit token in
  * every state.  RECOVERY entry itself is in srp_recovery.c.

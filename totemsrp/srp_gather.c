@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * totemsrp membership discovery (totem-wire.md §2.7, §2.13.1, 2.13.2,
- * 2.13.7, 2.13.8): gather entry, JOIN send and processing, consensus,
+ * totemsrp membership discovery (corosync v3.1.7 exec/totemsrp.c,
+ * memb_state_gather_enter, memb_join_process, memb_state_consensus_timeout_expired): gather entry, JOIN send and processing, consensus,
  * merge detection, foreign-ring senders and the LEAVE message.
  * Commit-token creation is in srp_commit.c.  Invariant: my own nodeid is in
  * proc, and it is in failed only after I declared myself failed-to-receive.

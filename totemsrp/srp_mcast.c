@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * totemsrp ordered messages (totem-wire.md §2.13.3, §2.13.5, §2.14): MCAST
+ * totemsrp ordered messages (corosync v3.1.7 exec/totemsrp.c,
+ * message_handler_mcast, messages_deliver_to_app): MCAST
  * reception into the sort queues, aru, agreed-order delivery, freeing by
  * the ring aru, retransmission service and requests, and new sends on the
  * token.  Invariant: a message is copied once (datagram -> pooled buffer,

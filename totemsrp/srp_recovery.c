@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * totemsrp RECOVERY and the return to OPERATIONAL (totem-wire.md §2.13.10,
- * §2.13.11): transitional membership, re-origination of old-ring messages
+ * totemsrp RECOVERY and the return to OPERATIONAL (corosync v3.1.7
+ * exec/totemsrp.c, memb_state_recovery_enter, memb_state_operational_enter): transitional membership, re-origination of old-ring messages
  * encapsulated in new-ring MCASTs, token loss in RECOVERY, and OPERATIONAL
  * entry with the old-ring deliveries and the TRANSITIONAL / REGULAR events.
  * Invariant: during RECOVERY the regular sort queue still holds the old

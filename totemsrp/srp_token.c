@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * totemsrp ORF token (totem-wire.md §2.13.4, §2.12, §2.13.8): one visit of
+ * totemsrp ORF token (corosync v3.1.7 exec/totemsrp.c,
+ * message_handler_orf_token): one visit of
  * the token in its spec order (merge/hold decision, free, duplicate drop,
  * flow control, retransmission, sends, aru, fail-to-receive, RECOVERY
  * counters, forward, deliver, timers), the initial token, retransmission of
@@ -155,7 +156,7 @@ void srp_orf_receive(struct srp *srp, struct srp_orf *token)
 	 * Deviation from corosync, which holds the token only after
 	 * seqno_unchanged_const (30) rotations without a new message and so
 	 * keeps an idle ring busy after every message (21-28 % of a core per
-	 * node at 100 msg/s, shared/bench/README.md).  Once the token says
+	 * node at 100 msg/s, measured with the CPG benchmark).  Once the token says
 	 * every member has everything (aru == seq, no retransmit request, no
 	 * backlog) the ring is idle after SRP_IDLE_ROTATIONS quiet rotations;
 	 * anything queued later cancels the hold (srp_mcast, srp_hold_cancel).

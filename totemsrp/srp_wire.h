@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Wire codec of the totemsrp datagrams (totem-wire.md §2.2-2.6): packed
+ * Wire codec of the totemsrp datagrams (corosync v3.1.7 exec/totemsrp.c structs): packed
  * on-wire structs pinned by _Static_assert, decoders that validate one
  * received datagram against its length and byte-swap every fixed field into
  * a native copy, and encoders that write the sender's native order.

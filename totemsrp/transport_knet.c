@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The kronosnet transport: turns a struct tknet_config into a configured
- * libknet handle in the order of totem-wire.md §1.1, moves totem datagrams
+ * libknet handle in the order of corosync v3.1.7
+ * exec/totemknet.c, totemknet_initialize, moves totem datagrams
  * over knet data channel 0, forwards knet's log pipe and tears the handle
  * down in the §1.1 shutdown order.  It does not parse totem messages beyond
  * the 13-byte common header field target_nodeid (offset 9), which routes.

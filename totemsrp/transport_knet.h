@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The kronosnet transport for totem: the only file that includes libknet.h
- * lives behind this header (../shared/specs/totem-wire.md §1).  knet's own
+ * lives behind this header (corosync v3.1.7 exec/totemknet.c).  knet's own
  * threads stay behind two file descriptors the main loop watches: the data
  * channel (one totem datagram per read) and the log pipe.  The engine stays
  * single-threaded.
@@ -168,7 +168,7 @@ void tknet_get_stats(const struct tknet *tk, struct tknet_stats *ret_stats);
 
 /**
  * Largest totem datagram the handle carries: min(tc->netmtu, 65536).  The
- * engine's net_mtu is this minus 2 x 45 (totem-wire.md §1.4).
+ * engine's net_mtu is this minus 2 x 45 (exec/totemknet.c).
  */
 size_t tknet_mtu(const struct tknet *tk);
 

@@ -158,7 +158,7 @@ struct req_lib_cfg_trackstart {
 	uint8_t track_flags;
 };
 
-/* ---- pins (x86-64; services-ipc.md §3.2 in the project's specs) -------------- */
+/* ---- pins (x86-64; corosync v3.1.7 include/corosync/ipc_cfg.h) -------------- */
 
 #define CFG_WIRE_SIZE(t, n)   _Static_assert(sizeof(struct t) == (n), #t " size")
 #define CFG_WIRE_OFF(t, f, n) _Static_assert(offsetof(struct t, f) == (n), #t "." #f " offset")

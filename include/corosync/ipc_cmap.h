@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * cmap IPC wire structs between libcmap.so.4 and the daemon (not installed).
- * Layouts are corosync 3.1.7's; see ../shared/specs/services-ipc.md §2.
+ * Layouts are corosync 3.1.7's; the reference is corosync v3.1.7
+ * include/corosync/ipc_cmap.h (nothing copied from it).
  */
 #ifndef CHORUS_IPC_CMAP_H
 #define CHORUS_IPC_CMAP_H

@@ -174,7 +174,7 @@ struct req_lib_cpg_finalize {
 	struct qb_ipc_request_header header __attribute__((aligned(8)));
 };
 
-/* Zero-copy: the client maps a file, the daemon maps it too (see cpg-ipc §2.7). */
+/* Zero-copy: the client maps a file, the daemon maps it too (corosync v3.1.7 lib/cpg.c, cpg_zcb_alloc). */
 struct req_lib_cpg_zc_alloc {
 	struct qb_ipc_request_header header __attribute__((aligned(8)));
 	uint64_t map_size __attribute__((aligned(8)));

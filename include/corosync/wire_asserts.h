@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Compile-time pins of the IPC wire layouts against the tables in
- * ../shared/specs (x86-64).  Included by the daemon and by the libraries, so a
+ * Compile-time pins of the IPC wire layouts against corosync v3.1.7's
+ * include/corosync/ipc_*.h as compiled on x86-64.  Included by the daemon and by the libraries, so a
  * layout drift breaks the build rather than a client.
  */
 #ifndef CHORUS_WIRE_ASSERTS_H
@@ -58,7 +58,7 @@ WIRE_OFF(res_lib_cmap_notify_callback, old_value_len, 328);
 WIRE_SIZE(req_lib_cmap_set_current_map, 24);
 WIRE_OFF(req_lib_cmap_set_current_map, map, 16);
 
-/* CPG (cpg-ipc §2.4-2.5) */
+/* CPG (corosync v3.1.7 include/corosync/ipc_cpg.h) */
 _Static_assert(sizeof(mar_cpg_name_t) == 136, "mar_cpg_name_t");
 _Static_assert(offsetof(mar_cpg_name_t, value) == 8, "mar_cpg_name_t.value");
 _Static_assert(sizeof(mar_cpg_address_t) == 24, "mar_cpg_address_t");

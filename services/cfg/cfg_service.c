@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The cfg service (services-ipc.md §3): the daemon side of libcfg.so.7.
+ * The cfg service (corosync v3.1.7 exec/cfg.c): the daemon side of libcfg.so.7.
  *
  * What works now: accepting connections, GET_NODE_ADDRS (the node's
  * configured link addresses, read from the nodelist in cmap), LOCAL_GET,
@@ -216,7 +216,7 @@ static void cfg_handle_ringreenable(struct svc_conn *conn, const void *msg, size
 
 /*
  * Tracking only records the wish: no shutdown negotiation exists yet, so
- * no TESTSHUTDOWN event can be due.  The negotiation (services-ipc.md §3.4)
+ * no TESTSHUTDOWN event can be due.  The negotiation (exec/cfg.c, shutdown_*)
  * will count these connections.
  */
 static void cfg_handle_trackstart(struct svc_conn *conn, const void *msg, size_t len)
@@ -427,7 +427,7 @@ static void cfg_dump(struct svc *svc, FILE *out)
 
 #define REQ_HDR sizeof(struct req_lib_cfg_header_only)
 
-/* Flow-control classes as corosync 3.1.7's cfg_lib_engine (services-ipc.md §3.1). */
+/* Flow-control classes as corosync 3.1.7's cfg_lib_engine (exec/cfg.c). */
 static const struct svc_ipc_op cfg_ipc_ops[] = {
 	{ MESSAGE_REQ_CFG_RINGSTATUSGET, SVC_IPC_FLOW_CONTROL, REQ_HDR, 0,
 	  cfg_handle_ringstatusget },

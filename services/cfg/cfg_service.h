@@ -4,7 +4,7 @@
  *
  * cfg_service_def is what services/cfg/module.c exports to chorusd and what
  * tests link statically.  The totem layouts below are corosync 3.1.7's
- * MESSAGE_REQ_EXEC_CFG_* (services-ipc.md §3.5); they are private to cfg
+ * MESSAGE_REQ_EXEC_CFG_* (exec/cfg.c); they are private to cfg
  * and its tests, not part of the client wire (include/corosync/ipc_cfg.h).
  */
 #ifndef CHORUS_CFG_SERVICE_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The cmap service: the daemon side of libcmap.so.4's IPC (services-ipc.md
- * §2.1-2.5) over the host's two icmap maps, and cmap's one totem message,
+ * The cmap service: the daemon side of libcmap.so.4's IPC (corosync
+ * v3.1.7 exec/cmap.c) over the host's two icmap maps, and cmap's one totem message,
  * the config_version exchange (§2.6).
  *
  * Owns per-connection state only: the current map (0 default, 1 stats) and

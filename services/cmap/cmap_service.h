@@ -4,7 +4,7 @@
  *
  * cmap_service_def is what services/cmap/module.c exports to chorusd and what
  * tests link statically.  The totem layouts below are corosync 3.1.7's
- * MESSAGE_REQ_EXEC_CMAP_MCAST (services-ipc.md §2.6); they are private to
+ * MESSAGE_REQ_EXEC_CMAP_MCAST (exec/cmap.c); they are private to
  * cmap and its tests, not part of the client wire (include/corosync).
  */
 #ifndef CHORUS_CMAP_SERVICE_H

@@ -2,7 +2,7 @@
 /*
  * corosync.conf reader (named conf.h, not config.h, so as not to shadow
  * autoconf's config.h): grammar, typed keys and start-up validation
- * (specs/services-ipc.md §8), producing an icmap plus a struct totem_config.
+ * (corosync v3.1.7 exec/coroparse.c, exec/totemconfig.c), producing an icmap plus a struct totem_config.
  *
  * This library owns parsing and checking only: it never applies logging,
  * opens sockets, changes scheduling or exits.  The caller (chorusd) prints

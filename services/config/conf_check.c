@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The whole start-up check sequence of `chorusd -t` in corosync's order
- * (parse, logging, totem; specs/services-ipc.md §9) and the fuzzing entry
+ * (parse, logging, totem; corosync v3.1.7 exec/main.c) and the fuzzing entry
  * point.  Owns a scratch map per call; keeps nothing.
  */
 #include "config.h"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Typed keys and parser-level value checks (specs/services-ipc.md §8.2).
+ * Typed keys and parser-level value checks (corosync v3.1.7 exec/coroparse.c).
  * Only per-key facts live here; cross-key rules are in conf_totem.c and
  * conf_logging.c.  Tables are const: no mutable state.
  */

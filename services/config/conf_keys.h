@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The typed-key table and parser-level value checks of corosync.conf
- * (specs/services-ipc.md §8.2), keyed by the parser's section state.
+ * (corosync v3.1.7 exec/coroparse.c), keyed by the parser's section state.
  * Internal to services/config.
  */
 #ifndef CHORUS_SERVICES_CONF_KEYS_H

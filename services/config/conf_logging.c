@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * logging and system section checks done at start-up
- * (specs/services-ipc.md §8.6): value sets of logging.* and of every
+ * (corosync v3.1.7 exec/logconfig.c): value sets of logging.* and of every
  * logging.logger_subsys.<S>.*, log file opening, system.priority and
  * resources.watchdog_timeout.  Applying the settings is the daemon's job.
  */

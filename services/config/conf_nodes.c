@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Nodelist reading and rules (specs/services-ipc.md §8.4): collects
+ * Nodelist reading and rules (corosync v3.1.7 exec/totemconfig.c): collects
  * nodelist.node.N.* into struct conf_node, resolves addresses honouring
  * ip_version, checks links, families and node ids, and finds the local node.
  * Timers and interfaces are in conf_totem.c.  Reads the map; the only keys

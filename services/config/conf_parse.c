@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The corosync.conf grammar (specs/services-ipc.md §8.1): line classification,
+ * The corosync.conf grammar (corosync v3.1.7 exec/coroparse.c): line classification,
  * section nesting, the structural rewrites (interface linknumber, nodelist
  * node numbering, logger_subsys, logging_daemon, uidgid) and the uidgid.d
  * pseudo-include.  Typed keys and value checks are in conf_keys.c.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * totem section semantics (specs/services-ipc.md §8.3, totem-wire.md §2.9):
+ * totem section semantics (corosync v3.1.7 exec/totemconfig.c):
  * transport, crypto and key, interfaces, timers with token_coefficient and
  * their minimums, then publication of runtime.config.totem.*, generated
  * interface keys and nodelist.local_node_pos.  Nodelist rules are in

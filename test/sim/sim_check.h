@@ -5,7 +5,7 @@
  * application sent, crashes/restarts and persisted ring sequences; they never
  * look inside the engine, so they work on hand-made streams too.  The first
  * violation is recorded with its node and virtual time; later ones are
- * ignored.  Properties (specs/totem-wire.md §2.14): agreed order, no
+ * ignored.  Properties (extended virtual synchrony as corosync v3.1.7 exec/totemsrp.c provides it): agreed order, no
  * duplicates, nothing invented, self-delivery, same set for nodes moving
  * together, ring id -> one member list, TRANSITIONAL then REGULAR.
  */

@@ -847,7 +847,7 @@ static void config_derive(struct sim_world *w)
 	static const uint32_t queues[] = { 16, 64, 256 };
 
 	memset(c, 0, sizeof(*c));
-	/* specs/totem-wire.md §2.9 formulas, with the base token drawn from the seed. */
+	/* corosync v3.1.7 exec/totemconfig.c formulas, with the base token drawn from the seed. */
 	c->token_ms = bases[sim_prng_below(&w->prng, 3)];
 	if (n > 2)
 		c->token_ms += (n - 2) * 650;

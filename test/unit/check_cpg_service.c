@@ -4,7 +4,7 @@
  * fake nodes whose multicasts are delivered to all of them in one total
  * order (node by node, each node's messages in sending order), requests
  * built as libcpg builds them, and the exact layouts of replies, events and
- * exec messages (cpg-ipc §2.5, totem-wire §5.2 in the project docs).
+ * exec messages (corosync v3.1.7 include/corosync/ipc_cpg.h, exec/cpg.c).
  */
 #include "config.h"
 

@@ -40,7 +40,7 @@ static void log_cb(void *ctx, int prio, const char *subsys, const char *msg)
 		ls->all_knet = false;
 }
 
-/* A one-node knet configuration with corosync's defaults (totem-wire.md §2.9). */
+/* A one-node knet configuration with corosync's defaults (corosync v3.1.7 exec/totemconfig.c). */
 static void tc_fill(struct tknet_config *tc, struct tknet_node *node)
 {
 	struct sockaddr_in *in = (struct sockaddr_in *)&node->addr[0];

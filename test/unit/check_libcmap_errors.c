@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * libcorosync_common: the errno -> cs_error_t table (services-ipc.md §1.4),
+ * libcorosync_common: the errno -> cs_error_t table (corosync v3.1.7 common_lib/error_conversion.c),
  * the handle-table table and every cs_strerror() string (§1.3).  When
  * Debian's libcorosync_common.so.4 is installed, ours is also compared with
  * it over a wide input range; without it that test is a no-op.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Unit tests of the totemsrp wire codec (totemsrp/srp_wire.c): byte-exact
- * vectors of totem-wire.md Appendix A, decoding of the other byte order,
+ * vectors of corosync 3.1.7's layouts (exec/totemsrp.c structs), decoding of the other byte order,
  * truncation at every length, trailing bytes, garbage, foreign magic and
  * version, spec limits, and the sequence comparison of §2.10.
  */
