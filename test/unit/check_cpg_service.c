@@ -1393,6 +1393,45 @@ START_TEST(test_partial_interrupt)
 }
 END_TEST
 
+/* totem full under a fragment: handed back to the host (held and run again),
+ * never answered TRY_AGAIN, which would make libcpg abandon the message */
+START_TEST(test_partial_handed_back)
+{
+	struct cluster cl;
+	struct svc_conn *a;
+	uint8_t buf[sizeof(struct req_lib_cpg_partial_mcast) + 2];
+	struct req_lib_cpg_partial_mcast *r = (void *)buf;
+	size_t n;
+
+	cluster_new(&cl, 1);
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 10, 0, 0, &a), 0);
+	ck_assert_int_eq(join(a, "g", 10), CS_OK);
+	pump(&cl);
+	ck_assert_int_eq(partial(a, 1, 4, "ab"), CS_OK);
+	n = fake_host_mcast_count(cl.h[0]);
+	fake_conn_forget(a);
+	memset(buf, 0, sizeof(buf));
+	r->header.id = MESSAGE_REQ_CPG_PARTIAL_MCAST;
+	r->header.size = (int32_t)sizeof(buf);
+	r->msglen = 4;
+	r->fraglen = 2;
+	r->type = LIBCPG_PARTIAL_LAST;
+	memcpy(r->message, "cd", 2);
+	fake_host_mcast_fail(cl.h[0], -EAGAIN);
+	ck_assert_int_eq(fake_conn_request(a, buf, sizeof(buf)), -EAGAIN);
+	ck_assert_uint_eq(fake_conn_reply_count(a), 0);
+	ck_assert_uint_eq(fake_host_mcast_count(cl.h[0]), n);
+	fake_host_mcast_fail(cl.h[0], 0);
+	ck_assert_int_eq(fake_conn_request(a, buf, sizeof(buf)), 0);
+	ck_assert_uint_eq(fake_host_mcast_count(cl.h[0]), n + 1);
+	ck_assert_uint_eq(fake_conn_reply_count(a), 1);
+	ck_assert_int_eq(last_error(a), CS_OK);
+	pump(&cl);
+	ck_assert_uint_eq(fake_conn_event_count(a), 2);
+	cluster_free(&cl);
+}
+END_TEST
+
 /* ---- zero copy ----------------------------------------------------------------------- */
 
 static int32_t zc_alloc(struct svc_conn *c, const char *path, uint64_t size)
@@ -1626,6 +1665,7 @@ int main(void)
 	add_tcase(s, tc, test_sync_process_eagain);
 	add_tcase(s, tc, test_foreign_endian);
 	add_tcase(s, tc, test_partial_interrupt);
+	add_tcase(s, tc, test_partial_handed_back);
 	add_tcase(s, tc, test_zcb);
 	add_tcase(s, tc, test_dump);
 	return check_run_suite(s);
