@@ -51,6 +51,7 @@ void cpg_sync_init(struct svc *svc, const struct svc_view *view)
 	size_t i, n;
 
 	joinlists_drop(st);
+	st->counters.joinlist_overflow = 0;
 	st->syncing = true;
 	st->downlist_sent = false;
 	st->joinlist_sent = 0;
