@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -93,6 +94,9 @@ struct cpg_inst {
 	struct cpg_assembly *assemblies;
 	struct cpg_zcb_map *zcbs;
 	struct cpg_iter_ref *iters;
+	/* The dispatch buffer (CPG_IPC_SIZE), kept between calls; a thread that
+	 * dispatches while another holds it allocates its own. */
+	_Atomic(uint8_t *) dispatch_buf;
 };
 
 struct cpg_iter_inst {
@@ -121,6 +125,7 @@ static void cpg_inst_destructor(void *instance)
 		return;
 	if (inst->c)
 		qb_ipcc_disconnect(inst->c);
+	free(atomic_exchange(&inst->dispatch_buf, NULL));
 	while (inst->assemblies) {
 		struct cpg_assembly *a = inst->assemblies;
 
@@ -360,9 +365,12 @@ CS_EXPORT cs_error_t cpg_fd_get(cpg_handle_t handle, int *fd)
 	err = cpg_inst_get(handle, &inst);
 	if (err != CS_OK)
 		return err;
-	pthread_mutex_lock(&inst->req_lock);
+	/* Not req_lock: a request of another thread may wait on the daemon for
+	 * long (a held fragment); dispatch_lock is held for one slice at most,
+	 * and finalize takes it too before the connection goes. */
+	pthread_mutex_lock(&inst->dispatch_lock);
 	r = inst->c ? qb_ipcc_fd_get(inst->c, &f) : -EBADF;
-	pthread_mutex_unlock(&inst->req_lock);
+	pthread_mutex_unlock(&inst->dispatch_lock);
 	cpg_inst_put(handle);
 
 	err = qb_to_cs_error(r);
@@ -665,8 +673,8 @@ CS_EXPORT cs_error_t cpg_dispatch(cpg_handle_t handle, cs_dispatch_flags_t dispa
 	err = cpg_inst_get(handle, &inst);
 	if (err != CS_OK)
 		return err;
-	buf = malloc(CPG_IPC_SIZE);
-	if (!buf) {
+	buf = atomic_exchange(&inst->dispatch_buf, NULL);
+	if (!buf && !(buf = malloc(CPG_IPC_SIZE))) {
 		cpg_inst_put(handle);
 		return CS_ERR_NO_MEMORY;
 	}
@@ -718,7 +726,12 @@ CS_EXPORT cs_error_t cpg_dispatch(cpg_handle_t handle, cs_dispatch_flags_t dispa
 			break;
 	}
 
-	free(buf);
+	{
+		uint8_t *none = NULL;
+
+		if (!atomic_compare_exchange_strong(&inst->dispatch_buf, &none, buf))
+			free(buf);
+	}
 	cpg_inst_put(handle);
 	return err;
 }
