@@ -85,6 +85,7 @@ struct cpg_iter_ref {
 
 struct cpg_inst {
 	qb_ipcc_connection_t *c;          /* NULL once finalized */
+	int32_t fd;                       /* its pollable fd, fixed for its life */
 	cpg_model_v1_data_t model;        /* callbacks and flags, copied at initialize */
 	void *context;
 	bool finalizing;                  /* cpg_finalize() has started */
@@ -289,6 +290,8 @@ CS_EXPORT cs_error_t cpg_model_initialize(cpg_handle_t *handle, cpg_model_t mode
 		(void)qb_hdb_handle_destroy(&cpg_handle_db, h);
 		return err;
 	}
+	if (qb_ipcc_fd_get(inst->c, &inst->fd) < 0)
+		inst->fd = -1;
 
 	cpg_inst_put(h);
 	*handle = h;
@@ -357,26 +360,18 @@ CS_EXPORT cs_error_t cpg_fd_get(cpg_handle_t handle, int *fd)
 {
 	struct cpg_inst *inst;
 	cs_error_t err;
-	int32_t f = -1;
-	int r;
 
 	if (!fd)
 		return CS_ERR_INVALID_PARAM;
 	err = cpg_inst_get(handle, &inst);
 	if (err != CS_OK)
 		return err;
-	/* Not req_lock: a request of another thread may wait on the daemon for
-	 * long (a held fragment); dispatch_lock is held for one slice at most,
-	 * and finalize takes it too before the connection goes. */
-	pthread_mutex_lock(&inst->dispatch_lock);
-	r = inst->c ? qb_ipcc_fd_get(inst->c, &f) : -EBADF;
-	pthread_mutex_unlock(&inst->dispatch_lock);
+	/* Read once at initialize: no lock, so a request of another thread
+	 * that waits on the daemon (a held fragment) or a blocking dispatch
+	 * cannot hold this call up. */
+	*fd = inst->fd;
 	cpg_inst_put(handle);
-
-	err = qb_to_cs_error(r);
-	if (err == CS_OK)
-		*fd = f;
-	return err;
+	return CS_OK;
 }
 
 CS_EXPORT cs_error_t cpg_max_atomic_msgsize_get(cpg_handle_t handle, uint32_t *size)
