@@ -16,7 +16,8 @@
  * time per connection (req_lock); callbacks run with no library lock held,
  * so they may call any cfg function, even finalize.  The handle table is
  * process-wide state by necessity: handles are plain integers shared by
- * every caller in the process.
+ * every caller in the process.  The handle, connection and dispatch
+ * skeleton is lib/ipc_client.c, shared with libquorum and libvotequorum.
  */
 #include <config.h>
 
@@ -29,80 +30,35 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
-#include <qb/qbhdb.h>
-#include <qb/qbipcc.h>
-
 #include <corosync/corotypes.h>
 #include <corosync/cfg.h>
 #include <corosync/ipc_cfg.h>
 
+#include "lib/ipc_client.h"
+
 #define CS_EXPORT __attribute__((visibility("default")))
 
-/* A blocking dispatch re-checks for a concurrent corosync_cfg_finalize() this often. */
-#define CFG_DISPATCH_SLICE_MS 200
-
 struct cfg_inst {
-	qb_ipcc_connection_t *c;          /* NULL once finalized */
+	struct ipcc ipc;                  /* first: the shared skeleton's part */
 	corosync_cfg_callbacks_t callbacks;
-	pthread_mutex_t req_lock;         /* serialises request/response exchanges */
-	pthread_mutex_t dispatch_lock;    /* serialises event reads */
 };
 
-static void cfg_inst_destructor(void *instance);
-
-QB_HDB_DECLARE(cfg_handle_db, cfg_inst_destructor);
-
-static void cfg_inst_destructor(void *instance)
-{
-	struct cfg_inst *inst = instance;
-
-	if (!inst)
-		return;
-	if (inst->c)
-		qb_ipcc_disconnect(inst->c);
-	pthread_mutex_destroy(&inst->req_lock);
-	pthread_mutex_destroy(&inst->dispatch_lock);
-}
+QB_HDB_DECLARE(cfg_handle_db, ipcc_destructor);
 
 static cs_error_t cfg_inst_get(corosync_cfg_handle_t handle, struct cfg_inst **ret_inst)
 {
-	void *p = NULL;
-	cs_error_t err = hdb_error_to_cs(qb_hdb_handle_get(&cfg_handle_db, handle, &p));
-
-	if (err == CS_OK)
-		*ret_inst = p;
-	return err;
+	return ipcc_get(&cfg_handle_db, handle, (struct ipcc **)ret_inst);
 }
 
 static void cfg_inst_put(corosync_cfg_handle_t handle)
 {
-	(void)qb_hdb_handle_put(&cfg_handle_db, handle);
+	ipcc_put(&cfg_handle_db, handle);
 }
 
-/*
- * One request/response exchange.  The reply's header.error is the result
- * when the transport succeeded; ret_received (optional) gets the byte count.
- */
 static cs_error_t cfg_call(struct cfg_inst *inst, const struct iovec *iov, unsigned int iov_len,
 			   void *res, size_t res_size, size_t *ret_received)
 {
-	ssize_t r;
-
-	memset(res, 0, res_size);
-	pthread_mutex_lock(&inst->req_lock);
-	if (!inst->c)
-		r = -EBADF;
-	else
-		r = qb_ipcc_sendv_recv(inst->c, iov, iov_len, res, res_size, CS_IPC_TIMEOUT_MS);
-	pthread_mutex_unlock(&inst->req_lock);
-
-	if (r < 0)
-		return qb_to_cs_error((int)r);
-	if ((size_t)r < sizeof(struct qb_ipc_response_header))
-		return CS_ERR_MESSAGE_ERROR;
-	if (ret_received)
-		*ret_received = (size_t)r;
-	return (cs_error_t)((struct qb_ipc_response_header *)res)->error;
+	return ipcc_call(&inst->ipc, iov, iov_len, res, res_size, ret_received);
 }
 
 /* For the functions that are not implemented yet: a valid handle, then NOT_SUPPORTED. */
@@ -122,42 +78,18 @@ static cs_error_t cfg_not_supported(corosync_cfg_handle_t handle)
 CS_EXPORT cs_error_t corosync_cfg_initialize(corosync_cfg_handle_t *cfg_handle,
 					     const corosync_cfg_callbacks_t *cfg_callbacks)
 {
-	struct cfg_inst *inst;
-	qb_handle_t h;
+	struct ipcc *ipc;
+	uint64_t h;
 	cs_error_t err;
-	int saved_errno;
 
 	if (!cfg_handle)
 		return CS_ERR_INVALID_PARAM;
-
-	err = hdb_error_to_cs(qb_hdb_handle_create(&cfg_handle_db, sizeof(*inst), &h));
+	/* Connecting sends no request (corosync-cpgtool relies on nothing more). */
+	err = ipcc_create(&cfg_handle_db, sizeof(struct cfg_inst), "cfg", &h, &ipc);
 	if (err != CS_OK)
 		return err;
-	err = cfg_inst_get(h, &inst);
-	if (err != CS_OK) {
-		(void)qb_hdb_handle_destroy(&cfg_handle_db, h);
-		return err;
-	}
-
-	/* qb_hdb hands out zeroed memory */
-	pthread_mutex_init(&inst->req_lock, NULL);
-	pthread_mutex_init(&inst->dispatch_lock, NULL);
 	if (cfg_callbacks)
-		inst->callbacks = *cfg_callbacks;
-
-	/* Connecting sends no request (corosync-cpgtool relies on nothing more). */
-	errno = 0;
-	inst->c = qb_ipcc_connect("cfg", CHORUS_IPC_BUFFER_SIZE);
-	saved_errno = errno;
-	if (!inst->c) {
-		err = saved_errno > 0 ? qb_to_cs_error(-saved_errno) : CS_ERR_LIBRARY;
-		if (err == CS_OK)
-			err = CS_ERR_LIBRARY;
-		cfg_inst_put(h);
-		(void)qb_hdb_handle_destroy(&cfg_handle_db, h);
-		return err;
-	}
-
+		((struct cfg_inst *)ipc)->callbacks = *cfg_callbacks;
 	cfg_inst_put(h);
 	*cfg_handle = h;
 	return CS_OK;
@@ -165,62 +97,21 @@ CS_EXPORT cs_error_t corosync_cfg_initialize(corosync_cfg_handle_t *cfg_handle,
 
 CS_EXPORT cs_error_t corosync_cfg_finalize(corosync_cfg_handle_t cfg_handle)
 {
-	struct cfg_inst *inst;
-	cs_error_t err;
-
-	err = cfg_inst_get(cfg_handle, &inst);
-	if (err != CS_OK)
-		return err;
-
-	/* Both locks: no exchange and no event read may be using the connection. */
-	pthread_mutex_lock(&inst->dispatch_lock);
-	pthread_mutex_lock(&inst->req_lock);
-	if (!inst->c) {
-		/* another thread is finalizing this handle */
-		pthread_mutex_unlock(&inst->req_lock);
-		pthread_mutex_unlock(&inst->dispatch_lock);
-		cfg_inst_put(cfg_handle);
-		return CS_ERR_BAD_HANDLE;
-	}
-	qb_ipcc_disconnect(inst->c);
-	inst->c = NULL;
-	pthread_mutex_unlock(&inst->req_lock);
-	pthread_mutex_unlock(&inst->dispatch_lock);
-
-	(void)qb_hdb_handle_destroy(&cfg_handle_db, cfg_handle);
-	cfg_inst_put(cfg_handle);
-	return CS_OK;
+	return ipcc_finalize(&cfg_handle_db, cfg_handle);
 }
 
 CS_EXPORT cs_error_t corosync_cfg_fd_get(corosync_cfg_handle_t cfg_handle, int32_t *selection_fd)
 {
-	struct cfg_inst *inst;
-	cs_error_t err;
-	int32_t f = -1;
-	int r;
-
-	if (!selection_fd)
-		return CS_ERR_INVALID_PARAM;
-	err = cfg_inst_get(cfg_handle, &inst);
-	if (err != CS_OK)
-		return err;
-	pthread_mutex_lock(&inst->req_lock);
-	r = inst->c ? qb_ipcc_fd_get(inst->c, &f) : -EBADF;
-	pthread_mutex_unlock(&inst->req_lock);
-	cfg_inst_put(cfg_handle);
-
-	err = qb_to_cs_error(r);
-	if (err == CS_OK)
-		*selection_fd = f;
-	return err;
+	return ipcc_fd_get(&cfg_handle_db, cfg_handle, selection_fd);
 }
 
 /* ----------------------------------------------------------------- dispatch */
 
 /* Validate one received event and run its callback; CS_ERR_LIBRARY if it is not TESTSHUTDOWN. */
-static cs_error_t cfg_event_deliver(corosync_cfg_handle_t handle, struct cfg_inst *inst,
-				    const uint8_t *buf, size_t len)
+static cs_error_t cfg_event_deliver(uint64_t handle, struct ipcc *ipc, const uint8_t *buf,
+				    size_t len)
 {
+	struct cfg_inst *inst = (struct cfg_inst *)ipc;
 	struct res_lib_cfg_testshutdown ev;
 	corosync_cfg_shutdown_callback_t cb;
 
@@ -231,9 +122,9 @@ static cs_error_t cfg_event_deliver(corosync_cfg_handle_t handle, struct cfg_ins
 	if (ev.header.id != MESSAGE_RES_CFG_TESTSHUTDOWN || len < sizeof(ev))
 		return CS_ERR_LIBRARY;
 
-	pthread_mutex_lock(&inst->req_lock);
+	pthread_mutex_lock(&inst->ipc.req_lock);
 	cb = inst->callbacks.corosync_cfg_shutdown_callback;
-	pthread_mutex_unlock(&inst->req_lock);
+	pthread_mutex_unlock(&inst->ipc.req_lock);
 	if (cb)
 		cb(handle, (corosync_cfg_shutdown_flags_t)ev.flags);
 	return CS_OK;
@@ -242,81 +133,7 @@ static cs_error_t cfg_event_deliver(corosync_cfg_handle_t handle, struct cfg_ins
 CS_EXPORT cs_error_t corosync_cfg_dispatch(corosync_cfg_handle_t cfg_handle,
 					   cs_dispatch_flags_t dispatch_flags)
 {
-	struct cfg_inst *inst;
-	uint8_t *buf;
-	bool wait, once;
-	cs_error_t err;
-
-	switch (dispatch_flags) {
-	case CS_DISPATCH_ONE:
-		wait = true; once = true;
-		break;
-	case CS_DISPATCH_ALL:
-		wait = false; once = false;
-		break;
-	case CS_DISPATCH_BLOCKING:
-		wait = true; once = false;
-		break;
-	case CS_DISPATCH_ONE_NONBLOCKING:
-		wait = false; once = true;
-		break;
-	default:
-		return CS_ERR_INVALID_PARAM;
-	}
-
-	err = cfg_inst_get(cfg_handle, &inst);
-	if (err != CS_OK)
-		return err;
-	buf = malloc(CHORUS_IPC_BUFFER_SIZE);
-	if (!buf) {
-		cfg_inst_put(cfg_handle);
-		return CS_ERR_NO_MEMORY;
-	}
-
-	for (;;) {
-		ssize_t r;
-
-		pthread_mutex_lock(&inst->dispatch_lock);
-		if (!inst->c) {
-			pthread_mutex_unlock(&inst->dispatch_lock);
-			/*
-			 * Finalized from a callback of ours or from another
-			 * thread: corosync's libcfg also reports BAD_HANDLE then.
-			 */
-			err = CS_ERR_BAD_HANDLE;
-			break;
-		}
-		r = qb_ipcc_event_recv(inst->c, buf, CHORUS_IPC_BUFFER_SIZE,
-				       wait ? CFG_DISPATCH_SLICE_MS : 0);
-		pthread_mutex_unlock(&inst->dispatch_lock);
-
-		if (r < 0) {
-			err = qb_to_cs_error((int)r);
-			if (err == CS_ERR_BAD_HANDLE) {
-				err = CS_OK;
-				break;
-			}
-			if (err == CS_ERR_TRY_AGAIN) {
-				if (dispatch_flags == CS_DISPATCH_ONE_NONBLOCKING)
-					break;
-				err = CS_OK;
-				if (!wait)
-					break;
-				continue;
-			}
-			break;
-		}
-
-		err = cfg_event_deliver(cfg_handle, inst, buf, (size_t)r);
-		if (err != CS_OK)
-			break;
-		if (once)
-			break;
-	}
-
-	free(buf);
-	cfg_inst_put(cfg_handle);
-	return err;
+	return ipcc_dispatch(&cfg_handle_db, cfg_handle, dispatch_flags, cfg_event_deliver);
 }
 
 /* ------------------------------------------------------- node addresses, id */

@@ -97,6 +97,12 @@ struct host {
 	uint64_t now_ms;
 	bool ready;
 	bool quorate;
+	/* the quorum provider's last decision (svc_quorum_set) */
+	bool quorum_known;
+	uint32_t quorum_rep;
+	uint64_t quorum_seq;
+	uint32_t *quorum_members;
+	size_t quorum_members_count;
 	struct svc *by_id[HOST_SERVICES_MAX];
 	struct svc *order[HOST_SERVICES_MAX];   /* load order (priority, then id) */
 	size_t count;
@@ -286,6 +292,7 @@ void host_destroy(struct host *host)
 		svc_free(svc);
 	}
 	sync_destroy(host->sync);
+	free(host->quorum_members);
 	free(host);
 }
 
@@ -957,6 +964,48 @@ void host_deliver(struct host *host, uint32_t from_nodeid, void *msg, size_t len
 bool host_ready(const struct host *host) { return host->ready; }
 bool host_sync_in_progress(const struct host *host) { return sync_in_progress(host->sync); }
 void host_set_quorate(struct host *host, bool quorate) { host->quorate = quorate; }
+
+int svc_quorum_set(struct svc *svc, const struct svc_quorum *q)
+{
+	struct host *host = svc->host;
+	struct svc_quorum copy;
+	size_t i;
+
+	if (q->members_count > host->quorum_members_count || !host->quorum_members) {
+		uint32_t *m = realloc(host->quorum_members,
+				      (q->members_count ? q->members_count : 1) * sizeof(*m));
+
+		if (!m)
+			return -ENOMEM;
+		host->quorum_members = m;
+	}
+	if (q->members_count)
+		memmove(host->quorum_members, q->members, q->members_count * sizeof(uint32_t));
+	host->quorum_members_count = q->members_count;
+	host->quorum_rep = q->rep_nodeid;
+	host->quorum_seq = q->ring_seq;
+	host->quorum_known = true;
+	host->quorate = q->quorate;
+	svc_quorum_get(svc, &copy);
+	for (i = 0; i < host->count; i++)
+		if (host->order[i]->def->quorum_changed)
+			host->order[i]->def->quorum_changed(host->order[i], &copy);
+	return 0;
+}
+
+int svc_quorum_get(struct svc *svc, struct svc_quorum *ret_q)
+{
+	struct host *host = svc->host;
+
+	if (!host->quorum_known)
+		return -ENOENT;
+	ret_q->quorate = host->quorate;
+	ret_q->rep_nodeid = host->quorum_rep;
+	ret_q->ring_seq = host->quorum_seq;
+	ret_q->members = host->quorum_members;
+	ret_q->members_count = host->quorum_members_count;
+	return 0;
+}
 
 void host_sync_done(struct host *host, const struct svc_view *view)
 {

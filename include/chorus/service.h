@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 /** Bumped whenever struct svc_def or the host API changes incompatibly. */
-#define SVC_ABI 1
+#define SVC_ABI 2
 
 /** Exported symbol a module must define. */
 #define SVC_MODULE_SYMBOL "chorus_service_module"
@@ -85,6 +85,18 @@ enum svc_ipc_flag {
 	 * CS_ERR_TRY_AGAIN.  For a request whose refusal would waste work the
 	 * client already did: a fragment of a message whose first part is sent. */
 	SVC_IPC_FLOW_PARK = 1u << 3,
+};
+
+/**
+ * What the quorum provider (votequorum) decided: the quorate flag and the
+ * membership it was decided on (sorted as the provider keeps it).
+ */
+struct svc_quorum {
+	bool quorate;
+	uint32_t rep_nodeid;          /* ring id of the membership */
+	uint64_t ring_seq;
+	const uint32_t *members;
+	size_t members_count;
 };
 
 struct svc_ipc_op {
@@ -141,6 +153,9 @@ struct svc_def {
 	void (*conn_close)(struct svc_conn *conn);   /* the connection is going; no replies now */
 	void (*view_change)(struct svc *svc, const struct svc_view *view);
 	void (*dump)(struct svc *svc, FILE *out);    /* SIGUSR2 / blackbox state dump */
+	/* The provider called svc_quorum_set() (quorate or not, changed or not:
+	 * corosync's quorum service tells its clients on every call). */
+	void (*quorum_changed)(struct svc *svc, const struct svc_quorum *q);
 };
 
 /** Type of the symbol a module exports. */
@@ -164,6 +179,19 @@ bool svc_conn_closed(const struct svc_conn *conn);
 uint32_t svc_nodeid(struct svc *svc);
 uint64_t svc_now_ms(struct svc *svc);
 bool svc_quorate(struct svc *svc);
+
+/**
+ * For the quorum provider: record a quorum decision.  The host keeps a copy
+ * (svc_quorate(), the SVC_IPC_QUORATE gate, svc_quorum_get()) and calls every
+ * service's quorum_changed() in load order.  0 or -ENOMEM.
+ */
+int svc_quorum_set(struct svc *svc, const struct svc_quorum *q);
+/**
+ * The last decision recorded by svc_quorum_set(); members point into the
+ * host's copy, valid until the next call.  -ENOENT when no provider ever
+ * decided (the node is then quorate: corosync without a provider).
+ */
+int svc_quorum_get(struct svc *svc, struct svc_quorum *ret_q);
 
 /** The node's configuration and runtime map (cmap's default map). */
 struct icmap *svc_cmap(struct svc *svc);

@@ -55,6 +55,13 @@ struct fake_host {
 	uint32_t nodeid;
 	bool quorate;
 	bool inited;
+	/* the last svc_quorum_set() */
+	bool quorum_known;
+	uint32_t quorum_rep;
+	uint64_t quorum_seq;
+	uint32_t *quorum_members;
+	size_t quorum_members_count;
+	unsigned int quorum_sets;
 	uint64_t now_ms;
 	struct icmap *cmap;
 	struct icmap *stats;
@@ -120,16 +127,24 @@ static void fake_list_free(struct fake_list *l)
 
 int fake_host_new(const struct svc_def *def, uint32_t nodeid, struct fake_host **ret_host)
 {
+	return fake_host_new_cmap(def, nodeid, NULL, ret_host);
+}
+
+int fake_host_new_cmap(const struct svc_def *def, uint32_t nodeid, struct icmap *cmap,
+		       struct fake_host **ret_host)
+{
 	struct fake_host *h = calloc(1, sizeof(*h));
 	int r = 0;
 
-	if (!h)
+	if (!h) {
+		icmap_free(cmap);
 		return -ENOMEM;
+	}
 	h->svc.host = h;
 	h->svc.def = def;
 	h->nodeid = nodeid;
 	h->quorate = true;
-	h->cmap = icmap_new();
+	h->cmap = cmap ? cmap : icmap_new();
 	h->stats = icmap_new();
 	h->svc.state = calloc(1, def->state_size ? def->state_size : 1);
 	if (!h->cmap || !h->stats || !h->svc.state) {
@@ -173,6 +188,7 @@ void fake_host_free(struct fake_host *h)
 	if (h->inited && h->svc.def->fini)
 		h->svc.def->fini(&h->svc);
 	fake_list_free(&h->mcasts);
+	free(h->quorum_members);
 	icmap_free(h->cmap);
 	icmap_free(h->stats);
 	free(h->svc.state);
@@ -202,6 +218,49 @@ struct icmap *fake_host_stats(struct fake_host *h)
 void fake_host_set_quorate(struct fake_host *h, bool quorate)
 {
 	h->quorate = quorate;
+}
+
+unsigned int fake_host_quorum_sets(const struct fake_host *h)
+{
+	return h->quorum_sets;
+}
+
+int svc_quorum_set(struct svc *svc, const struct svc_quorum *q)
+{
+	struct fake_host *h = svc->host;
+	struct svc_quorum copy;
+	uint32_t *m = calloc(q->members_count + 1, sizeof(*m));
+
+	if (!m)
+		return -ENOMEM;
+	if (q->members_count)
+		memcpy(m, q->members, q->members_count * sizeof(*m));
+	free(h->quorum_members);
+	h->quorum_members = m;
+	h->quorum_members_count = q->members_count;
+	h->quorum_rep = q->rep_nodeid;
+	h->quorum_seq = q->ring_seq;
+	h->quorum_known = true;
+	h->quorate = q->quorate;
+	h->quorum_sets++;
+	svc_quorum_get(svc, &copy);
+	if (svc->def->quorum_changed)
+		svc->def->quorum_changed(svc, &copy);
+	return 0;
+}
+
+int svc_quorum_get(struct svc *svc, struct svc_quorum *ret_q)
+{
+	struct fake_host *h = svc->host;
+
+	if (!h->quorum_known)
+		return -ENOENT;
+	ret_q->quorate = h->quorate;
+	ret_q->rep_nodeid = h->quorum_rep;
+	ret_q->ring_seq = h->quorum_seq;
+	ret_q->members = h->quorum_members;
+	ret_q->members_count = h->quorum_members_count;
+	return 0;
 }
 
 /* ---- connections ----------------------------------------------------------- */

@@ -36,6 +36,10 @@ struct fake_msg {
  */
 int fake_host_new(const struct svc_def *def, uint32_t nodeid, struct fake_host **ret_host);
 /** Run fini(), close remaining connections, free everything. Takes NULL. */
+/** The same with a configuration map filled before init() runs (owned from now on). */
+struct icmap;
+int fake_host_new_cmap(const struct svc_def *def, uint32_t nodeid, struct icmap *cmap,
+		       struct fake_host **ret_host);
 void fake_host_free(struct fake_host *host);
 const char *fake_host_error(const struct fake_host *host);
 
@@ -43,6 +47,11 @@ struct svc *fake_host_svc(struct fake_host *host);
 struct icmap *fake_host_cmap(struct fake_host *host);
 struct icmap *fake_host_stats(struct fake_host *host);
 void fake_host_set_quorate(struct fake_host *host, bool quorate);
+/**
+ * svc_quorum_set() records the decision (svc_quorum_get(), svc_quorate())
+ * and calls the hosted service's quorum_changed(); this counts the calls.
+ */
+unsigned int fake_host_quorum_sets(const struct fake_host *host);
 
 /** Open a connection (conn_open runs); -errno if the service refused. */
 int fake_conn_open(struct fake_host *host, pid_t pid, uid_t uid, gid_t gid,

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Entry point of the loadable quorum module (quorum.so): hands
+ * chorusd the service declaration.  Everything else lives in
+ * quorum_service.c; icmap_* and svc_* come from chorusd at run time.
+ */
+#include "config.h"
+
+#include <chorus/service.h>
+
+#include "services/quorum/quorum_service.h"
+
+const struct svc_def *chorus_service_module(void);
+
+const struct svc_def *chorus_service_module(void)
+{
+	return &quorum_service_def;
+}
