@@ -65,7 +65,7 @@ void cpg_sync_init(struct svc *svc, const struct svc_view *view)
 	for (i = 0; i < st->old_members_count; i++)
 		if (!id_in(view->trans, view->trans_count, st->old_members[i]))
 			st->downlist[st->downlist_count++] = st->old_members[i];
-	log_debug("sync init: ring %" PRIu32 ".%" PRIu64 ", %zu members, %zu nodes down",
+	log_debug("sync init: ring %" PRIx32 ".%" PRIx64 ", %zu members, %zu nodes down",
 		  st->ring_nodeid, st->ring_seq, st->members_count, st->downlist_count);
 }
 

@@ -1017,9 +1017,11 @@ void host_sync_done(struct host *host, const struct svc_view *view)
 	if (host->sync_done_fn)
 		host->sync_done_fn(host->sync_done_ctx);
 	replay_parked(host);
+	/* After every round, as corosync v3.1.7 exec/main.c corosync_sync_completed
+	 * logs it: operators (and scripts) read it as "the cluster settled". */
+	log_notice("Completed service synchronization, ready to provide service.");
 	if (!host->ready) {
 		host->ready = true;
-		log_notice("Completed service synchronization, ready to provide service.");
 		if (host->ready_fn)
 			host->ready_fn(host->ready_ctx);
 	}
