@@ -1,0 +1,106 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# votequorum on three chorusd nodes (own network namespaces, one knet link):
+# Debian's corosync-quorumtool -s shows the same votes, quorum, flags, ring
+# and membership on every node; after kill -9 of one node the two others
+# stay quorate (2 of 3), after a second kill -9 the survivor is not quorate
+# ("Activity blocked", exit 2).
+. "$top_srcdir/test/integration/lib.sh"
+it_require_root
+QUORUMTOOL=${QUORUMTOOL:-/usr/sbin/corosync-quorumtool}
+[ -x "$QUORUMTOOL" ] || { echo "SKIP: no corosync-quorumtool"; exit 77; }
+
+QUORUM_CONF="quorum {
+	provider: corosync_votequorum
+}"
+
+it_cluster_setup 3 1 || { it_fail "namespaces"; it_done; exit 1; }
+for n in 1 2 3; do
+	it_node_start "$n" "$QUORUM_CONF" || { it_fail "node $n starts"; it_done; exit 1; }
+done
+for n in 1 2 3; do
+	it_wait_members "$n" "1 2 3" 30 || it_fail "node $n sees 1 2 3"
+done
+
+# qt N: corosync-quorumtool -s on node N, with its exit status last;
+# the Date line dropped (it is the only time-dependent line).
+qt() {
+	out=$(it_exec "$1" timeout 20 "$QUORUMTOOL" -s 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | grep -v '^Date:'
+	echo "exit=$rc"
+}
+
+# norm: what must be equal on every node (the local marker and id removed)
+norm() { grep -v '^Node ID:' | sed 's/ (local)$//'; }
+
+# wait_qt N PATTERN: until node N's quorumtool output matches (quorum is
+# decided at the end of the sync that follows a membership change).
+wait_qt() {
+	end=$(( $(date +%s) + 30 ))
+	until qt "$1" | grep -q "$2"; do
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.2
+	done
+}
+
+for n in 1 2 3; do
+	wait_qt "$n" '^Total votes: *3$' || it_fail "node $n counts 3 votes"
+	qt "$n" > "$IT_TMP/qt3.$n"
+done
+cat "$IT_TMP/qt3.1"
+for n in 1 2 3; do
+	grep -q '^exit=0$' "$IT_TMP/qt3.$n" && grep -q '^Quorate: *Yes$' "$IT_TMP/qt3.$n" &&
+		grep -q '^Expected votes: *3$' "$IT_TMP/qt3.$n" &&
+		grep -q '^Highest expected: *3$' "$IT_TMP/qt3.$n" &&
+		grep -q '^Quorum: *2  $' "$IT_TMP/qt3.$n" &&
+		grep -q '^Flags: *Quorate $' "$IT_TMP/qt3.$n" &&
+		grep -q '^Nodes: *3$' "$IT_TMP/qt3.$n" &&
+		grep -q '^Quorum provider: *corosync_votequorum$' "$IT_TMP/qt3.$n" &&
+		grep -q "^Node ID: *$n\$" "$IT_TMP/qt3.$n" &&
+		grep -q "^ *$n *1 node$n (local)\$" "$IT_TMP/qt3.$n" &&
+		it_pass "node $n: quorate, 3 of 3 votes, quorum 2, itself local" ||
+		{ it_fail "node $n: -s output"; cat "$IT_TMP/qt3.$n"; }
+done
+norm < "$IT_TMP/qt3.1" > "$IT_TMP/n1"
+for n in 2 3; do
+	norm < "$IT_TMP/qt3.$n" > "$IT_TMP/n$n"
+	if diff -u "$IT_TMP/n1" "$IT_TMP/n$n"; then
+		it_pass "node $n shows the same ring, votes, quorum, flags and members as node 1"
+	else
+		it_fail "node $n differs from node 1"
+	fi
+done
+
+# One node killed: 2 of 3 votes keep quorum.
+kill -KILL "$(it_node_pid 3)"
+for n in 1 2; do
+	it_wait_members "$n" "1 2" 30 || it_fail "node $n sees 1 2"
+	wait_qt "$n" '^Total votes: *2$' || it_fail "node $n counts 2 votes"
+	qt "$n" > "$IT_TMP/qt2.$n"
+	grep -q '^exit=0$' "$IT_TMP/qt2.$n" && grep -q '^Quorate: *Yes$' "$IT_TMP/qt2.$n" &&
+		grep -q '^Expected votes: *3$' "$IT_TMP/qt2.$n" &&
+		grep -q '^Quorum: *2  $' "$IT_TMP/qt2.$n" &&
+		grep -q '^Nodes: *2$' "$IT_TMP/qt2.$n" &&
+		it_pass "node $n: still quorate with 2 of 3 votes" ||
+		{ it_fail "node $n after one kill"; cat "$IT_TMP/qt2.$n"; }
+done
+norm < "$IT_TMP/qt2.1" > "$IT_TMP/m1"
+norm < "$IT_TMP/qt2.2" > "$IT_TMP/m2"
+diff -u "$IT_TMP/m1" "$IT_TMP/m2" && it_pass "nodes 1 and 2 agree after one kill" ||
+	it_fail "nodes 1 and 2 disagree after one kill"
+
+# A second node killed: 1 of 3 votes, quorum lost.
+kill -KILL "$(it_node_pid 2)"
+it_wait_members 1 "1" 30 || it_fail "node 1 sees only itself"
+wait_qt 1 '^Quorate: *No$' || it_fail "node 1 loses quorum"
+qt 1 > "$IT_TMP/qt1.1"
+cat "$IT_TMP/qt1.1"
+grep -q '^exit=2$' "$IT_TMP/qt1.1" && grep -q '^Total votes: *1$' "$IT_TMP/qt1.1" &&
+	grep -q '^Quorum: *2 Activity blocked$' "$IT_TMP/qt1.1" &&
+	grep -q '^Flags: *$' "$IT_TMP/qt1.1" &&
+	it_pass "node 1 alone: not quorate, activity blocked, exit 2" ||
+	it_fail "node 1 alone"
+it_check "node 1 logged the loss of quorum" \
+	grep -q 'This node is within the non-primary component' "$IT_TMP/node1/log"
+it_done
