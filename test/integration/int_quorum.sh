@@ -32,9 +32,16 @@ for n in 1 2 3; do
 done
 
 # qt N: corosync-quorumtool -s on node N, with its exit status last;
-# the Date line dropped (it is the only time-dependent line).
+# the Date line dropped (it is the only time-dependent line).  With
+# QT_OURLIBS=1 the tool runs on our libquorum, libvotequorum, libcmap,
+# libcfg and libcorosync_common instead of Debian's.
 qt() {
-	out=$(it_exec "$1" timeout 20 "$QUORUMTOOL" -s 2>&1)
+	if [ "${QT_OURLIBS:-0}" = 1 ]; then
+		out=$(it_exec "$1" env LD_LIBRARY_PATH="$top_builddir/lib/.libs" \
+			timeout 20 "$QUORUMTOOL" -s 2>&1)
+	else
+		out=$(it_exec "$1" timeout 20 "$QUORUMTOOL" -s 2>&1)
+	fi
 	rc=$?
 	printf '%s\n' "$out" | grep -v '^Date:'
 	echo "exit=$rc"
@@ -72,6 +79,16 @@ for n in 1 2 3; do
 		it_pass "node $n: quorate, 3 of 3 votes, quorum 2, itself local" ||
 		{ it_fail "node $n: -s output"; cat "$IT_TMP/qt3.$n"; }
 done
+# The same tool on our client libraries prints the same (Debian's
+# corosync nodes too: the libraries speak corosync's IPC).
+for n in 1 2 3; do
+	QT_OURLIBS=1 qt "$n" > "$IT_TMP/ours.$n"
+	if diff -u "$IT_TMP/qt3.$n" "$IT_TMP/ours.$n"; then
+		it_pass "node $n ($(kind "$n")): quorumtool on our libraries prints the same"
+	else
+		it_fail "node $n ($(kind "$n")): quorumtool on our libraries differs"
+	fi
+done
 norm < "$IT_TMP/qt3.1" > "$IT_TMP/n1"
 for n in 2 3; do
 	norm < "$IT_TMP/qt3.$n" > "$IT_TMP/n$n"
@@ -100,6 +117,22 @@ norm < "$IT_TMP/qt2.2" > "$IT_TMP/m2"
 diff -u "$IT_TMP/m1" "$IT_TMP/m2" && it_pass "nodes 1 and 2 agree after one kill" ||
 	it_fail "nodes 1 and 2 disagree after one kill"
 
+# Expected votes lowered to 2 on node 1 (RECONFIGURE to every node); 1 is
+# refused (below the votes present).
+out=$(it_exec 1 timeout 20 "$QUORUMTOOL" -e 1 2>&1)
+rc=$?
+it_eq "-e 1 refused" "1 Unable to set expected votes: CS_ERR_INVALID_PARAM" "$rc $out"
+it_exec 1 timeout 20 "$QUORUMTOOL" -e 2 > /dev/null 2>&1
+it_eq "-e 2 accepted" 0 "$?"
+for n in 1 2; do
+	wait_qt "$n" '^Expected votes: *2$' || it_fail "node $n: expected votes 2"
+	qt "$n" > "$IT_TMP/qt2e.$n"
+	grep -q '^Highest expected: *2$' "$IT_TMP/qt2e.$n" && grep -q '^Quorum: *2  $' "$IT_TMP/qt2e.$n" &&
+		grep -q '^Quorate: *Yes$' "$IT_TMP/qt2e.$n" &&
+		it_pass "node $n: expected 2, quorum 2, quorate" ||
+		{ it_fail "node $n after -e 2"; cat "$IT_TMP/qt2e.$n"; }
+done
+
 # A second node killed: 1 of 3 votes, quorum lost.
 kill -KILL "$(it_node_pid 2)"
 wait_qt 1 '^Nodes: *1$' || it_fail "node 1 sees only itself"
@@ -115,6 +148,6 @@ it_check "node 1 logged the loss of quorum" \
 	grep -q 'This node is within the non-primary component' "$IT_TMP/node1/log"
 if [ -n "${QT_SAVE:-}" ]; then
 	mkdir -p "$QT_SAVE"
-	cp "$IT_TMP"/qt3.* "$IT_TMP"/qt2.* "$IT_TMP"/qt1.* "$QT_SAVE/"
+	cp "$IT_TMP"/qt3.* "$IT_TMP"/qt2.* "$IT_TMP"/qt2e.* "$IT_TMP"/qt1.* "$QT_SAVE/"
 fi
 it_done
