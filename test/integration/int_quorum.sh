@@ -79,6 +79,15 @@ for n in 1 2 3; do
 		it_pass "node $n: quorate, 3 of 3 votes, quorum 2, itself local" ||
 		{ it_fail "node $n: -s output"; cat "$IT_TMP/qt3.$n"; }
 done
+# runtime.votequorum.* as corosync-cmapctl shows it (compared with
+# corosync's by int_quorum_compat.sh)
+for n in 1 2 3; do
+	it_exec "$n" timeout 20 corosync-cmapctl runtime.votequorum. > "$IT_TMP/cmap3.$n" 2>&1
+	grep -q "^runtime.votequorum.this_node_id (u32) = $n\$" "$IT_TMP/cmap3.$n" &&
+		it_pass "node $n: runtime.votequorum.this_node_id" ||
+		{ it_fail "node $n: runtime.votequorum keys"; cat "$IT_TMP/cmap3.$n"; }
+done
+
 # The same tool on our client libraries prints the same (Debian's
 # corosync nodes too: the libraries speak corosync's IPC).
 for n in 1 2 3; do
@@ -148,6 +157,7 @@ it_check "node 1 logged the loss of quorum" \
 	grep -q 'This node is within the non-primary component' "$IT_TMP/node1/log"
 if [ -n "${QT_SAVE:-}" ]; then
 	mkdir -p "$QT_SAVE"
-	cp "$IT_TMP"/qt3.* "$IT_TMP"/qt2.* "$IT_TMP"/qt2e.* "$IT_TMP"/qt1.* "$QT_SAVE/"
+	cp "$IT_TMP"/qt3.* "$IT_TMP"/qt2.* "$IT_TMP"/qt2e.* "$IT_TMP"/qt1.* "$IT_TMP"/cmap3.* \
+		"$QT_SAVE/"
 fi
 it_done
