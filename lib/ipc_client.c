@@ -193,11 +193,12 @@ cs_error_t ipcc_call_fixed(struct ipcc *inst, const void *req, size_t req_size, 
 }
 
 cs_error_t ipcc_dispatch(struct qb_hdb *db, uint64_t handle, cs_dispatch_flags_t flags,
-			 ipcc_event_fn fn)
+			 ipcc_event_fn fn, unsigned int opts)
 {
 	struct ipcc *inst;
 	uint8_t *buf;
 	bool wait, once;
+	unsigned int delivered = 0;
 	cs_error_t err;
 
 	switch (flags) {
@@ -232,7 +233,7 @@ cs_error_t ipcc_dispatch(struct qb_hdb *db, uint64_t handle, cs_dispatch_flags_t
 		if (!inst->c) {
 			/* finalized from a callback or another thread: corosync's libraries say BAD_HANDLE */
 			pthread_mutex_unlock(&inst->dispatch_lock);
-			err = CS_ERR_BAD_HANDLE;
+			err = delivered && (opts & IPCC_OK_AFTER_DELIVERY) ? CS_OK : CS_ERR_BAD_HANDLE;
 			break;
 		}
 		r = qb_ipcc_event_recv(inst->c, buf, CHORUS_IPC_BUFFER_SIZE,
@@ -255,7 +256,10 @@ cs_error_t ipcc_dispatch(struct qb_hdb *db, uint64_t handle, cs_dispatch_flags_t
 			break;
 		}
 		err = fn(handle, inst, buf, (size_t)r);
-		if (err != CS_OK || once)
+		if (err != CS_OK)
+			break;
+		delivered++;
+		if (once)
 			break;
 	}
 	free(buf);

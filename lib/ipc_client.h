@@ -67,11 +67,18 @@ cs_error_t ipcc_call_fixed(struct ipcc *inst, const void *req, size_t req_size, 
  * Return CS_OK to go on; anything else ends the dispatch with that error
  * (corosync's libraries return CS_ERR_LIBRARY for an unknown event id).
  */
-typedef cs_error_t (*ipcc_event_fn)(uint64_t handle, struct ipcc *inst, const uint8_t *buf,
+typedef cs_error_t (*ipcc_event_fn)(uint64_t handle, struct ipcc *inst, uint8_t *buf,
 				    size_t len);
+
+/* ipcc_dispatch options */
+enum ipcc_dispatch_opt {
+	/* A handle finalized (by a callback or another thread) after this
+	 * dispatch delivered an event ends it with CS_OK, not BAD_HANDLE (libcmap). */
+	IPCC_OK_AFTER_DELIVERY = 1u << 0,
+};
 
 /** corosync's dispatch loop for the four cs_dispatch_flags_t, events through fn. */
 cs_error_t ipcc_dispatch(struct qb_hdb *db, uint64_t handle, cs_dispatch_flags_t flags,
-			 ipcc_event_fn fn);
+			 ipcc_event_fn fn, unsigned int opts);
 
 #endif

@@ -192,7 +192,7 @@ static bool list_fits(size_t len, size_t off, uint64_t entries)
 	return off <= len && entries <= (len - off) / sizeof(uint32_t);
 }
 
-static cs_error_t deliver(uint64_t handle, struct ipcc *ipc, const uint8_t *buf, size_t len)
+static cs_error_t deliver(uint64_t handle, struct ipcc *ipc, uint8_t *buf, size_t len)
 {
 	struct quorum_inst *inst = (struct quorum_inst *)ipc;
 	struct qb_ipc_response_header hdr;
@@ -291,5 +291,5 @@ static cs_error_t deliver(uint64_t handle, struct ipcc *ipc, const uint8_t *buf,
 
 CS_EXPORT cs_error_t quorum_dispatch(quorum_handle_t handle, cs_dispatch_flags_t dispatch_types)
 {
-	return ipcc_dispatch(&quorum_handle_db, handle, dispatch_types, deliver);
+	return ipcc_dispatch(&quorum_handle_db, handle, dispatch_types, deliver, 0);
 }

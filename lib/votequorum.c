@@ -244,7 +244,7 @@ CS_EXPORT cs_error_t votequorum_qdevice_master_wins(votequorum_handle_t handle, 
 
 /* ---- dispatch ---------------------------------------------------------------- */
 
-static cs_error_t deliver(uint64_t handle, struct ipcc *ipc, const uint8_t *buf, size_t len)
+static cs_error_t deliver(uint64_t handle, struct ipcc *ipc, uint8_t *buf, size_t len)
 {
 	struct votequorum_inst *inst = (struct votequorum_inst *)ipc;
 	struct qb_ipc_response_header hdr;
@@ -318,5 +318,5 @@ static cs_error_t deliver(uint64_t handle, struct ipcc *ipc, const uint8_t *buf,
 CS_EXPORT cs_error_t votequorum_dispatch(votequorum_handle_t handle,
 					 cs_dispatch_flags_t dispatch_types)
 {
-	return ipcc_dispatch(&votequorum_handle_db, handle, dispatch_types, deliver);
+	return ipcc_dispatch(&votequorum_handle_db, handle, dispatch_types, deliver, 0);
 }
