@@ -28,6 +28,7 @@ void ipcc_destructor(void *instance)
 	inst->c = NULL;
 	pthread_mutex_destroy(&inst->req_lock);
 	pthread_mutex_destroy(&inst->dispatch_lock);
+	pthread_mutex_destroy(&inst->ctx_lock);
 }
 
 cs_error_t ipcc_get(struct qb_hdb *db, uint64_t handle, struct ipcc **ret_inst)
@@ -64,6 +65,7 @@ cs_error_t ipcc_create(struct qb_hdb *db, size_t inst_size, const char *service,
 	/* qb_hdb hands out zeroed memory */
 	pthread_mutex_init(&inst->req_lock, NULL);
 	pthread_mutex_init(&inst->dispatch_lock, NULL);
+	pthread_mutex_init(&inst->ctx_lock, NULL);
 	errno = 0;
 	inst->c = qb_ipcc_connect(service, CHORUS_IPC_BUFFER_SIZE);
 	saved_errno = errno;
@@ -135,9 +137,9 @@ cs_error_t ipcc_context_set(struct qb_hdb *db, uint64_t handle, const void *cont
 
 	if (err != CS_OK)
 		return err;
-	pthread_mutex_lock(&inst->req_lock);
+	pthread_mutex_lock(&inst->ctx_lock);
 	inst->context = context;
-	pthread_mutex_unlock(&inst->req_lock);
+	pthread_mutex_unlock(&inst->ctx_lock);
 	ipcc_put(db, handle);
 	return CS_OK;
 }
@@ -152,9 +154,9 @@ cs_error_t ipcc_context_get(struct qb_hdb *db, uint64_t handle, const void **con
 	err = ipcc_get(db, handle, &inst);
 	if (err != CS_OK)
 		return err;
-	pthread_mutex_lock(&inst->req_lock);
+	pthread_mutex_lock(&inst->ctx_lock);
 	*context = inst->context;
-	pthread_mutex_unlock(&inst->req_lock);
+	pthread_mutex_unlock(&inst->ctx_lock);
 	ipcc_put(db, handle);
 	return CS_OK;
 }

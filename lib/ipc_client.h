@@ -29,6 +29,7 @@ struct ipcc {
 	qb_ipcc_connection_t *c;          /* NULL once finalized */
 	pthread_mutex_t req_lock;         /* serialises exchanges; guards the library's fields */
 	pthread_mutex_t dispatch_lock;    /* serialises event reads */
+	pthread_mutex_t ctx_lock;         /* context alone: never waits for an exchange */
 	const void *context;              /* *_context_set / *_context_get */
 };
 
