@@ -26,6 +26,7 @@ void ipcc_destructor(void *instance)
 	if (inst->c)
 		qb_ipcc_disconnect(inst->c);
 	inst->c = NULL;
+	free(atomic_exchange(&inst->evbuf, NULL));
 	pthread_mutex_destroy(&inst->req_lock);
 	pthread_mutex_destroy(&inst->dispatch_lock);
 	pthread_mutex_destroy(&inst->ctx_lock);
@@ -77,6 +78,8 @@ cs_error_t ipcc_create(struct qb_hdb *db, size_t inst_size, const char *service,
 		(void)qb_hdb_handle_destroy(db, h);
 		return err;
 	}
+	if (qb_ipcc_fd_get(inst->c, &inst->fd) < 0)
+		inst->fd = -1;
 	*ret_handle = h;
 	*ret_inst = inst;
 	return CS_OK;
@@ -112,22 +115,15 @@ cs_error_t ipcc_fd_get(struct qb_hdb *db, uint64_t handle, int *fd)
 {
 	struct ipcc *inst;
 	cs_error_t err;
-	int32_t f = -1;
-	int r;
 
 	if (!fd)
 		return CS_ERR_INVALID_PARAM;
 	err = ipcc_get(db, handle, &inst);
 	if (err != CS_OK)
 		return err;
-	pthread_mutex_lock(&inst->req_lock);
-	r = inst->c ? qb_ipcc_fd_get(inst->c, &f) : -EBADF;
-	pthread_mutex_unlock(&inst->req_lock);
+	*fd = inst->fd;
 	ipcc_put(db, handle);
-	err = qb_to_cs_error(r);
-	if (err == CS_OK)
-		*fd = f;
-	return err;
+	return CS_OK;
 }
 
 cs_error_t ipcc_context_set(struct qb_hdb *db, uint64_t handle, const void *context)
@@ -222,9 +218,9 @@ cs_error_t ipcc_dispatch(struct qb_hdb *db, uint64_t handle, cs_dispatch_flags_t
 	err = ipcc_get(db, handle, &inst);
 	if (err != CS_OK)
 		return err;
-	/* events are at most one IPC buffer */
-	buf = malloc(CHORUS_IPC_BUFFER_SIZE);
-	if (!buf) {
+	/* events are at most one IPC buffer; the kept one unless another thread has it */
+	buf = atomic_exchange(&inst->evbuf, NULL);
+	if (!buf && !(buf = malloc(CHORUS_IPC_BUFFER_SIZE))) {
 		ipcc_put(db, handle);
 		return CS_ERR_NO_MEMORY;
 	}
@@ -264,7 +260,12 @@ cs_error_t ipcc_dispatch(struct qb_hdb *db, uint64_t handle, cs_dispatch_flags_t
 		if (once)
 			break;
 	}
-	free(buf);
+	{
+		uint8_t *none = NULL;
+
+		if (!atomic_compare_exchange_strong(&inst->evbuf, &none, buf))
+			free(buf);
+	}
 	ipcc_put(db, handle);
 	return err;
 }
