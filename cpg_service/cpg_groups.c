@@ -463,6 +463,14 @@ void cpg_exec_joinlist(struct svc *svc, uint32_t from, const void *msg, size_t l
 			peer_drop(st, from, "JOINLIST entry");
 			continue;
 		}
+		if (st->joinlists_count >= CPG_JOINLIST_ROUND_MAX) {
+			if (st->counters.joinlist_overflow == 0)
+				log_warn("more than %u JOINLIST entries in one sync round: "
+					 "the rest are ignored (from node %" PRIu32 " on)",
+					 CPG_JOINLIST_ROUND_MAX, from);
+			st->counters.joinlist_overflow += (len - off) / sizeof(struct join_list_entry);
+			return;
+		}
 		if (st->joinlists_count == st->joinlists_cap) {
 			size_t cap = st->joinlists_cap ? st->joinlists_cap * 2 : 64;
 			struct cpg_proc *n = realloc(st->joinlists, cap * sizeof(*n));

@@ -23,6 +23,10 @@
 #define CPG_PENDING_MAX     1024   /* must-not-lose multicasts waiting for totem */
 #define CPG_RETRY_MS        5
 #define CPG_JOINLIST_MAX    7000   /* entries per JOINLIST message (7000 * 144 < 1 MiB) */
+/* JOINLIST entries kept per sync round from all peers (corosync keeps any
+ * number): far above what real clusters have (each entry is a process in a
+ * group), low enough that a peer cannot make a sync round eat the memory. */
+#define CPG_JOINLIST_ROUND_MAX 65536
 
 /* cpg_iteration_type_t values (cpg.h) */
 #define CPG_ITER_NAME_ONLY  1
@@ -87,6 +91,7 @@ struct cpg_counters {
 	uint64_t truncated;          /* lists cut to 128 entries for a client */
 	uint64_t pending_dropped;    /* must-not-lose sends dropped because the queue was full */
 	uint64_t joinlist_ignored;   /* JOINLISTs outside a sync round */
+	uint64_t joinlist_overflow;  /* JOINLIST entries over CPG_JOINLIST_ROUND_MAX */
 	uint64_t delivered;          /* MCAST/PARTIAL messages delivered to local clients */
 };
 
@@ -123,6 +128,9 @@ struct cpg_state {
 	struct svc_timer retry;
 
 	struct cpg_counters counters;
+	/* zero-copy execute reads the client's message here (grown, kept) */
+	void *zc_buf;
+	size_t zc_buf_cap;
 	/* scratch for confchg events: header + member, left, joined lists */
 	uint64_t evbuf[(sizeof(struct res_lib_cpg_confchg_callback) +
 			3 * CPG_WIRE_MEMBERS_MAX * sizeof(mar_cpg_address_t)) / 8];

@@ -209,6 +209,7 @@ static void handle_partial_mcast(struct svc_conn *conn, const void *msg, size_t 
 	struct req_exec_cpg_partial_mcast m;
 	struct iovec iov[2];
 	int32_t err = CS_OK;
+	int r;
 
 	if (!joined_for_send(c)) {
 		err = CS_ERR_NOT_EXIST;
@@ -234,7 +235,11 @@ static void handle_partial_mcast(struct svc_conn *conn, const void *msg, size_t 
 		iov[0].iov_len = sizeof(m);
 		iov[1].iov_base = (void *)req->message;
 		iov[1].iov_len = req->fraglen;
-		if (svc_mcast(st->svc, MESSAGE_REQ_EXEC_CPG_PARTIAL_MCAST, iov, 2, SVC_AGREED) < 0)
+		r = svc_mcast(st->svc, MESSAGE_REQ_EXEC_CPG_PARTIAL_MCAST, iov, 2, SVC_AGREED);
+		/* Held and run again once totem has room (see the op table). */
+		if (r == -EAGAIN && svc_request_again(conn) == 0)
+			return;
+		if (r < 0)
 			err = CS_ERR_TRY_AGAIN;
 	}
 	(void)svc_reply_error(conn, MESSAGE_RES_CPG_PARTIAL_SEND, err);
@@ -464,6 +469,9 @@ static void cpg_fini(struct svc *svc)
 	free(st->joinlists);
 	st->joinlists = NULL;
 	st->joinlists_count = st->joinlists_cap = 0;
+	free(st->zc_buf);
+	st->zc_buf = NULL;
+	st->zc_buf_cap = 0;
 }
 
 static void dump_name(FILE *out, const struct cpg_gname *n)
@@ -515,9 +523,9 @@ static void cpg_dump(struct svc *svc, FILE *out)
 	}
 	fprintf(out, "counters: peer_dropped %" PRIu64 " unknown_sender %" PRIu64
 		" ipc_dropped %" PRIu64 " truncated %" PRIu64 " pending %zu pending_dropped %" PRIu64
-		" joinlist_ignored %" PRIu64 " delivered %" PRIu64 "\n",
+		" joinlist_ignored %" PRIu64 " joinlist_overflow %" PRIu64 " delivered %" PRIu64 "\n",
 		k->peer_dropped, k->unknown_sender, k->ipc_dropped, k->truncated, st->pending_count,
-		k->pending_dropped, k->joinlist_ignored, k->delivered);
+		k->pending_dropped, k->joinlist_ignored, k->joinlist_overflow, k->delivered);
 }
 
 const struct cpg_counters *cpg_service_counters(struct svc *svc)
@@ -548,7 +556,11 @@ static const struct svc_ipc_op cpg_ipc_ops[] = {
 	{ MESSAGE_REQ_CPG_ZC_FREE, FC, sizeof(struct req_lib_cpg_zc_free), 0, cpg_handle_zc_free },
 	{ MESSAGE_REQ_CPG_ZC_EXECUTE, FC, sizeof(struct req_lib_cpg_zc_execute), 0,
 	  cpg_handle_zc_execute },
-	{ MESSAGE_REQ_CPG_PARTIAL_MCAST, FC, sizeof(struct req_lib_cpg_partial_mcast),
+	/* A fragment is held while totem is full, not refused: corosync answers
+	 * TRY_AGAIN, libcpg then abandons the message and the application sends
+	 * it again from the first fragment, so a queue that only just took the
+	 * first fragment refused the last one over and over (docs/compat.md). */
+	{ MESSAGE_REQ_CPG_PARTIAL_MCAST, FC | SVC_IPC_FLOW_PARK, sizeof(struct req_lib_cpg_partial_mcast),
 	  SVC_IPC_MSG_MAX, handle_partial_mcast },
 };
 

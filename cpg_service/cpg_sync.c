@@ -51,6 +51,7 @@ void cpg_sync_init(struct svc *svc, const struct svc_view *view)
 	size_t i, n;
 
 	joinlists_drop(st);
+	st->counters.joinlist_overflow = 0;
 	st->syncing = true;
 	st->downlist_sent = false;
 	st->joinlist_sent = 0;
@@ -64,7 +65,7 @@ void cpg_sync_init(struct svc *svc, const struct svc_view *view)
 	for (i = 0; i < st->old_members_count; i++)
 		if (!id_in(view->trans, view->trans_count, st->old_members[i]))
 			st->downlist[st->downlist_count++] = st->old_members[i];
-	log_debug("sync init: ring %" PRIu32 ".%" PRIu64 ", %zu members, %zu nodes down",
+	log_debug("sync init: ring %" PRIx32 ".%" PRIx64 ", %zu members, %zu nodes down",
 		  st->ring_nodeid, st->ring_seq, st->members_count, st->downlist_count);
 }
 

@@ -167,6 +167,22 @@ void cpg_handle_zc_free(struct svc_conn *conn, const void *msg, size_t len)
 	(void)svc_reply_error(conn, 0, z ? CS_OK : CS_ERR_INVALID_PARAM);
 }
 
+/* The buffer a zero-copy message is read into: kept between calls, so the
+ * send path allocates only when a larger message comes. */
+static void *zc_buf(struct cpg_state *st, size_t len)
+{
+	void *n;
+
+	if (len <= st->zc_buf_cap)
+		return st->zc_buf;
+	n = realloc(st->zc_buf, len);
+	if (!n)
+		return NULL;
+	st->zc_buf = n;
+	st->zc_buf_cap = len;
+	return n;
+}
+
 void cpg_handle_zc_execute(struct svc_conn *conn, const void *msg, size_t len)
 {
 	const struct req_lib_cpg_zc_execute *req = msg;
@@ -189,7 +205,7 @@ void cpg_handle_zc_execute(struct svc_conn *conn, const void *msg, size_t len)
 		   (uint64_t)head.msglen + sizeof(struct req_exec_cpg_mcast) > SVC_IPC_MSG_MAX) {
 		/* never TRY_AGAIN for what can never go: the caller would spin */
 		err = CS_ERR_TOO_BIG;
-	} else if (head.msglen && !(data = malloc(head.msglen))) {
+	} else if (head.msglen && !(data = zc_buf(st, head.msglen))) {
 		err = CS_ERR_NO_MEMORY;
 	} else if (head.msglen &&
 		   pread(z->fd, data, head.msglen, CPG_ZC_USER_OFFSET) != (ssize_t)head.msglen) {
@@ -197,6 +213,5 @@ void cpg_handle_zc_execute(struct svc_conn *conn, const void *msg, size_t len)
 	} else if (cpg_mcast_send(st, c, data ? data : "", head.msglen) < 0) {
 		err = CS_ERR_TRY_AGAIN;
 	}
-	free(data);
 	(void)svc_reply_error(conn, MESSAGE_RES_CPG_MCAST, err);
 }

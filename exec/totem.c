@@ -61,6 +61,7 @@ struct totem {
 	bool token_warned;          /* this silence was logged already */
 	uint64_t rng;               /* xorshift64 state for send_join jitter */
 	size_t queue_cap;           /* srp's send queue, in frames */
+	size_t queue_soft;          /* admission stops above this many queued frames */
 
 	/* the last transitional configuration, for the next regular one's view */
 	uint32_t trans[SRP_NODES_MAX];
@@ -257,22 +258,26 @@ static int host_mcast(void *ctx, enum host_group group, const struct iovec *iov,
 
 /*
  * Admission of a service message: it must fit (pg_send_ok), and the send
- * queue must hold at most TOTEM_QUEUE_SOFT frames before it.  The queue
- * itself is sized for one largest message on top of that soft limit, so a
- * 1 MiB message gets in whatever the MTU (with 64 frames only, nothing over
- * ~80 KB could ever be sent on a 1500-byte network), while a stream of
- * small messages never queues more than TOTEM_QUEUE_SOFT frames: under load
- * a sender gets TRY_AGAIN after a few milliseconds, where corosync (a queue
- * of 4 MiB worth of frames) lets it wait tens of milliseconds.
+ * queue must hold at most queue_soft frames before it, about
+ * TOTEM_QUEUE_SOFT_BYTES (8 frames with knet's 64 KB frames, never fewer).
+ * The queue itself is sized for one largest message on top of that soft
+ * limit, so a 1 MiB message gets in whatever the MTU, while a stream of
+ * small messages never queues more than the soft limit: under load a sender
+ * gets TRY_AGAIN once ~512 KiB wait, a few token rotations' worth.
+ * Measured with the bench (3 nodes, crypto, 1 KiB, one sender): a soft
+ * limit of 64 frames (4 MiB) gave a send -> own delivery p50 of 150 ms, 17
+ * frames 30 ms, 8 frames 17 ms, all at the same throughput; at 4 frames and
+ * below the throughput fell.  corosync queues about 80 ms there.
  */
-#define TOTEM_QUEUE_SOFT 64
+#define TOTEM_QUEUE_SOFT_BYTES (512u << 10)
+#define TOTEM_QUEUE_SOFT_MIN 8
 
 static bool host_space(void *ctx, size_t len)
 {
 	struct totem *t = ctx;
 
 	return pg_send_ok(t->pg, len) &&
-	       t->queue_cap - srp_queue_space(t->srp) <= TOTEM_QUEUE_SOFT;
+	       t->queue_cap - srp_queue_space(t->srp) <= t->queue_soft;
 }
 
 const struct host_totem_ops totem_host_ops = {
@@ -578,7 +583,10 @@ int totem_create(const struct totem_create_args *a, struct totem **ret_totem, ch
 	 * again (= the datagram limit).  srp's net_mtu is the MCAST datagram. */
 	sc.net_mtu = (uint32_t)tknet_mtu(t->tk) - 45;
 	/* the soft limit plus one largest message (1 MiB + its fragment slack) */
-	sc.send_queue_max = TOTEM_QUEUE_SOFT + 8 +
+	t->queue_soft = TOTEM_QUEUE_SOFT_BYTES / sc.net_mtu;
+	if (t->queue_soft < TOTEM_QUEUE_SOFT_MIN)
+		t->queue_soft = TOTEM_QUEUE_SOFT_MIN;
+	sc.send_queue_max = (uint32_t)t->queue_soft + 8 +
 		(uint32_t)((PG_MESSAGE_MAX + PG_MESSAGE_MAX / 16) / (sc.net_mtu > 256 ? sc.net_mtu - 64 : 192));
 	t->queue_cap = sc.send_queue_max;
 	sc.ring_seq_stored = seq;

@@ -10,7 +10,8 @@ set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
 libqb-dev libknet-dev libnss3-dev check libsystemd-dev
 iproute2 procps psmisc clang libqb-tools
-corosync libcmap-dev libcpg-dev libcfg-dev libquorum-dev libvotequorum-dev"
+corosync libcmap-dev libcpg-dev libcfg-dev libquorum-dev libvotequorum-dev
+pacemaker pacemaker-cli-utils resource-agents"
 
 missing=""
 for p in $PKGS; do

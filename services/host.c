@@ -189,7 +189,8 @@ int host_def_check(const struct svc_def *def, char *why, size_t why_size)
 			return why_set(why, why_size, "IPC op %u: bad size_max %" PRIu32, op->id, op->size_max);
 		if (op->size_min > SVC_IPC_MSG_MAX)
 			return why_set(why, why_size, "IPC op %u: size_min too large", op->id);
-		if (op->flags & ~(SVC_IPC_FLOW_CONTROL | SVC_IPC_NO_REPLY | SVC_IPC_QUORATE))
+		if (op->flags & ~(SVC_IPC_FLOW_CONTROL | SVC_IPC_NO_REPLY | SVC_IPC_QUORATE |
+				  SVC_IPC_FLOW_PARK))
 			return why_set(why, why_size, "IPC op %u: unknown flags 0x%x", op->id, op->flags);
 		for (j = 0; j < i; j++)
 			if (def->ipc_ops[j].id == op->id)
@@ -809,8 +810,9 @@ int host_conn_dispatch(struct svc_conn *conn, const void *msg, size_t len)
 	}
 	if (gate_closed(host, op, len)) {
 		/* The client of a NO_REPLY request was told it was sent: hold it
-		 * (corosync drops it).  Others get TRY_AGAIN, as corosync answers. */
-		if (op->flags & SVC_IPC_NO_REPLY)
+		 * (corosync drops it), and a FLOW_PARK one is held by request.
+		 * Others get TRY_AGAIN, as corosync answers. */
+		if (op->flags & (SVC_IPC_NO_REPLY | SVC_IPC_FLOW_PARK))
 			return park(host, conn, op, msg, len, false);
 		host->counters.ipc_overload++;
 		(void)svc_reply_error(conn, 0, CS_ERR_TRY_AGAIN);
@@ -1015,9 +1017,11 @@ void host_sync_done(struct host *host, const struct svc_view *view)
 	if (host->sync_done_fn)
 		host->sync_done_fn(host->sync_done_ctx);
 	replay_parked(host);
+	/* After every round, as corosync v3.1.7 exec/main.c corosync_sync_completed
+	 * logs it: operators (and scripts) read it as "the cluster settled". */
+	log_notice("Completed service synchronization, ready to provide service.");
 	if (!host->ready) {
 		host->ready = true;
-		log_notice("Completed service synchronization, ready to provide service.");
 		if (host->ready_fn)
 			host->ready_fn(host->ready_ctx);
 	}

@@ -80,6 +80,11 @@ enum svc_ipc_flag {
 	SVC_IPC_NO_REPLY = 1u << 1,
 	/* Refused with CS_ERR_TRY_AGAIN while the node is not quorate. */
 	SVC_IPC_QUORATE = 1u << 2,
+	/* With SVC_IPC_FLOW_CONTROL: while the gate is closed the request is held
+	 * and run (and answered) once it opens, instead of being answered
+	 * CS_ERR_TRY_AGAIN.  For a request whose refusal would waste work the
+	 * client already did: a fragment of a message whose first part is sent. */
+	SVC_IPC_FLOW_PARK = 1u << 3,
 };
 
 /**

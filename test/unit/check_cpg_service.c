@@ -1393,6 +1393,45 @@ START_TEST(test_partial_interrupt)
 }
 END_TEST
 
+/* totem full under a fragment: handed back to the host (held and run again),
+ * never answered TRY_AGAIN, which would make libcpg abandon the message */
+START_TEST(test_partial_handed_back)
+{
+	struct cluster cl;
+	struct svc_conn *a;
+	uint8_t buf[sizeof(struct req_lib_cpg_partial_mcast) + 2];
+	struct req_lib_cpg_partial_mcast *r = (void *)buf;
+	size_t n;
+
+	cluster_new(&cl, 1);
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 10, 0, 0, &a), 0);
+	ck_assert_int_eq(join(a, "g", 10), CS_OK);
+	pump(&cl);
+	ck_assert_int_eq(partial(a, 1, 4, "ab"), CS_OK);
+	n = fake_host_mcast_count(cl.h[0]);
+	fake_conn_forget(a);
+	memset(buf, 0, sizeof(buf));
+	r->header.id = MESSAGE_REQ_CPG_PARTIAL_MCAST;
+	r->header.size = (int32_t)sizeof(buf);
+	r->msglen = 4;
+	r->fraglen = 2;
+	r->type = LIBCPG_PARTIAL_LAST;
+	memcpy(r->message, "cd", 2);
+	fake_host_mcast_fail(cl.h[0], -EAGAIN);
+	ck_assert_int_eq(fake_conn_request(a, buf, sizeof(buf)), -EAGAIN);
+	ck_assert_uint_eq(fake_conn_reply_count(a), 0);
+	ck_assert_uint_eq(fake_host_mcast_count(cl.h[0]), n);
+	fake_host_mcast_fail(cl.h[0], 0);
+	ck_assert_int_eq(fake_conn_request(a, buf, sizeof(buf)), 0);
+	ck_assert_uint_eq(fake_host_mcast_count(cl.h[0]), n + 1);
+	ck_assert_uint_eq(fake_conn_reply_count(a), 1);
+	ck_assert_int_eq(last_error(a), CS_OK);
+	pump(&cl);
+	ck_assert_uint_eq(fake_conn_event_count(a), 2);
+	cluster_free(&cl);
+}
+END_TEST
+
 /* ---- zero copy ----------------------------------------------------------------------- */
 
 static int32_t zc_alloc(struct svc_conn *c, const char *path, uint64_t size)
@@ -1509,6 +1548,52 @@ END_TEST
  * [(50,A),(50,B)]: corosync walks the entries newest first, so B goes into
  * the process list before A and an ALL iteration (corosync-cpgtool) lists
  * A 2/50 then B 2/50 (review finding; it listed B first before). */
+/* A sync round keeps at most CPG_JOINLIST_ROUND_MAX JOINLIST entries; the
+ * rest are counted, not stored (a peer cannot make a round eat the memory) */
+START_TEST(test_joinlist_round_cap)
+{
+	struct cluster cl;
+	static const uint32_t one[] = { 1 }, m12[] = { 1, 2 };
+	struct svc_view v = { .rep_nodeid = 1, .ring_seq = 8, .members = m12, .members_count = 2,
+			      .trans = one, .trans_count = 1 };
+	size_t per = CPG_JOINLIST_MAX, sent = 0, len = 24 + per * 144;
+	uint8_t *buf = aligned_alloc(8, len);
+	struct req_exec_cpg_joinlist *j = (void *)buf;
+	struct join_list_entry *je = (void *)(buf + 24);
+
+	ck_assert_ptr_nonnull(buf);
+	cluster_new(&cl, 1);
+	sync_round(&cl, 1, 1, 4, one, 1, NULL, 0);
+	cpg_service_def.sync->init(fake_host_svc(cl.h[0]), &v);
+	memset(buf, 0, len);
+	j->header.id = 0x20002;
+	j->header.size = (int32_t)len;
+	while (sent <= CPG_JOINLIST_ROUND_MAX) {
+		for (size_t i = 0; i < per; i++) {
+			je[i].pid = (uint32_t)(sent + i + 1);
+			je[i].group_name.length = 1;
+			je[i].group_name.value[0] = 'A';
+		}
+		ck_assert_int_eq(fake_host_deliver(cl.h[0], 2, buf, len, false), 0);
+		sent += per;
+	}
+	ck_assert_uint_eq(node_state(&cl, 0)->joinlists_count, CPG_JOINLIST_ROUND_MAX);
+	ck_assert_uint_eq(node_state(&cl, 0)->counters.joinlist_overflow,
+			  sent - CPG_JOINLIST_ROUND_MAX);
+	cpg_service_def.sync->abort(fake_host_svc(cl.h[0]));
+	ck_assert_uint_eq(node_state(&cl, 0)->joinlists_count, 0);
+	/* the next round starts from nothing */
+	cpg_service_def.sync->init(fake_host_svc(cl.h[0]), &v);
+	ck_assert_uint_eq(node_state(&cl, 0)->counters.joinlist_overflow, 0);
+	ck_assert_int_eq(fake_host_deliver(cl.h[0], 2, buf, 24 + 144, false), 0);
+	ck_assert_uint_eq(node_state(&cl, 0)->joinlists_count, 1);
+	cpg_service_def.sync->activate(fake_host_svc(cl.h[0]));
+	ck_assert_uint_eq(node_state(&cl, 0)->procs_count, 1);
+	cluster_free(&cl);
+	free(buf);
+}
+END_TEST
+
 START_TEST(test_joinlist_order)
 {
 	struct cluster cl;
@@ -1613,6 +1698,7 @@ int main(void)
 	add_tcase(s, tc, test_pending_retry);
 	add_tcase(s, tc, test_mcast_handed_back);
 	add_tcase(s, tc, test_joinlist_order);
+	add_tcase(s, tc, test_joinlist_round_cap);
 	add_tcase(s, tc, test_leave_without_process);
 	add_tcase(s, tc, test_membership_local_get);
 	add_tcase(s, tc, test_iteration_order);
@@ -1626,6 +1712,7 @@ int main(void)
 	add_tcase(s, tc, test_sync_process_eagain);
 	add_tcase(s, tc, test_foreign_endian);
 	add_tcase(s, tc, test_partial_interrupt);
+	add_tcase(s, tc, test_partial_handed_back);
 	add_tcase(s, tc, test_zcb);
 	add_tcase(s, tc, test_dump);
 	return check_run_suite(s);

@@ -220,6 +220,8 @@ static const struct svc_ipc_op t_ipc[] = {
 	{ .id = 3, .size_min = sizeof(struct qb_ipc_request_header), .handle = handle_mcast },
 	{ .id = 4, .flags = SVC_IPC_FLOW_CONTROL | SVC_IPC_NO_REPLY,
 	  .size_min = sizeof(struct req_fixed), .handle = handle_async },
+	{ .id = 5, .flags = SVC_IPC_FLOW_CONTROL | SVC_IPC_FLOW_PARK,
+	  .size_min = sizeof(struct qb_ipc_request_header), .handle = handle_fixed },
 };
 
 static const struct svc_totem_op t_totem[] = {
@@ -247,7 +249,7 @@ static struct svc_def test_def(void)
 	struct svc_def d = {
 		.abi = SVC_ABI, .id = 30, .name = "chorus_test", .ipc_name = "test",
 		.state_size = 8, .conn_state_size = 8,
-		.ipc_ops = t_ipc, .ipc_ops_count = 5,
+		.ipc_ops = t_ipc, .ipc_ops_count = 6,
 		.totem_ops = t_totem, .totem_ops_count = 1,
 		.sync = &t_sync,
 	};
@@ -557,6 +559,46 @@ START_TEST(test_async_requests_held)
 	ck_assert_str_eq(R.async_order, "1234567");
 	ck_assert_int_eq(R.handled, 0);
 	ck_assert(!host_flow_control(host));
+	free_host(host);
+}
+END_TEST
+
+/* A FLOW_PARK request that meets a closed gate is held, not refused: no
+ * TRY_AGAIN, and it runs (and is answered) once totem has room. */
+START_TEST(test_flow_park)
+{
+	struct host *host = make_host();
+	struct svc_def d = test_def();
+	struct svc_conn *conn;
+	struct qb_ipc_request_header h = { .id = 5, .size = sizeof(h) };
+
+	ck_assert_int_eq(host_add_service(host, &d, NULL, NULL, 0), 0);
+	host_set_flow_control_hook(host, on_flow, NULL);
+	ck_assert_int_eq(host_conn_open(host_service_by_id(host, 30), &R, 1, 0, 0, &conn), 0);
+	sync_one_round(host, 4);
+	R.handled = 0;
+	R.last.error = -1;
+	R.no_space = true;
+	ck_assert_int_eq(host_conn_dispatch(conn, &h, sizeof(h)), 0);
+	ck_assert_int_eq(R.handled, 0);
+	ck_assert_int_eq(R.last.error, -1);
+	ck_assert_uint_eq(host_counters(host)->ipc_overload, 0);
+	ck_assert_uint_eq(host_counters(host)->ipc_parked, 1);
+	ck_assert(host_flow_control(host));
+	host_advance(host, 901);
+	ck_assert_int_eq(R.handled, 0);
+	R.no_space = false;
+	host_advance(host, 902);
+	ck_assert_int_eq(R.handled, 1);
+	ck_assert_int_eq(R.last.error, CS_OK);
+	ck_assert(!host_flow_control(host));
+	/* the same op without FLOW_PARK is refused at once (id 2) */
+	R.no_space = true;
+	h.id = 2;
+	ck_assert_int_eq(host_conn_dispatch(conn, &h, sizeof(h)), -EAGAIN);
+	ck_assert_int_eq(R.last.error, CS_ERR_TRY_AGAIN);
+	R.no_space = false;
+	host_conn_close(conn);
 	free_host(host);
 }
 END_TEST
@@ -996,6 +1038,7 @@ int main(void)
 	add_tcase(s, tc, test_dispatch_bounds);
 	add_tcase(s, tc, test_flow_control_during_sync);
 	add_tcase(s, tc, test_async_requests_held);
+	add_tcase(s, tc, test_flow_park);
 	add_tcase(s, tc, test_sync_restart_aborts);
 	add_tcase(s, tc, test_sync_two_members);
 	add_tcase(s, tc, test_sync_foreign_endian);

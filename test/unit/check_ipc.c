@@ -3,7 +3,8 @@
  * Unit tests of ipc/ipc.c's resource bounds with real libqb IPC: the
  * connection limits (per service and in all, -EMFILE to the client) and the
  * cap on event bytes queued over all clients (the client with the longest
- * queue is disconnected).  The server runs in this process's qb loop; a
+ * queue is disconnected), and flow control on connections made while it is
+ * on.  The server runs in this process's qb loop; a
  * forked child is the client and reports what it saw through a pipe.
  */
 #include "config.h"
@@ -283,11 +284,187 @@ START_TEST(test_limits)
 }
 END_TEST
 
+/* ---- flow control reaches connections made while it is on ----------------- */
+
+static void handle_ok(struct svc_conn *conn, const void *msg, size_t len)
+{
+	(void)msg;
+	(void)len;
+	(void)svc_reply_error(conn, 0, CS_OK);
+}
+
+static const struct svc_ipc_op fc_ops[] = {
+	{ .id = 0, .flags = SVC_IPC_FLOW_CONTROL, .size_min = sizeof(struct req_flood),
+	  .handle = handle_ok },
+};
+
+static void deliver_sync(struct host *host)
+{
+	while (sync_n > 0) {
+		unsigned char m[1024] __attribute__((aligned(8)));
+		size_t len = sync_len[0];
+
+		memcpy(m, sync_q[0], len);
+		memmove(sync_q[0], sync_q[1], sizeof(sync_q[0]) * 3);
+		memmove(&sync_len[0], &sync_len[1], sizeof(sync_len[0]) * 3);
+		sync_n--;
+		host_sync_deliver(host, 7, m, len, false);
+	}
+}
+
+struct fc_parent {
+	qb_loop_t *loop;
+	struct host *host;
+	int go_fd;          /* tells the child that flow control is off */
+	int res[2];         /* the child's sends: during sync, after it */
+	size_t got;
+	bool timed_out;
+};
+
+static int32_t on_fc_result(int32_t fd, int32_t revents, void *data)
+{
+	struct fc_parent *p = data;
+	ssize_t n = read(fd, (char *)p->res + p->got, sizeof(p->res) - p->got);
+
+	(void)revents;
+	if (n > 0)
+		p->got += (size_t)n;
+	if (p->got == sizeof(p->res[0]) && n > 0) {
+		/* the first answer is in: finish the sync, flow control goes off */
+		deliver_sync(p->host);
+		ck_assert(!host_flow_control(p->host));
+		ck_assert_int_eq(write(p->go_fd, "g", 1), 1);
+	}
+	if (n <= 0 || p->got == sizeof(p->res)) {
+		qb_loop_poll_del(p->loop, fd);
+		qb_loop_stop(p->loop);
+	}
+	return 0;
+}
+
+static void on_fc_timeout(void *data)
+{
+	struct fc_parent *p = data;
+
+	p->timed_out = true;
+	qb_loop_stop(p->loop);
+}
+
+/* The child connects while a sync runs (flow control on) and sends with
+ * libcpg's threshold for multicasts (2): libqb must refuse at once.  Once
+ * the parent finished the sync, the same send goes through and is answered. */
+static void fc_client(int fd, int go_fd)
+{
+	struct req_flood req;
+	struct qb_ipc_response_header res;
+	qb_ipcc_connection_t *c = qb_ipcc_connect(name_a, 65536);
+	int r[2] = { -1, -1 };
+	char g;
+	ssize_t n;
+
+	memset(&req, 0, sizeof(req));
+	req.header.id = 0;
+	req.header.size = sizeof(req);
+	if (c) {
+		qb_ipcc_fc_enable_max_set(c, 2);
+		r[0] = (int)qb_ipcc_send(c, &req, sizeof(req));
+	}
+	n = write(fd, &r[0], sizeof(r[0]));
+	if (c && read(go_fd, &g, 1) == 1) {
+		r[1] = (int)qb_ipcc_send(c, &req, sizeof(req));
+		if (r[1] >= 0)
+			r[1] = qb_ipcc_recv(c, &res, sizeof(res), 5000) < 0 ? -EPROTO : res.error;
+	}
+	n += write(fd, &r[1], sizeof(r[1]));
+	_exit(n == (ssize_t)sizeof(r) ? 0 : 1);
+}
+
+START_TEST(test_flow_control_new_conn)
+{
+	struct svc_def da = {
+		.abi = SVC_ABI, .id = 30, .name = "chorus_ipca", .ipc_name = name_a,
+		.state_size = 8, .conn_state_size = 8, .conn_open = t_conn_open,
+		.conn_close = t_conn_close, .ipc_ops = fc_ops, .ipc_ops_count = 1,
+	};
+	struct host_config hc = { .nodeid = 7, .ipc = &ipc_host_ops, .totem = &t_totem };
+	struct ipc_config ic;
+	struct icmap *cmap = icmap_new(), *stats = icmap_new();
+	struct ipc *ipc;
+	struct fc_parent p;
+	qb_loop_timer_handle th;
+	uint32_t me = 7;
+	struct svc_view v = { .rep_nodeid = 7, .ring_seq = 4, .members = &me, .members_count = 1 };
+	int fds[2], go[2], status;
+	pid_t pid;
+
+	snprintf(name_a, sizeof(name_a), "chipctestf%d", (int)getpid());
+	hc.cmap = cmap;
+	hc.stats = stats;
+	memset(&p, 0, sizeof(p));
+	ck_assert_int_eq(host_create(&hc, &p.host), 0);
+	ck_assert_int_eq(host_add_service(p.host, &da, NULL, NULL, 0), 0);
+	sync_n = 0;
+	host_confchg(p.host, &v);
+	deliver_sync(p.host);
+	ck_assert(host_ready(p.host));
+
+	p.loop = qb_loop_create();
+	ck_assert_ptr_nonnull(p.loop);
+	memset(&ic, 0, sizeof(ic));
+	ic.host = p.host;
+	ic.cmap = cmap;
+	ic.stats = stats;
+	ic.loop = p.loop;
+	ic.type = QB_IPC_SOCKET;
+	ic.conns_per_service_max = 4;
+	ic.conns_max = 4;
+	ic.event_queue_total_max_bytes = 3u << 20;
+	ck_assert_int_eq(ipc_create(&ic, &ipc), 0);
+	/* a new membership: sync runs (its messages wait in sync_q), flow control on */
+	v.ring_seq = 8;
+	host_confchg(p.host, &v);
+	ck_assert(host_flow_control(p.host));
+
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(pipe(go), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(fds[0]);
+		close(go[1]);
+		fc_client(fds[1], go[0]);
+	}
+	close(fds[1]);
+	close(go[0]);
+	p.go_fd = go[1];
+	ck_assert_int_eq(qb_loop_poll_add(p.loop, QB_LOOP_LOW, fds[0], POLLIN, &p, on_fc_result), 0);
+	ck_assert_int_eq(qb_loop_timer_add(p.loop, QB_LOOP_LOW, 20000ull * QB_TIME_NS_IN_MSEC, &p,
+					   on_fc_timeout, &th), 0);
+	qb_loop_run(p.loop);
+	ck_assert(!p.timed_out);
+	ck_assert_uint_eq(p.got, sizeof(p.res));
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_eq(p.res[0], -EAGAIN);
+	ck_assert_int_eq(p.res[1], CS_OK);
+
+	qb_loop_timer_del(p.loop, th);
+	ipc_destroy(ipc);
+	host_destroy(p.host);
+	qb_loop_destroy(p.loop);
+	icmap_free(cmap);
+	icmap_free(stats);
+	close(fds[0]);
+	close(go[1]);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ipc");
 	TCase *tc;
 
 	add_tcase(s, tc, test_limits);
+	add_tcase(s, tc, test_flow_control_new_conn);
 	return check_run_suite(s);
 }
