@@ -62,7 +62,7 @@ enum exit_code {
 #define DEFAULT_RUN_DIR "/run/chorus"
 
 /* The default set of service modules; votequorum joins when configured. */
-static const char *const default_modules[] = { "cmap", "cfg", "cpg" };
+static const char *const default_modules[] = { "cmap", "cfg", "cpg", "quorum" };
 
 /* Keys clients may not change through cmap (the store itself allows the daemon). */
 static const char *const ro_prefixes[] = {
@@ -366,8 +366,18 @@ static int load_services(struct daemon *d)
 	for (i = 0; i < sizeof(default_modules) / sizeof(default_modules[0]); i++) {
 		r = host_load_module(d->host, d->module_dir, default_modules[i], why, sizeof(why));
 		if (r < 0) {
-			log_err("Service engine '%s' failed to load for reason '%s'",
+			/* named as corosync names its engines (corosync_quorum, ...) */
+			log_err("Service engine 'corosync_%s' failed to load for reason '%s'",
 				default_modules[i], why);
+			return EXIT_SERVICE_INIT;
+		}
+	}
+	/* corosync's quorum service loads its provider: a failure is the quorum engine's */
+	if (icmap_get_string(d->cmap, "quorum.provider", &extra) == 0 &&
+	    strcmp(extra, "corosync_votequorum") == 0) {
+		r = host_load_module(d->host, d->module_dir, "votequorum", why, sizeof(why));
+		if (r < 0) {
+			log_err("Service engine 'corosync_quorum' failed to load for reason '%s'", why);
 			return EXIT_SERVICE_INIT;
 		}
 	}

@@ -108,7 +108,7 @@ CS_EXPORT cs_error_t corosync_cfg_fd_get(corosync_cfg_handle_t cfg_handle, int32
 /* ----------------------------------------------------------------- dispatch */
 
 /* Validate one received event and run its callback; CS_ERR_LIBRARY if it is not TESTSHUTDOWN. */
-static cs_error_t cfg_event_deliver(uint64_t handle, struct ipcc *ipc, const uint8_t *buf,
+static cs_error_t cfg_event_deliver(uint64_t handle, struct ipcc *ipc, uint8_t *buf,
 				    size_t len)
 {
 	struct cfg_inst *inst = (struct cfg_inst *)ipc;
@@ -133,7 +133,7 @@ static cs_error_t cfg_event_deliver(uint64_t handle, struct ipcc *ipc, const uin
 CS_EXPORT cs_error_t corosync_cfg_dispatch(corosync_cfg_handle_t cfg_handle,
 					   cs_dispatch_flags_t dispatch_flags)
 {
-	return ipcc_dispatch(&cfg_handle_db, cfg_handle, dispatch_flags, cfg_event_deliver);
+	return ipcc_dispatch(&cfg_handle_db, cfg_handle, dispatch_flags, cfg_event_deliver, 0);
 }
 
 /* ------------------------------------------------------- node addresses, id */

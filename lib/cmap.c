@@ -8,7 +8,8 @@
  * response exchange at a time per connection (req_lock); callbacks run with
  * no library lock held, so they may call any cmap function, even finalize.
  * The handle table is process-wide state by necessity: handles are plain
- * integers shared by every caller in the process.
+ * integers shared by every caller in the process.  The handle, connection
+ * and dispatch skeleton is lib/ipc_client.c, shared with the other libraries.
  */
 #include <config.h>
 
@@ -19,20 +20,17 @@
 #include <string.h>
 #include <sys/uio.h>
 
-#include <qb/qbhdb.h>
-#include <qb/qbipcc.h>
-
 #include <corosync/corotypes.h>
 #include <corosync/cmap.h>
 #include <corosync/ipc_cmap.h>
 #include <corosync/wire_asserts.h>
 
+#include "lib/ipc_client.h"
+
 #define CS_EXPORT __attribute__((visibility("default")))
 
 /* Largest value the service stores (icmap's limit); GET capacities are clamped to it. */
 #define CMAP_VALUE_MAX 16384
-/* A blocking dispatch re-checks for a concurrent cmap_finalize() this often. */
-#define CMAP_DISPATCH_SLICE_MS 200
 
 struct cmap_track {
 	struct cmap_track *next;
@@ -43,10 +41,7 @@ struct cmap_track {
 };
 
 struct cmap_inst {
-	qb_ipcc_connection_t *c;          /* NULL once finalized */
-	const void *context;
-	pthread_mutex_t req_lock;         /* serialises request/response exchanges */
-	pthread_mutex_t dispatch_lock;    /* serialises event reads */
+	struct ipcc ipc;                  /* first: the shared skeleton's part */
 	pthread_mutex_t track_lock;       /* protects tracks and next_track_id */
 	struct cmap_track *tracks;
 	uint64_t next_track_id;
@@ -72,53 +67,26 @@ static void cmap_inst_destructor(void *instance)
 
 	if (!inst)
 		return;
-	if (inst->c)
-		qb_ipcc_disconnect(inst->c);
 	cmap_tracks_free(inst->tracks);
-	pthread_mutex_destroy(&inst->req_lock);
-	pthread_mutex_destroy(&inst->dispatch_lock);
+	inst->tracks = NULL;
 	pthread_mutex_destroy(&inst->track_lock);
+	ipcc_destructor(&inst->ipc);
 }
 
 static cs_error_t cmap_inst_get(cmap_handle_t handle, struct cmap_inst **ret_inst)
 {
-	void *p = NULL;
-	cs_error_t err = hdb_error_to_cs(qb_hdb_handle_get(&cmap_handle_db, handle, &p));
-
-	if (err == CS_OK)
-		*ret_inst = p;
-	return err;
+	return ipcc_get(&cmap_handle_db, handle, (struct ipcc **)ret_inst);
 }
 
 static void cmap_inst_put(cmap_handle_t handle)
 {
-	(void)qb_hdb_handle_put(&cmap_handle_db, handle);
+	ipcc_put(&cmap_handle_db, handle);
 }
 
-/*
- * One request/response exchange.  The reply's header.error is the result
- * when the transport succeeded; ret_received (optional) gets the byte count.
- */
 static cs_error_t cmap_call(struct cmap_inst *inst, const struct iovec *iov, unsigned int iov_len,
 			    void *res, size_t res_size, size_t *ret_received)
 {
-	ssize_t r;
-
-	memset(res, 0, res_size);
-	pthread_mutex_lock(&inst->req_lock);
-	if (!inst->c)
-		r = -EBADF;
-	else
-		r = qb_ipcc_sendv_recv(inst->c, iov, iov_len, res, res_size, CS_IPC_TIMEOUT_MS);
-	pthread_mutex_unlock(&inst->req_lock);
-
-	if (r < 0)
-		return qb_to_cs_error((int)r);
-	if ((size_t)r < sizeof(struct qb_ipc_response_header))
-		return CS_ERR_MESSAGE_ERROR;
-	if (ret_received)
-		*ret_received = (size_t)r;
-	return (cs_error_t)((struct qb_ipc_response_header *)res)->error;
+	return ipcc_call(&inst->ipc, iov, iov_len, res, res_size, ret_received);
 }
 
 /* Fill a mar_name_t from a key; NULL allowed only where the wire means "none". */
@@ -140,40 +108,18 @@ static cs_error_t cmap_name_fill(mar_name_t *dst, const char *key, bool allow_nu
 CS_EXPORT cs_error_t cmap_initialize(cmap_handle_t *handle)
 {
 	struct cmap_inst *inst;
-	qb_handle_t h;
+	struct ipcc *ipc;
+	uint64_t h;
 	cs_error_t err;
-	int saved_errno;
 
 	if (!handle)
 		return CS_ERR_INVALID_PARAM;
-
-	err = hdb_error_to_cs(qb_hdb_handle_create(&cmap_handle_db, sizeof(*inst), &h));
+	err = ipcc_create(&cmap_handle_db, sizeof(*inst), "cmap", &h, &ipc);
 	if (err != CS_OK)
 		return err;
-	err = cmap_inst_get(h, &inst);
-	if (err != CS_OK) {
-		(void)qb_hdb_handle_destroy(&cmap_handle_db, h);
-		return err;
-	}
-
-	/* qb_hdb hands out zeroed memory */
-	pthread_mutex_init(&inst->req_lock, NULL);
-	pthread_mutex_init(&inst->dispatch_lock, NULL);
+	inst = (struct cmap_inst *)ipc;
 	pthread_mutex_init(&inst->track_lock, NULL);
 	inst->next_track_id = 1;
-
-	errno = 0;
-	inst->c = qb_ipcc_connect("cmap", CHORUS_IPC_BUFFER_SIZE);
-	saved_errno = errno;
-	if (!inst->c) {
-		err = saved_errno > 0 ? qb_to_cs_error(-saved_errno) : CS_ERR_LIBRARY;
-		if (err == CS_OK)
-			err = CS_ERR_LIBRARY;
-		cmap_inst_put(h);
-		(void)qb_hdb_handle_destroy(&cmap_handle_db, h);
-		return err;
-	}
-
 	cmap_inst_put(h);
 	*handle = h;
 	return CS_OK;
@@ -218,90 +164,25 @@ CS_EXPORT cs_error_t cmap_initialize_map(cmap_handle_t *handle, cmap_map_t map)
 	return CS_OK;
 }
 
+/* The trackers go with the handle (cmap_inst_destructor). */
 CS_EXPORT cs_error_t cmap_finalize(cmap_handle_t handle)
 {
-	struct cmap_inst *inst;
-	struct cmap_track *tracks;
-	cs_error_t err;
-
-	err = cmap_inst_get(handle, &inst);
-	if (err != CS_OK)
-		return err;
-
-	/* Both locks: no exchange and no event read may be using the connection. */
-	pthread_mutex_lock(&inst->dispatch_lock);
-	pthread_mutex_lock(&inst->req_lock);
-	if (inst->c) {
-		qb_ipcc_disconnect(inst->c);
-		inst->c = NULL;
-	}
-	pthread_mutex_unlock(&inst->req_lock);
-	pthread_mutex_unlock(&inst->dispatch_lock);
-
-	pthread_mutex_lock(&inst->track_lock);
-	tracks = inst->tracks;
-	inst->tracks = NULL;
-	pthread_mutex_unlock(&inst->track_lock);
-	cmap_tracks_free(tracks);
-
-	(void)qb_hdb_handle_destroy(&cmap_handle_db, handle);
-	cmap_inst_put(handle);
-	return CS_OK;
+	return ipcc_finalize(&cmap_handle_db, handle);
 }
 
 CS_EXPORT cs_error_t cmap_fd_get(cmap_handle_t handle, int *fd)
 {
-	struct cmap_inst *inst;
-	cs_error_t err;
-	int32_t f = -1;
-	int r;
-
-	if (!fd)
-		return CS_ERR_INVALID_PARAM;
-	err = cmap_inst_get(handle, &inst);
-	if (err != CS_OK)
-		return err;
-	pthread_mutex_lock(&inst->req_lock);
-	r = inst->c ? qb_ipcc_fd_get(inst->c, &f) : -EBADF;
-	pthread_mutex_unlock(&inst->req_lock);
-	cmap_inst_put(handle);
-
-	err = qb_to_cs_error(r);
-	if (err == CS_OK)
-		*fd = f;
-	return err;
+	return ipcc_fd_get(&cmap_handle_db, handle, fd);
 }
 
 CS_EXPORT cs_error_t cmap_context_get(cmap_handle_t handle, const void **context)
 {
-	struct cmap_inst *inst;
-	cs_error_t err;
-
-	if (!context)
-		return CS_ERR_INVALID_PARAM;
-	err = cmap_inst_get(handle, &inst);
-	if (err != CS_OK)
-		return err;
-	pthread_mutex_lock(&inst->req_lock);
-	*context = inst->context;
-	pthread_mutex_unlock(&inst->req_lock);
-	cmap_inst_put(handle);
-	return CS_OK;
+	return ipcc_context_get(&cmap_handle_db, handle, context);
 }
 
 CS_EXPORT cs_error_t cmap_context_set(cmap_handle_t handle, const void *context)
 {
-	struct cmap_inst *inst;
-	cs_error_t err;
-
-	err = cmap_inst_get(handle, &inst);
-	if (err != CS_OK)
-		return err;
-	pthread_mutex_lock(&inst->req_lock);
-	inst->context = context;
-	pthread_mutex_unlock(&inst->req_lock);
-	cmap_inst_put(handle);
-	return CS_OK;
+	return ipcc_context_set(&cmap_handle_db, handle, context);
 }
 
 /* ----------------------------------------------------------------- dispatch */
@@ -325,9 +206,9 @@ static bool cmap_track_lookup(struct cmap_inst *inst, uint64_t inst_id, struct c
 }
 
 /* Validate one received event and run its callback; CS_ERR_LIBRARY if it is not a notification. */
-static cs_error_t cmap_event_deliver(cmap_handle_t handle, struct cmap_inst *inst,
-				     uint8_t *buf, size_t len)
+static cs_error_t cmap_event_deliver(uint64_t handle, struct ipcc *ipc, uint8_t *buf, size_t len)
 {
+	struct cmap_inst *inst = (struct cmap_inst *)ipc;
 	struct res_lib_cmap_notify_callback *ev = (struct res_lib_cmap_notify_callback *)buf;
 	struct cmap_notify_value new_val, old_val;
 	struct cmap_track t;
@@ -358,82 +239,11 @@ static cs_error_t cmap_event_deliver(cmap_handle_t handle, struct cmap_inst *ins
 	return CS_OK;
 }
 
+/* A handle finalized by a callback after an event was delivered ends the dispatch with CS_OK. */
 CS_EXPORT cs_error_t cmap_dispatch(cmap_handle_t handle, cs_dispatch_flags_t dispatch_types)
 {
-	struct cmap_inst *inst;
-	uint8_t *buf;
-	bool wait, once;
-	unsigned int delivered = 0;
-	cs_error_t err;
-
-	switch (dispatch_types) {
-	case CS_DISPATCH_ONE:
-		wait = true; once = true;
-		break;
-	case CS_DISPATCH_ALL:
-		wait = false; once = false;
-		break;
-	case CS_DISPATCH_BLOCKING:
-		wait = true; once = false;
-		break;
-	case CS_DISPATCH_ONE_NONBLOCKING:
-		wait = false; once = true;
-		break;
-	default:
-		return CS_ERR_INVALID_PARAM;
-	}
-
-	err = cmap_inst_get(handle, &inst);
-	if (err != CS_OK)
-		return err;
-	buf = malloc(CHORUS_IPC_BUFFER_SIZE);
-	if (!buf) {
-		cmap_inst_put(handle);
-		return CS_ERR_NO_MEMORY;
-	}
-
-	for (;;) {
-		ssize_t r;
-
-		pthread_mutex_lock(&inst->dispatch_lock);
-		if (!inst->c) {
-			pthread_mutex_unlock(&inst->dispatch_lock);
-			/* finalized from a callback of ours, or from another thread */
-			err = delivered ? CS_OK : CS_ERR_BAD_HANDLE;
-			break;
-		}
-		r = qb_ipcc_event_recv(inst->c, buf, CHORUS_IPC_BUFFER_SIZE,
-				       wait ? CMAP_DISPATCH_SLICE_MS : 0);
-		pthread_mutex_unlock(&inst->dispatch_lock);
-
-		if (r < 0) {
-			err = qb_to_cs_error((int)r);
-			if (err == CS_ERR_BAD_HANDLE) {
-				err = CS_OK;
-				break;
-			}
-			if (err == CS_ERR_TRY_AGAIN) {
-				if (dispatch_types == CS_DISPATCH_ONE_NONBLOCKING)
-					break;
-				err = CS_OK;
-				if (!wait)
-					break;
-				continue;
-			}
-			break;
-		}
-
-		err = cmap_event_deliver(handle, inst, buf, (size_t)r);
-		if (err != CS_OK)
-			break;
-		delivered++;
-		if (once)
-			break;
-	}
-
-	free(buf);
-	cmap_inst_put(handle);
-	return err;
+	return ipcc_dispatch(&cmap_handle_db, handle, dispatch_types, cmap_event_deliver,
+			     IPCC_OK_AFTER_DELIVERY);
 }
 
 /* ------------------------------------------------------------- set / delete */

@@ -13,7 +13,9 @@
  * function, including cpg_finalize().  MCAST (id 2) is sent without reading
  * a reply: the daemon never answers it.
  * The handle tables are process-wide state by necessity: handles are plain
- * integers shared by every caller in the process.
+ * integers shared by every caller in the process.  The handle, connection
+ * and dispatch skeleton is lib/ipc_client.c, shared with the other
+ * libraries (req_lock and dispatch_lock live in its struct ipcc).
  */
 #include <config.h>
 
@@ -21,7 +23,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +41,8 @@
 #include <corosync/ipc_cpg.h>
 #include <corosync/wire_asserts.h>
 
+#include "lib/ipc_client.h"
+
 #define CS_EXPORT __attribute__((visibility("default")))
 
 /* What corosync's libcpg negotiates and the largest unfragmented message. */
@@ -48,8 +51,6 @@
 /* A fragment refused with TRY_AGAIN is re-sent every 10 ms, 100 times at most. */
 #define CPG_FRAG_RETRIES 100
 #define CPG_FRAG_RETRY_NS (10 * 1000 * 1000L)
-/* A blocking dispatch re-checks for a concurrent cpg_finalize() this often. */
-#define CPG_DISPATCH_SLICE_MS 200
 /* Up to this many caller iovecs go to libqb as they are; more are copied into one buffer. */
 #define CPG_IOV_DIRECT_MAX 63
 /* zcb files: /dev/shm first, then /var/run (the two places a 3.1.7 daemon accepts). */
@@ -84,20 +85,13 @@ struct cpg_iter_ref {
 };
 
 struct cpg_inst {
-	qb_ipcc_connection_t *c;          /* NULL once finalized */
-	int32_t fd;                       /* its pollable fd, fixed for its life */
+	struct ipcc ipc;                  /* first: the shared skeleton's part */
 	cpg_model_v1_data_t model;        /* callbacks and flags, copied at initialize */
-	void *context;
 	bool finalizing;                  /* cpg_finalize() has started */
-	pthread_mutex_t req_lock;
-	pthread_mutex_t dispatch_lock;
 	pthread_mutex_t state_lock;
 	struct cpg_assembly *assemblies;
 	struct cpg_zcb_map *zcbs;
 	struct cpg_iter_ref *iters;
-	/* The dispatch buffer (CPG_IPC_SIZE), kept between calls; a thread that
-	 * dispatches while another holds it allocates its own. */
-	_Atomic(uint8_t *) dispatch_buf;
 };
 
 struct cpg_iter_inst {
@@ -124,9 +118,6 @@ static void cpg_inst_destructor(void *instance)
 
 	if (!inst)
 		return;
-	if (inst->c)
-		qb_ipcc_disconnect(inst->c);
-	free(atomic_exchange(&inst->dispatch_buf, NULL));
 	while (inst->assemblies) {
 		struct cpg_assembly *a = inst->assemblies;
 
@@ -150,24 +141,18 @@ static void cpg_inst_destructor(void *instance)
 		inst->iters = r->next;
 		free(r);
 	}
-	pthread_mutex_destroy(&inst->req_lock);
-	pthread_mutex_destroy(&inst->dispatch_lock);
 	pthread_mutex_destroy(&inst->state_lock);
+	ipcc_destructor(&inst->ipc);
 }
 
 static cs_error_t cpg_inst_get(cpg_handle_t handle, struct cpg_inst **ret_inst)
 {
-	void *p = NULL;
-	cs_error_t err = hdb_error_to_cs(qb_hdb_handle_get(&cpg_handle_db, handle, &p));
-
-	if (err == CS_OK)
-		*ret_inst = p;
-	return err;
+	return ipcc_get(&cpg_handle_db, handle, (struct ipcc **)ret_inst);
 }
 
 static void cpg_inst_put(cpg_handle_t handle)
 {
-	(void)qb_hdb_handle_put(&cpg_handle_db, handle);
+	ipcc_put(&cpg_handle_db, handle);
 }
 
 /*
@@ -180,9 +165,9 @@ static cs_error_t cpg_call_locked(struct cpg_inst *inst, const struct iovec *iov
 	ssize_t r;
 
 	memset(res, 0, res_size);
-	if (!inst->c)
+	if (!inst->ipc.c)
 		return CS_ERR_BAD_HANDLE;
-	r = qb_ipcc_sendv_recv(inst->c, iov, iov_len, res, res_size, CS_IPC_TIMEOUT_MS);
+	r = qb_ipcc_sendv_recv(inst->ipc.c, iov, iov_len, res, res_size, CS_IPC_TIMEOUT_MS);
 	if (r < 0)
 		return qb_to_cs_error((int)r);
 	if ((size_t)r < sizeof(struct qb_ipc_response_header))
@@ -197,9 +182,9 @@ static cs_error_t cpg_call(struct cpg_inst *inst, const struct iovec *iov, unsig
 {
 	cs_error_t err;
 
-	pthread_mutex_lock(&inst->req_lock);
+	pthread_mutex_lock(&inst->ipc.req_lock);
 	err = cpg_call_locked(inst, iov, iov_len, res, res_size, ret_received);
-	pthread_mutex_unlock(&inst->req_lock);
+	pthread_mutex_unlock(&inst->ipc.req_lock);
 	return err;
 }
 
@@ -246,9 +231,9 @@ CS_EXPORT cs_error_t cpg_model_initialize(cpg_handle_t *handle, cpg_model_t mode
 {
 	cpg_model_v1_data_t data;
 	struct cpg_inst *inst;
-	qb_handle_t h;
+	struct ipcc *ipc;
+	uint64_t h;
 	cs_error_t err;
-	int saved_errno;
 
 	if (!handle || model != CPG_MODEL_V1)
 		return CS_ERR_INVALID_PARAM;
@@ -263,35 +248,13 @@ CS_EXPORT cs_error_t cpg_model_initialize(cpg_handle_t *handle, cpg_model_t mode
 		return CS_ERR_INVALID_PARAM;
 	data.model = model;
 
-	err = hdb_error_to_cs(qb_hdb_handle_create(&cpg_handle_db, sizeof(*inst), &h));
+	err = ipcc_create(&cpg_handle_db, sizeof(*inst), "cpg", &h, &ipc);
 	if (err != CS_OK)
 		return err;
-	err = cpg_inst_get(h, &inst);
-	if (err != CS_OK) {
-		(void)qb_hdb_handle_destroy(&cpg_handle_db, h);
-		return err;
-	}
-
-	/* qb_hdb hands out zeroed memory */
-	pthread_mutex_init(&inst->req_lock, NULL);
-	pthread_mutex_init(&inst->dispatch_lock, NULL);
+	inst = (struct cpg_inst *)ipc;
 	pthread_mutex_init(&inst->state_lock, NULL);
 	inst->model = data;
-	inst->context = context;
-
-	errno = 0;
-	inst->c = qb_ipcc_connect("cpg", CPG_IPC_SIZE);
-	saved_errno = errno;
-	if (!inst->c) {
-		err = saved_errno > 0 ? qb_to_cs_error(-saved_errno) : CS_ERR_LIBRARY;
-		if (err == CS_OK)
-			err = CS_ERR_LIBRARY;
-		cpg_inst_put(h);
-		(void)qb_hdb_handle_destroy(&cpg_handle_db, h);
-		return err;
-	}
-	if (qb_ipcc_fd_get(inst->c, &inst->fd) < 0)
-		inst->fd = -1;
+	inst->ipc.context = context;
 
 	cpg_inst_put(h);
 	*handle = h;
@@ -330,14 +293,14 @@ CS_EXPORT cs_error_t cpg_finalize(cpg_handle_t handle)
 	err = cpg_call(inst, &iov, 1, &res, sizeof(res), NULL);
 
 	/* Both locks: no exchange and no event read may be using the connection. */
-	pthread_mutex_lock(&inst->dispatch_lock);
-	pthread_mutex_lock(&inst->req_lock);
-	if (inst->c) {
-		qb_ipcc_disconnect(inst->c);
-		inst->c = NULL;
+	pthread_mutex_lock(&inst->ipc.dispatch_lock);
+	pthread_mutex_lock(&inst->ipc.req_lock);
+	if (inst->ipc.c) {
+		qb_ipcc_disconnect(inst->ipc.c);
+		inst->ipc.c = NULL;
 	}
-	pthread_mutex_unlock(&inst->req_lock);
-	pthread_mutex_unlock(&inst->dispatch_lock);
+	pthread_mutex_unlock(&inst->ipc.req_lock);
+	pthread_mutex_unlock(&inst->ipc.dispatch_lock);
 
 	pthread_mutex_lock(&inst->state_lock);
 	iters = inst->iters;
@@ -358,20 +321,7 @@ CS_EXPORT cs_error_t cpg_finalize(cpg_handle_t handle)
 
 CS_EXPORT cs_error_t cpg_fd_get(cpg_handle_t handle, int *fd)
 {
-	struct cpg_inst *inst;
-	cs_error_t err;
-
-	if (!fd)
-		return CS_ERR_INVALID_PARAM;
-	err = cpg_inst_get(handle, &inst);
-	if (err != CS_OK)
-		return err;
-	/* Read once at initialize: no lock, so a request of another thread
-	 * that waits on the daemon (a held fragment) or a blocking dispatch
-	 * cannot hold this call up. */
-	*fd = inst->fd;
-	cpg_inst_put(handle);
-	return CS_OK;
+	return ipcc_fd_get(&cpg_handle_db, handle, fd);
 }
 
 CS_EXPORT cs_error_t cpg_max_atomic_msgsize_get(cpg_handle_t handle, uint32_t *size)
@@ -391,34 +341,12 @@ CS_EXPORT cs_error_t cpg_max_atomic_msgsize_get(cpg_handle_t handle, uint32_t *s
 
 CS_EXPORT cs_error_t cpg_context_get(cpg_handle_t handle, void **context)
 {
-	struct cpg_inst *inst;
-	cs_error_t err;
-
-	if (!context)
-		return CS_ERR_INVALID_PARAM;
-	err = cpg_inst_get(handle, &inst);
-	if (err != CS_OK)
-		return err;
-	pthread_mutex_lock(&inst->state_lock);
-	*context = inst->context;
-	pthread_mutex_unlock(&inst->state_lock);
-	cpg_inst_put(handle);
-	return CS_OK;
+	return ipcc_context_get(&cpg_handle_db, handle, (const void **)context);
 }
 
 CS_EXPORT cs_error_t cpg_context_set(cpg_handle_t handle, void *context)
 {
-	struct cpg_inst *inst;
-	cs_error_t err;
-
-	err = cpg_inst_get(handle, &inst);
-	if (err != CS_OK)
-		return err;
-	pthread_mutex_lock(&inst->state_lock);
-	inst->context = context;
-	pthread_mutex_unlock(&inst->state_lock);
-	cpg_inst_put(handle);
-	return CS_OK;
+	return ipcc_context_set(&cpg_handle_db, handle, context);
 }
 
 CS_EXPORT cs_error_t cpg_flow_control_state_get(cpg_handle_t handle,
@@ -640,95 +568,28 @@ static cs_error_t cpg_event_dispatch(cpg_handle_t handle, struct cpg_inst *inst,
 	}
 }
 
-CS_EXPORT cs_error_t cpg_dispatch(cpg_handle_t handle, cs_dispatch_flags_t dispatch_types)
+/*
+ * One event through cpg_event_dispatch; a handle finalized by the callback
+ * (or another thread) meanwhile ends the dispatch with CS_ERR_BAD_HANDLE.
+ */
+static cs_error_t cpg_event_one(uint64_t handle, struct ipcc *ipc, uint8_t *buf, size_t len)
 {
-	struct cpg_inst *inst;
-	uint8_t *buf;
-	bool wait, once, finalized;
-	cs_error_t err;
+	struct cpg_inst *inst = (struct cpg_inst *)ipc;
+	bool finalized;
+	cs_error_t err = cpg_event_dispatch(handle, inst, buf, len);
 
-	switch (dispatch_types) {
-	case CS_DISPATCH_ONE:
-		wait = true; once = true;
-		break;
-	case CS_DISPATCH_ALL:
-		wait = false; once = false;
-		break;
-	case CS_DISPATCH_BLOCKING:
-		wait = true; once = false;
-		break;
-	case CS_DISPATCH_ONE_NONBLOCKING:
-		wait = false; once = true;
-		break;
-	default:
-		/* corosync blocks for ever on an unknown flag (docs/compat.md) */
-		return CS_ERR_INVALID_PARAM;
-	}
-
-	err = cpg_inst_get(handle, &inst);
 	if (err != CS_OK)
 		return err;
-	buf = atomic_exchange(&inst->dispatch_buf, NULL);
-	if (!buf && !(buf = malloc(CPG_IPC_SIZE))) {
-		cpg_inst_put(handle);
-		return CS_ERR_NO_MEMORY;
-	}
+	pthread_mutex_lock(&inst->state_lock);
+	finalized = inst->finalizing;
+	pthread_mutex_unlock(&inst->state_lock);
+	return finalized ? CS_ERR_BAD_HANDLE : CS_OK;
+}
 
-	for (;;) {
-		ssize_t r;
-
-		pthread_mutex_lock(&inst->dispatch_lock);
-		if (!inst->c) {
-			pthread_mutex_unlock(&inst->dispatch_lock);
-			/* finalized from another thread meanwhile */
-			err = CS_ERR_BAD_HANDLE;
-			break;
-		}
-		r = qb_ipcc_event_recv(inst->c, buf, CPG_IPC_SIZE, wait ? CPG_DISPATCH_SLICE_MS : 0);
-		pthread_mutex_unlock(&inst->dispatch_lock);
-
-		if (r < 0) {
-			err = qb_to_cs_error((int)r);
-			if (err == CS_ERR_BAD_HANDLE) {
-				/* libqb's EBADF; corosync reports it as success */
-				err = CS_OK;
-				break;
-			}
-			if (err == CS_ERR_TRY_AGAIN) {
-				if (dispatch_types == CS_DISPATCH_ONE_NONBLOCKING)
-					break;
-				err = CS_OK;
-				if (!wait)
-					break;
-				continue;
-			}
-			break;
-		}
-
-		err = cpg_event_dispatch(handle, inst, buf, (size_t)r);
-		if (err != CS_OK)
-			break;
-
-		pthread_mutex_lock(&inst->state_lock);
-		finalized = inst->finalizing;
-		pthread_mutex_unlock(&inst->state_lock);
-		if (finalized) {
-			/* a callback (or another thread) finalized the handle */
-			err = CS_ERR_BAD_HANDLE;
-			break;
-		}
-		if (once)
-			break;
-	}
-
-	{
-		uint8_t *none = NULL;
-
-		if (!atomic_compare_exchange_strong(&inst->dispatch_buf, &none, buf))
-			free(buf);
-	}
-	cpg_inst_put(handle);
-	return err;
+/* corosync blocks for ever on an unknown flag; we answer CS_ERR_INVALID_PARAM (docs/compat.md). */
+CS_EXPORT cs_error_t cpg_dispatch(cpg_handle_t handle, cs_dispatch_flags_t dispatch_types)
+{
+	return ipcc_dispatch(&cpg_handle_db, handle, dispatch_types, cpg_event_one, 0);
 }
 
 /* ------------------------------------------------------- join, leave, query */
@@ -920,13 +781,13 @@ static cs_error_t cpg_send_fragments(struct cpg_inst *inst, cpg_guarantee_t guar
 	req.guarantee = (uint32_t)guarantee;
 	req.msglen = (uint32_t)total;
 
-	pthread_mutex_lock(&inst->req_lock);
-	if (!inst->c) {
-		pthread_mutex_unlock(&inst->req_lock);
+	pthread_mutex_lock(&inst->ipc.req_lock);
+	if (!inst->ipc.c) {
+		pthread_mutex_unlock(&inst->ipc.req_lock);
 		return CS_ERR_BAD_HANDLE;
 	}
 	/* Fragments are refused (TRY_AGAIN) at the daemon's flow-control level 2, like mcast. */
-	qb_ipcc_fc_enable_max_set(inst->c, 2);
+	qb_ipcc_fc_enable_max_set(inst->ipc.c, 2);
 	for (unsigned int i = 0; i < iov_len && err == CS_OK; i++) {
 		const uint8_t *p = iovec[i].iov_base;
 		size_t left = iovec[i].iov_len;
@@ -946,9 +807,9 @@ static cs_error_t cpg_send_fragments(struct cpg_inst *inst, cpg_guarantee_t guar
 			sent += len;
 		}
 	}
-	if (inst->c)
-		qb_ipcc_fc_enable_max_set(inst->c, 1);
-	pthread_mutex_unlock(&inst->req_lock);
+	if (inst->ipc.c)
+		qb_ipcc_fc_enable_max_set(inst->ipc.c, 1);
+	pthread_mutex_unlock(&inst->ipc.req_lock);
 	return err;
 }
 
@@ -1016,16 +877,16 @@ CS_EXPORT cs_error_t cpg_mcast_joined(cpg_handle_t handle, cpg_guarantee_t guara
 		iov_n = 2;
 	}
 
-	pthread_mutex_lock(&inst->req_lock);
-	if (!inst->c) {
+	pthread_mutex_lock(&inst->ipc.req_lock);
+	if (!inst->ipc.c) {
 		r = -EBADF;
 	} else {
 		/* Refused at flow-control level 2 too (the daemon's "sync/queue critical"). */
-		qb_ipcc_fc_enable_max_set(inst->c, 2);
-		r = qb_ipcc_sendv(inst->c, iov, iov_n);
-		qb_ipcc_fc_enable_max_set(inst->c, 1);
+		qb_ipcc_fc_enable_max_set(inst->ipc.c, 2);
+		r = qb_ipcc_sendv(inst->ipc.c, iov, iov_n);
+		qb_ipcc_fc_enable_max_set(inst->ipc.c, 1);
 	}
-	pthread_mutex_unlock(&inst->req_lock);
+	pthread_mutex_unlock(&inst->ipc.req_lock);
 	cpg_inst_put(handle);
 	free(flat);
 	return qb_to_cs_error(r < 0 ? (int)r : 0);

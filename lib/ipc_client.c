@@ -26,8 +26,10 @@ void ipcc_destructor(void *instance)
 	if (inst->c)
 		qb_ipcc_disconnect(inst->c);
 	inst->c = NULL;
+	free(atomic_exchange(&inst->evbuf, NULL));
 	pthread_mutex_destroy(&inst->req_lock);
 	pthread_mutex_destroy(&inst->dispatch_lock);
+	pthread_mutex_destroy(&inst->ctx_lock);
 }
 
 cs_error_t ipcc_get(struct qb_hdb *db, uint64_t handle, struct ipcc **ret_inst)
@@ -64,6 +66,7 @@ cs_error_t ipcc_create(struct qb_hdb *db, size_t inst_size, const char *service,
 	/* qb_hdb hands out zeroed memory */
 	pthread_mutex_init(&inst->req_lock, NULL);
 	pthread_mutex_init(&inst->dispatch_lock, NULL);
+	pthread_mutex_init(&inst->ctx_lock, NULL);
 	errno = 0;
 	inst->c = qb_ipcc_connect(service, CHORUS_IPC_BUFFER_SIZE);
 	saved_errno = errno;
@@ -75,6 +78,8 @@ cs_error_t ipcc_create(struct qb_hdb *db, size_t inst_size, const char *service,
 		(void)qb_hdb_handle_destroy(db, h);
 		return err;
 	}
+	if (qb_ipcc_fd_get(inst->c, &inst->fd) < 0)
+		inst->fd = -1;
 	*ret_handle = h;
 	*ret_inst = inst;
 	return CS_OK;
@@ -110,22 +115,15 @@ cs_error_t ipcc_fd_get(struct qb_hdb *db, uint64_t handle, int *fd)
 {
 	struct ipcc *inst;
 	cs_error_t err;
-	int32_t f = -1;
-	int r;
 
 	if (!fd)
 		return CS_ERR_INVALID_PARAM;
 	err = ipcc_get(db, handle, &inst);
 	if (err != CS_OK)
 		return err;
-	pthread_mutex_lock(&inst->req_lock);
-	r = inst->c ? qb_ipcc_fd_get(inst->c, &f) : -EBADF;
-	pthread_mutex_unlock(&inst->req_lock);
+	*fd = inst->fd;
 	ipcc_put(db, handle);
-	err = qb_to_cs_error(r);
-	if (err == CS_OK)
-		*fd = f;
-	return err;
+	return CS_OK;
 }
 
 cs_error_t ipcc_context_set(struct qb_hdb *db, uint64_t handle, const void *context)
@@ -135,9 +133,9 @@ cs_error_t ipcc_context_set(struct qb_hdb *db, uint64_t handle, const void *cont
 
 	if (err != CS_OK)
 		return err;
-	pthread_mutex_lock(&inst->req_lock);
+	pthread_mutex_lock(&inst->ctx_lock);
 	inst->context = context;
-	pthread_mutex_unlock(&inst->req_lock);
+	pthread_mutex_unlock(&inst->ctx_lock);
 	ipcc_put(db, handle);
 	return CS_OK;
 }
@@ -152,9 +150,9 @@ cs_error_t ipcc_context_get(struct qb_hdb *db, uint64_t handle, const void **con
 	err = ipcc_get(db, handle, &inst);
 	if (err != CS_OK)
 		return err;
-	pthread_mutex_lock(&inst->req_lock);
+	pthread_mutex_lock(&inst->ctx_lock);
 	*context = inst->context;
-	pthread_mutex_unlock(&inst->req_lock);
+	pthread_mutex_unlock(&inst->ctx_lock);
 	ipcc_put(db, handle);
 	return CS_OK;
 }
@@ -193,11 +191,12 @@ cs_error_t ipcc_call_fixed(struct ipcc *inst, const void *req, size_t req_size, 
 }
 
 cs_error_t ipcc_dispatch(struct qb_hdb *db, uint64_t handle, cs_dispatch_flags_t flags,
-			 ipcc_event_fn fn)
+			 ipcc_event_fn fn, unsigned int opts)
 {
 	struct ipcc *inst;
 	uint8_t *buf;
 	bool wait, once;
+	unsigned int delivered = 0;
 	cs_error_t err;
 
 	switch (flags) {
@@ -219,9 +218,9 @@ cs_error_t ipcc_dispatch(struct qb_hdb *db, uint64_t handle, cs_dispatch_flags_t
 	err = ipcc_get(db, handle, &inst);
 	if (err != CS_OK)
 		return err;
-	/* events are at most one IPC buffer */
-	buf = malloc(CHORUS_IPC_BUFFER_SIZE);
-	if (!buf) {
+	/* events are at most one IPC buffer; the kept one unless another thread has it */
+	buf = atomic_exchange(&inst->evbuf, NULL);
+	if (!buf && !(buf = malloc(CHORUS_IPC_BUFFER_SIZE))) {
 		ipcc_put(db, handle);
 		return CS_ERR_NO_MEMORY;
 	}
@@ -232,7 +231,7 @@ cs_error_t ipcc_dispatch(struct qb_hdb *db, uint64_t handle, cs_dispatch_flags_t
 		if (!inst->c) {
 			/* finalized from a callback or another thread: corosync's libraries say BAD_HANDLE */
 			pthread_mutex_unlock(&inst->dispatch_lock);
-			err = CS_ERR_BAD_HANDLE;
+			err = delivered && (opts & IPCC_OK_AFTER_DELIVERY) ? CS_OK : CS_ERR_BAD_HANDLE;
 			break;
 		}
 		r = qb_ipcc_event_recv(inst->c, buf, CHORUS_IPC_BUFFER_SIZE,
@@ -255,10 +254,18 @@ cs_error_t ipcc_dispatch(struct qb_hdb *db, uint64_t handle, cs_dispatch_flags_t
 			break;
 		}
 		err = fn(handle, inst, buf, (size_t)r);
-		if (err != CS_OK || once)
+		if (err != CS_OK)
+			break;
+		delivered++;
+		if (once)
 			break;
 	}
-	free(buf);
+	{
+		uint8_t *none = NULL;
+
+		if (!atomic_compare_exchange_strong(&inst->evbuf, &none, buf))
+			free(buf);
+	}
 	ipcc_put(db, handle);
 	return err;
 }

@@ -16,6 +16,7 @@
 #define CHORUS_LIB_IPC_CLIENT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
@@ -27,9 +28,14 @@
 
 struct ipcc {
 	qb_ipcc_connection_t *c;          /* NULL once finalized */
+	int32_t fd;                       /* its pollable fd, read once at create */
 	pthread_mutex_t req_lock;         /* serialises exchanges; guards the library's fields */
 	pthread_mutex_t dispatch_lock;    /* serialises event reads */
+	pthread_mutex_t ctx_lock;         /* context alone: never waits for an exchange */
 	const void *context;              /* *_context_set / *_context_get */
+	/* The dispatch buffer (CHORUS_IPC_BUFFER_SIZE), kept between calls; a
+	 * thread that dispatches while another holds it allocates its own. */
+	_Atomic(uint8_t *) evbuf;
 };
 
 /** The destructor to name in QB_HDB_DECLARE: disconnects, destroys the locks. */
@@ -47,6 +53,8 @@ cs_error_t ipcc_get(struct qb_hdb *db, uint64_t handle, struct ipcc **ret_inst);
 void ipcc_put(struct qb_hdb *db, uint64_t handle);
 /** Disconnect and destroy the handle (BAD_HANDLE if already finalized). */
 cs_error_t ipcc_finalize(struct qb_hdb *db, uint64_t handle);
+/** The fd read at create, with no lock: a request waiting on the daemon or a
+ * blocking dispatch in another thread cannot hold it up. */
 cs_error_t ipcc_fd_get(struct qb_hdb *db, uint64_t handle, int *fd);
 cs_error_t ipcc_context_set(struct qb_hdb *db, uint64_t handle, const void *context);
 cs_error_t ipcc_context_get(struct qb_hdb *db, uint64_t handle, const void **context);
@@ -67,11 +75,18 @@ cs_error_t ipcc_call_fixed(struct ipcc *inst, const void *req, size_t req_size, 
  * Return CS_OK to go on; anything else ends the dispatch with that error
  * (corosync's libraries return CS_ERR_LIBRARY for an unknown event id).
  */
-typedef cs_error_t (*ipcc_event_fn)(uint64_t handle, struct ipcc *inst, const uint8_t *buf,
+typedef cs_error_t (*ipcc_event_fn)(uint64_t handle, struct ipcc *inst, uint8_t *buf,
 				    size_t len);
+
+/* ipcc_dispatch options */
+enum ipcc_dispatch_opt {
+	/* A handle finalized (by a callback or another thread) after this
+	 * dispatch delivered an event ends it with CS_OK, not BAD_HANDLE (libcmap). */
+	IPCC_OK_AFTER_DELIVERY = 1u << 0,
+};
 
 /** corosync's dispatch loop for the four cs_dispatch_flags_t, events through fn. */
 cs_error_t ipcc_dispatch(struct qb_hdb *db, uint64_t handle, cs_dispatch_flags_t flags,
-			 ipcc_event_fn fn);
+			 ipcc_event_fn fn, unsigned int opts);
 
 #endif
