@@ -293,6 +293,18 @@ static void handle_ok(struct svc_conn *conn, const void *msg, size_t len)
 	(void)svc_reply_error(conn, 0, CS_OK);
 }
 
+/* The server side created the connection (after ipc.c applied the rate
+ * limit): tell the child, whose connect may return before that. */
+static int created_fd = -1;
+
+static int fc_conn_open(struct svc_conn *conn)
+{
+	(void)conn;
+	if (created_fd >= 0)
+		ck_assert_int_eq(write(created_fd, "c", 1), 1);
+	return 0;
+}
+
 static const struct svc_ipc_op fc_ops[] = {
 	{ .id = 0, .flags = SVC_IPC_FLOW_CONTROL, .size_min = sizeof(struct req_flood),
 	  .handle = handle_ok },
@@ -353,7 +365,7 @@ static void on_fc_timeout(void *data)
 /* The child connects while a sync runs (flow control on) and sends with
  * libcpg's threshold for multicasts (2): libqb must refuse at once.  Once
  * the parent finished the sync, the same send goes through and is answered. */
-static void fc_client(int fd, int go_fd)
+static void fc_client(int fd, int go_fd, int created)
 {
 	struct req_flood req;
 	struct qb_ipc_response_header res;
@@ -365,7 +377,7 @@ static void fc_client(int fd, int go_fd)
 	memset(&req, 0, sizeof(req));
 	req.header.id = 0;
 	req.header.size = sizeof(req);
-	if (c) {
+	if (c && read(created, &g, 1) == 1) {
 		qb_ipcc_fc_enable_max_set(c, 2);
 		r[0] = (int)qb_ipcc_send(c, &req, sizeof(req));
 	}
@@ -383,7 +395,7 @@ START_TEST(test_flow_control_new_conn)
 {
 	struct svc_def da = {
 		.abi = SVC_ABI, .id = 30, .name = "chorus_ipca", .ipc_name = name_a,
-		.state_size = 8, .conn_state_size = 8, .conn_open = t_conn_open,
+		.state_size = 8, .conn_state_size = 8, .conn_open = fc_conn_open,
 		.conn_close = t_conn_close, .ipc_ops = fc_ops, .ipc_ops_count = 1,
 	};
 	struct host_config hc = { .nodeid = 7, .ipc = &ipc_host_ops, .totem = &t_totem };
@@ -394,7 +406,7 @@ START_TEST(test_flow_control_new_conn)
 	qb_loop_timer_handle th;
 	uint32_t me = 7;
 	struct svc_view v = { .rep_nodeid = 7, .ring_seq = 4, .members = &me, .members_count = 1 };
-	int fds[2], go[2], status;
+	int fds[2], go[2], cr[2], status;
 	pid_t pid;
 
 	snprintf(name_a, sizeof(name_a), "chipctestf%d", (int)getpid());
@@ -427,15 +439,19 @@ START_TEST(test_flow_control_new_conn)
 
 	ck_assert_int_eq(pipe(fds), 0);
 	ck_assert_int_eq(pipe(go), 0);
+	ck_assert_int_eq(pipe(cr), 0);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		close(fds[0]);
 		close(go[1]);
-		fc_client(fds[1], go[0]);
+		close(cr[1]);
+		fc_client(fds[1], go[0], cr[0]);
 	}
 	close(fds[1]);
 	close(go[0]);
+	close(cr[0]);
+	created_fd = cr[1];
 	p.go_fd = go[1];
 	ck_assert_int_eq(qb_loop_poll_add(p.loop, QB_LOOP_LOW, fds[0], POLLIN, &p, on_fc_result), 0);
 	ck_assert_int_eq(qb_loop_timer_add(p.loop, QB_LOOP_LOW, 20000ull * QB_TIME_NS_IN_MSEC, &p,
@@ -456,6 +472,8 @@ START_TEST(test_flow_control_new_conn)
 	icmap_free(stats);
 	close(fds[0]);
 	close(go[1]);
+	close(cr[1]);
+	created_fd = -1;
 }
 END_TEST
 
