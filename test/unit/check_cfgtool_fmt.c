@@ -287,8 +287,8 @@ START_TEST(test_json_result)
 	cfgtool_print_json_result(o.f, "kill", 3, 1, "CS_OK");
 	out_is(&o, "{\"action\": \"kill\", \"nodeid\": 3, \"error\": 1, \"error_name\": \"CS_OK\"}\n");
 	out_open(&o);
-	cfgtool_print_json_result(o.f, "shutdown", 0, 20, "CS_ERR_BUSY");
-	out_is(&o, "{\"action\": \"shutdown\", \"error\": 20, \"error_name\": \"CS_ERR_BUSY\"}\n");
+	cfgtool_print_json_result(o.f, "shutdown", 0, 10, "CS_ERR_BUSY");
+	out_is(&o, "{\"action\": \"shutdown\", \"error\": 10, \"error_name\": \"CS_ERR_BUSY\"}\n");
 }
 END_TEST
 

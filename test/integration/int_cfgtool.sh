@@ -1,0 +1,196 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# corosync-cfgtool and chorus-cfgtool against a 3-node chorusd cluster and
+# a 3-node Debian corosync cluster on the same two-link network: -s, -s -b,
+# -n and -a print the same with both tools on both clusters; --json parses;
+# -k makes the named chorusd exit 255 (the others see it leave); a tracker
+# that answers no makes -H fail with CS_ERR_BUSY (exit 0, daemon alive), and
+# -H --force stops the daemon with exit 0 while the others log the shutdown.
+. "$top_srcdir/test/integration/lib.sh"
+. "$top_srcdir/test/integration/cpg_lib.sh"
+it_require_root
+DEB_CFGTOOL=/usr/sbin/corosync-cfgtool
+OUR_CFGTOOL="$top_builddir/tools/chorus-cfgtool"
+OUR_LIBCFG="$top_builddir/lib/.libs/libcfg.so.7"
+DEBIAN_LIBCFG=/usr/lib/x86_64-linux-gnu/libcfg.so.7
+TRACKER="$top_builddir/test/integration/cfg_tracker"
+[ -x "$COROSYNC" ] && [ -x "$DEB_CFGTOOL" ] || { echo "SKIP: no Debian corosync"; exit 77; }
+
+it_cluster_setup 3 2 || { it_fail "cluster setup"; it_done; exit 1; }
+
+# Our tool with our libraries (never the system's).
+ours() {
+	n=$1
+	shift
+	it_exec "$n" env LD_LIBRARY_PATH="$top_builddir/lib/.libs" "$OUR_CFGTOOL" "$@"
+}
+deb() {
+	n=$1
+	shift
+	it_exec "$n" "$DEB_CFGTOOL" "$@"
+}
+
+# split TOOL N ARGS...: stdout, then stderr lines prefixed "E: ", then the exit
+# status (the two streams are not interleaved in a fixed order otherwise).
+split() {
+	tool=$1 n=$2
+	shift 2
+	$tool "$n" "$@" 2> "$IT_TMP/stderr"
+	rc=$?
+	sed 's/^/E: /' "$IT_TMP/stderr"
+	echo "exit=$rc"
+}
+
+# Until every node shows every link connected (knet brings links up
+# independently of the ring); then the outputs are stable.
+wait_links() {
+	tool=$1 n=$2
+	end=$(( $(date +%s) + 30 ))
+	while :; do
+		out=$($tool "$n" -s 2>&1)
+		if [ "$(printf '%s\n' "$out" | grep -c 'connected$')" = 4 ] &&
+		   ! printf '%s\n' "$out" | grep -q disconnected; then
+			return 0
+		fi
+		[ "$(date +%s)" -ge "$end" ] && { printf '%s\n' "$out"; return 1; }
+		sleep 0.2
+	done
+}
+
+# Until knet's path MTU discovery settled on node N: every link to every
+# peer reports the same MTU (one veth MTU everywhere); before that knet
+# shows its starting value on some links and -n would change under us.
+wait_pmtud() {
+	n=$1
+	end=$(( $(date +%s) + 60 ))
+	while :; do
+		mtus=$(deb "$n" -n 2>/dev/null | sed -n 's/.* mtu: //p')
+		if [ "$(printf '%s\n' "$mtus" | grep -c .)" = 4 ] &&
+		   [ "$(printf '%s\n' "$mtus" | sort -u | wc -l)" = 1 ]; then
+			return 0
+		fi
+		[ "$(date +%s)" -ge "$end" ] && { printf '%s\n' "$mtus"; return 1; }
+		sleep 0.2
+	done
+}
+
+# The views compared between tools and clusters, from node N.
+views() {
+	tool=$1 n=$2
+	for args in "-s" "-s -b" "-n" "-a 1" "-a 2" "-a 3" "-a 4"; do
+		echo "== $args"
+		# shellcheck disable=SC2086
+		$tool "$n" $args 2>&1
+		echo "exit=$?"
+	done
+}
+
+# ---- chorusd cluster -------------------------------------------------------------
+for n in 1 2 3; do
+	it_node_start "$n" || { it_fail "chorusd $n starts"; it_done; exit 1; }
+done
+it_check "chorusd ring of 3" it_wait_members 1 "1 2 3" 30
+for n in 1 2 3; do
+	it_check "chorusd node $n: links up" wait_links deb "$n"
+	it_check "chorusd node $n: PMTUD done" wait_pmtud "$n"
+done
+
+chorus_deb=$(views deb 1)
+chorus_ours=$(views ours 1)
+it_eq "chorusd: corosync-cfgtool and chorus-cfgtool print the same" "$chorus_deb" "$chorus_ours"
+it_eq "chorusd node 3 view, both tools" "$(views deb 3)" "$(views ours 3)"
+printf '%s\n' "$chorus_deb" | sed -n '1,12p'
+
+# --json: one well-formed document with the same facts
+json=$(ours 1 -n --json)
+it_check "chorus-cfgtool -n --json parses" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["local_nodeid"]==1 and [x["nodeid"] for x in d["nodes"]]==[1,2,3] and all(len(x["links"])==2 for x in d["nodes"][1:])' "$json"
+json=$(ours 1 -a 2 -j)
+it_eq "chorus-cfgtool -a 2 --json" '{"nodeid": 2, "addresses": ["192.168.60.2", "192.168.61.2"]}' "$json"
+
+# -R: no reload in chorusd (reported, exit = CS_ERR_NOT_SUPPORTED)
+out=$(split deb 1 -R)
+it_eq "corosync-cfgtool -R on chorusd: not supported" "Reloading corosync.conf...
+E: Could not reload configuration. Error CS_ERR_NOT_SUPPORTED
+exit=19" "$out"
+it_eq "chorus-cfgtool -R prints the same" "$out" "$(split ours 1 -R)"
+out=$(split deb 1 -L)
+it_eq "corosync-cfgtool -L on chorusd" "exit=0" "$out"
+
+# -k: unknown node, then node 3
+out=$(split deb 1 -k 9)
+it_eq "-k of an unknown node" "Killing node 9
+E: Could not kill node (error = CS_ERR_NOT_EXIST)
+exit=1" "$out"
+it_eq "chorus-cfgtool -k 9 prints the same" "$out" "$(split ours 1 -k 9)"
+out=$(ours 1 -k 3 2>&1; echo "exit=$?")
+it_eq "chorus-cfgtool -k 3" "Killing node 3
+exit=0" "$out"
+it_check "node 3 logs why it dies" it_wait_log 3 "Killed by node 1 : Killed by corosync-cfgtool" 10
+it_eq "killed chorusd exits 255" 255 "$(it_node_stop 3 CONT)"
+it_check "nodes 1 and 2 see node 3 leave" it_wait_members 1 "1 2" 30
+it_check "node 2 agrees" it_wait_members 2 "1 2" 30
+
+# -H with a tracker that says no: BUSY, exit 0, the daemon stays
+mkdir -p "$IT_TMP/clients"
+it_exec 2 env LD_LIBRARY_PATH="$top_builddir/lib/.libs" "$TRACKER" "$OUR_LIBCFG" no \
+	> "$IT_TMP/clients/tracker2.out" 2>&1 &
+tracker_pid=$!
+echo "tracker $tracker_pid" >> "$IT_TMP/clients/daemons"
+end=$(( $(date +%s) + 10 ))
+until grep -q tracking "$IT_TMP/clients/tracker2.out"; do
+	[ "$(date +%s)" -ge "$end" ] && break
+	sleep 0.05
+done
+out=$(split deb 2 -H)
+it_eq "corosync-cfgtool -H vetoed" "Shutting down corosync
+E: Could not shutdown (error = 10)
+exit=0" "$out"
+it_check "node 2 still runs" it_node_alive 2
+it_eq "chorus-cfgtool -H vetoed the same way" "$out" "$(split ours 2 -H)"
+it_check "node 2 still runs" it_node_alive 2
+it_eq "the tracker was asked (twice)" "tracking
+testshutdown flags=0
+replyto_shutdown 1
+testshutdown flags=0
+replyto_shutdown 1" "$(cat "$IT_TMP/clients/tracker2.out")"
+
+# -H --force: stops, exit 0, node 1 logs it
+out=$(ours 2 -H --force 2>&1; echo "exit=$?")
+it_eq "chorus-cfgtool -H --force" "Shutting down corosync
+exit=0" "$out"
+it_eq "chorusd stopped by -H exits 0" 0 "$(it_node_stop 2 CONT)"
+it_check "node 1 logs the shutdown" it_wait_log 1 "Node 2 was shut down by sysadmin" 10
+it_check "node 2 logged it too" grep -q "Node 2 was shut down by sysadmin" "$IT_TMP/node2/log"
+it_check "node 1 sees node 2 leave" it_wait_members 1 "1" 30
+wait "$tracker_pid" 2>/dev/null
+it_eq "the tracker saw the forced request, then the daemon go" "tracking
+testshutdown flags=0
+replyto_shutdown 1
+testshutdown flags=0
+replyto_shutdown 1
+testshutdown flags=1
+replyto_shutdown 1
+dispatch 2" "$(cat "$IT_TMP/clients/tracker2.out")"
+
+# -H with no tracker on the last node
+out=$(deb 1 -H 2>&1; echo "exit=$?")
+it_eq "corosync-cfgtool -H on a lone node" "Shutting down corosync
+exit=0" "$out"
+it_eq "... which exits 0" 0 "$(it_node_stop 1 CONT)"
+
+# ---- the same views on Debian's corosync ------------------------------------------
+for n in 1 2 3; do
+	rm -f "$IT_TMP/node$n/exit"
+	it_corosync_start "$n" || { it_fail "corosync $n starts"; it_done; exit 1; }
+done
+for n in 1 2 3; do
+	it_check "corosync node $n: links up" wait_links deb "$n"
+	it_check "corosync node $n: PMTUD done" wait_pmtud "$n"
+done
+coro_deb=$(views deb 1)
+it_eq "corosync-cfgtool: same on chorusd and corosync" "$coro_deb" "$chorus_deb"
+it_eq "chorus-cfgtool on corosync: same as corosync-cfgtool" "$coro_deb" "$(views ours 1)"
+for n in 1 2 3; do
+	it_node_stop "$n" > /dev/null
+done
+it_done
