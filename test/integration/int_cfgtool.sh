@@ -6,6 +6,8 @@
 # -k makes the named chorusd exit 255 (the others see it leave); a tracker
 # that answers no makes -H fail with CS_ERR_BUSY (exit 0, daemon alive), and
 # -H --force stops the daemon with exit 0 while the others log the shutdown.
+# Then a mixed ring (corosync 1 and 2, chorusd 3): kill and shutdown across
+# the two implementations.
 . "$top_srcdir/test/integration/lib.sh"
 . "$top_srcdir/test/integration/cpg_lib.sh"
 it_require_root
@@ -190,7 +192,42 @@ done
 coro_deb=$(views deb 1)
 it_eq "corosync-cfgtool: same on chorusd and corosync" "$coro_deb" "$chorus_deb"
 it_eq "chorus-cfgtool on corosync: same as corosync-cfgtool" "$coro_deb" "$(views ours 1)"
-for n in 1 2 3; do
-	it_node_stop "$n" > /dev/null
-done
+
+# ---- mixed: chorusd on node 3 among corosync nodes 1 and 2 --------------------------
+# wait_count N PATTERN COUNT SECONDS: until node N's log has COUNT such lines.
+wait_count() {
+	end=$(( $(date +%s) + $4 ))
+	until [ "$(grep -c "$2" "$IT_TMP/node$1/log")" -ge "$3" ]; do
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+it_eq "corosync-cfgtool -H on corosync node 3" "Shutting down corosync
+exit=0" "$(split deb 3 -H)"
+it_eq "corosync exits 0" 0 "$(it_node_stop 3 CONT)"
+it_check "corosync node 1 logs it" wait_count 1 "Node 3 was shut down by sysadmin" 1 10
+it_node_start 3 || it_fail "chorusd 3 joins the corosync nodes"
+it_check "mixed ring of 3" it_wait_members 3 "1 2 3" 30
+it_check "mixed: links up on the chorusd node" wait_links ours 3
+it_eq "mixed: -a 1 from chorusd and from corosync" "$(split deb 1 -a 1)" "$(split ours 3 -a 1)"
+# corosync kills chorusd
+it_eq "corosync-cfgtool -k 3 on corosync" "Killing node 3
+exit=0" "$(split deb 1 -k 3)"
+it_check "chorusd logs who killed it" it_wait_log 3 "Killed by node 1 : Killed by corosync-cfgtool" 10
+it_eq "chorusd killed by corosync exits 255" 255 "$(it_node_stop 3 CONT)"
+# chorusd kills corosync
+it_node_start 3 || it_fail "chorusd 3 joins again"
+it_check "mixed ring of 3 again" it_wait_members 3 "1 2 3" 30
+it_eq "chorus-cfgtool -k 2 on chorusd" "Killing node 2
+exit=0" "$(split ours 3 -k 2)"
+it_check "corosync logs who killed it" it_wait_log 2 "Killed by node 3 : Killed by corosync-cfgtool" 10
+it_eq "corosync killed by chorusd exits 255" 255 "$(it_node_stop 2 CONT)"
+it_check "chorusd sees corosync node 2 leave" it_wait_members 3 "1 3" 30
+# -H on chorusd: the corosync node logs it
+it_eq "chorus-cfgtool -H on chorusd among corosync" "Shutting down corosync
+exit=0" "$(split ours 3 -H)"
+it_eq "... chorusd exits 0" 0 "$(it_node_stop 3 CONT)"
+it_check "corosync node 1 logs chorusd's shutdown" \
+	wait_count 1 "Node 3 was shut down by sysadmin" 2 10
+it_node_stop 1 > /dev/null
 it_done
