@@ -267,15 +267,24 @@ static size_t cfg_nodelist_ids(const struct icmap *map, uint32_t *ids, size_t ma
 	return n;
 }
 
+/* Does the transport report link l of this node at all (knet lists only configured links)? */
+static bool cfg_link_present(const struct svc_link_status *l)
+{
+	return l->enabled || l->connected || l->dynconnected || l->mtu || l->src_ipaddr[0] ||
+	       l->dst_ipaddr[0];
+}
+
 /*
  * corosync 3.1.7 exec/cfg.c, message_handler_req_lib_cfg_ringstatusget with
- * exec/totemknet.c, totemknet_ifaces_get: one interface per link on which
- * the local node is configured, named "<link> <local address>"; its status
- * has one character per node of the nodelist in node id order: 'n' for the
- * local node, '0' + (enabled | connected << 1 | dynconnected << 2) for a
- * node with that link, 'd' for one without it, '?' when the transport could
- * not say.  The reply always goes whole: libcfg reads interface_count
- * whatever the error.
+ * exec/totemsrp.c, totemsrp_ifaces_get and exec/totemknet.c,
+ * totemknet_ifaces_get: one interface per link on which the local node is
+ * configured, named "<link> <local address>".  The status strings have one
+ * character per node of the nodelist in node id order: 'n' for the local
+ * node, 'd' where a node has no entry; a node's links, in link order, fill
+ * strings 0, 1, ... with '0' + (enabled | connected << 1 | dynconnected << 2)
+ * (corosync's packing: with the same links everywhere string i is link i's),
+ * '?' when the transport could not say.  The reply always goes whole:
+ * libcfg reads interface_count whatever the error.
  */
 static void cfg_handle_ringstatusget(struct svc_conn *conn, const void *msg, size_t len)
 {
@@ -284,6 +293,7 @@ static void cfg_handle_ringstatusget(struct svc_conn *conn, const void *msg, siz
 	struct res_lib_cfg_ringstatusget *res = calloc(1, sizeof(*res));
 	struct svc_node_status *ns = calloc(1, sizeof(*ns));
 	uint32_t ids[CFG_INTERFACE_STATUS_MAX_LEN - 1];
+	char (*status)[CFG_INTERFACE_STATUS_MAX_LEN];
 	size_t nids;
 	cs_error_t err = CS_OK;
 	long pos;
@@ -294,13 +304,38 @@ static void cfg_handle_ringstatusget(struct svc_conn *conn, const void *msg, siz
 		svc_reply_error(conn, MESSAGE_RES_CFG_RINGSTATUSGET, CS_ERR_NO_MEMORY);
 		return;
 	}
+	status = res->interface_status;
 	nids = cfg_nodelist_ids(map, ids, sizeof(ids) / sizeof(ids[0]));
+	for (unsigned int k = 0; k < CFG_LINKS_MAX; k++) {
+		memset(status[k], 'd', nids);
+		status[k][nids] = '\0';
+	}
+	for (size_t i = 0; i < nids; i++) {
+		unsigned int k = 0;
+
+		if (ids[i] == svc_nodeid(svc)) {
+			for (k = 0; k < CFG_LINKS_MAX; k++)
+				status[k][i] = 'n';
+			continue;
+		}
+		if (svc_node_status(svc, ids[i], ns) < 0) {
+			for (k = 0; k < CFG_LINKS_MAX; k++)
+				status[k][i] = '?';
+			continue;
+		}
+		for (unsigned int link = 0; link < CFG_LINKS_MAX; link++) {
+			const struct svc_link_status *l = &ns->link[link];
+
+			if (cfg_link_present(l))
+				status[k++][i] = (char)('0' + (l->enabled | l->connected << 1 |
+							       l->dynconnected << 2));
+		}
+	}
 	pos = cfg_node_pos(map, svc_nodeid(svc));
 	for (unsigned int link = 0; pos >= 0 && link < CFG_LINKS_MAX; link++) {
 		char key[ICMAP_KEYNAME_MAXLEN + 1];
 		const char *addr;
 		unsigned int idx = res->interface_count;
-		char *status;
 
 		snprintf(key, sizeof(key), CFG_NODELIST_PREFIX "%ld.ring%u_addr", pos, link);
 		if (icmap_get_string(map, key, &addr) < 0)
@@ -311,28 +346,11 @@ static void cfg_handle_ringstatusget(struct svc_conn *conn, const void *msg, siz
 			break;
 		}
 		snprintf(res->interface_name[idx], CFG_INTERFACE_NAME_MAX_LEN, "%u %s", link, addr);
-		status = res->interface_status[idx];
-		for (size_t i = 0; i < nids; i++) {
-			int r;
-
-			if (ids[i] == svc_nodeid(svc)) {
-				status[i] = 'n';
-				continue;
-			}
-			r = svc_node_status(svc, ids[i], ns);
-			if (r < 0)
-				status[i] = '?';
-			else if (!ns->link[link].enabled && !ns->link[link].connected &&
-				 !ns->link[link].dynconnected && ns->link[link].mtu == 0 &&
-				 !ns->link[link].dst_ipaddr[0])
-				status[i] = 'd';
-			else
-				status[i] = (char)('0' + (ns->link[link].enabled |
-							  ns->link[link].connected << 1 |
-							  ns->link[link].dynconnected << 2));
-		}
 		res->interface_count = idx + 1;
 	}
+	/* strings past the interfaces stay empty, as a reader expects */
+	for (unsigned int k = res->interface_count; k < CFG_MAX_INTERFACES; k++)
+		memset(status[k], 0, sizeof(status[k]));
 	cfg_reply(conn, res, sizeof(*res), MESSAGE_RES_CFG_RINGSTATUSGET, err);
 	free(ns);
 	free(res);

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * cfg_tracker LIBCFG yes|no: a shutdown tracker as Pacemaker is one.  Loads
+ * cfg_tracker LIBCFG yes|no|silent: a shutdown tracker as Pacemaker is one.  Loads
  * the libcfg.so.7 at path LIBCFG (ours or Debian's), connects with a
  * shutdown callback, calls trackstart and prints "tracking"; every
  * TESTSHUTDOWN prints "testshutdown flags=<n>" and is answered with the
- * given reply.  Ends when dispatching fails (the daemon went away), printing
- * "dispatch <error>".  int_cfgtool.sh drives it.
+ * given reply (silent: never answered).  Ends when dispatching fails (the daemon went away), printing
+ * "dispatch <error>".
+ *
+ * cfg_tracker LIBCFG ring: print what corosync_cfg_ring_status_get answers
+ * ("ring <error> <count>", then "<name>|<status>" per interface) and exit.
+ * int_cfgtool.sh drives both modes.
  */
 #include <dlfcn.h>
 #include <poll.h>
@@ -17,6 +21,7 @@
 
 static cs_error_t (*reply_fn)(corosync_cfg_handle_t, corosync_cfg_shutdown_reply_flags_t);
 static corosync_cfg_shutdown_reply_flags_t answer;
+static int silent;           /* never answer: the daemon's timer decides */
 
 static void *load(void *dl, const char *name)
 {
@@ -34,6 +39,10 @@ static void on_shutdown(corosync_cfg_handle_t h, corosync_cfg_shutdown_flags_t f
 	cs_error_t err;
 
 	printf("testshutdown flags=%d\n", (int)flags);
+	if (silent) {
+		fflush(stdout);
+		return;
+	}
 	err = reply_fn(h, answer);
 	printf("replyto_shutdown %d\n", (int)err);
 	fflush(stdout);
@@ -53,11 +62,12 @@ int main(int argc, char **argv)
 	cs_error_t err;
 
 	if (argc != 3) {
-		fprintf(stderr, "usage: cfg_tracker LIBCFG yes|no\n");
+		fprintf(stderr, "usage: cfg_tracker LIBCFG yes|no|silent|ring\n");
 		return 2;
 	}
 	answer = strcmp(argv[2], "yes") == 0 ? COROSYNC_CFG_SHUTDOWN_FLAG_YES
 					      : COROSYNC_CFG_SHUTDOWN_FLAG_NO;
+	silent = strcmp(argv[2], "silent") == 0;
 	dl = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
 	if (!dl) {
 		fprintf(stderr, "dlopen: %s\n", dlerror());
@@ -74,6 +84,25 @@ int main(int argc, char **argv)
 	if (err != CS_OK) {
 		printf("initialize %d\n", (int)err);
 		return 1;
+	}
+	if (strcmp(argv[2], "ring") == 0) {
+		cs_error_t (*ring)(corosync_cfg_handle_t, char ***, char ***, unsigned int *);
+		char **names = NULL, **status = NULL;
+		unsigned int count = 0;
+
+		sym = load(dl, "corosync_cfg_ring_status_get"); memcpy(&ring, &sym, sizeof(sym));
+		err = ring(h, &names, &status, &count);
+		printf("ring %d %u\n", (int)err, err == CS_OK ? count : 0);
+		for (unsigned int i = 0; err == CS_OK && i < count; i++) {
+			printf("%s|%s\n", names[i], status[i]);
+			free(names[i]);
+			free(status[i]);
+		}
+		if (err == CS_OK) {
+			free(names);
+			free(status);
+		}
+		return 0;
 	}
 	if (fd_get(h, &fd) != CS_OK || trackstart(h, 0) != CS_OK) {
 		printf("trackstart failed\n");

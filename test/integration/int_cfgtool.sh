@@ -103,6 +103,14 @@ it_eq "chorusd: corosync-cfgtool and chorus-cfgtool print the same" "$chorus_deb
 it_eq "chorusd node 3 view, both tools" "$(views deb 3)" "$(views ours 3)"
 printf '%s\n' "$chorus_deb" | sed -n '1,12p'
 
+# RINGSTATUSGET (not used by the 3.1.7 tools) through Debian's libcfg and ours
+ring=$(it_exec 1 "$TRACKER" "$DEBIAN_LIBCFG" ring 2>&1)
+it_eq "ring status from chorusd (Debian's libcfg)" "ring 1 2
+0 192.168.60.1|n33
+1 192.168.61.1|n33" "$ring"
+it_eq "ring status from chorusd (our libcfg)" "$ring" \
+	"$(it_exec 1 env LD_LIBRARY_PATH="$top_builddir/lib/.libs" "$TRACKER" "$OUR_LIBCFG" ring 2>&1)"
+
 # --json: one well-formed document with the same facts
 json=$(ours 1 -n --json)
 it_check "chorus-cfgtool -n --json parses" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["local_nodeid"]==1 and [x["nodeid"] for x in d["nodes"]]==[1,2,3] and all(len(x["links"])==2 for x in d["nodes"][1:])' "$json"
@@ -133,16 +141,27 @@ it_check "nodes 1 and 2 see node 3 leave" it_wait_members 1 "1 2" 30
 it_check "node 2 agrees" it_wait_members 2 "1 2" 30
 
 # -H with a tracker that says no: BUSY, exit 0, the daemon stays
-mkdir -p "$IT_TMP/clients"
-it_exec 2 env LD_LIBRARY_PATH="$top_builddir/lib/.libs" "$TRACKER" "$OUR_LIBCFG" no \
-	> "$IT_TMP/clients/tracker2.out" 2>&1 &
-tracker_pid=$!
-echo "tracker $tracker_pid" >> "$IT_TMP/clients/daemons"
-end=$(( $(date +%s) + 10 ))
-until grep -q tracking "$IT_TMP/clients/tracker2.out"; do
-	[ "$(date +%s)" -ge "$end" ] && break
-	sleep 0.05
-done
+# wait_file_line NAME PATTERN: until client NAME's output has such a line (10 s).
+wait_file_line() {
+	end=$(( $(date +%s) + 10 ))
+	until grep -q "$2" "$IT_TMP/clients/$1.out"; do
+		[ "$(date +%s)" -ge "$end" ] && return 0
+		sleep 0.05
+	done
+}
+# tracker NAME N LIBCFG MODE: a cfg_tracker on node N, until it tracks.
+tracker() {
+	it_exec "$2" env LD_LIBRARY_PATH="$top_builddir/lib/.libs" "$TRACKER" "$3" "$4" \
+		> "$IT_TMP/clients/$1.out" 2>&1 &
+	echo "$1 $!" >> "$IT_TMP/clients/daemons"
+	end=$(( $(date +%s) + 10 ))
+	until grep -q tracking "$IT_TMP/clients/$1.out"; do
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.05
+	done
+}
+# Pacemaker's way: Debian's libcfg, always no.
+tracker tracker2 2 "$DEBIAN_LIBCFG" no || it_fail "tracker starts"
 out=$(split deb 2 -H)
 it_eq "corosync-cfgtool -H vetoed" "Shutting down corosync
 E: Could not shutdown (error = 10)
@@ -156,23 +175,36 @@ replyto_shutdown 1
 testshutdown flags=0
 replyto_shutdown 1" "$(cat "$IT_TMP/clients/tracker2.out")"
 
-# -H --force: stops, exit 0, node 1 logs it
+# -H --force with a second tracker that never answers: the daemon's timer
+# (cfg.shutdown_timeout, set to 1 s here) decides, REGARDLESS lets it go.
+it_exec 2 /usr/sbin/corosync-cmapctl -s cfg.shutdown_timeout u32 1000 > /dev/null
+tracker silent2 2 "$OUR_LIBCFG" silent || it_fail "silent tracker starts"
+t0=$(date +%s%N)
 out=$(ours 2 -H --force 2>&1; echo "exit=$?")
+t1=$(date +%s%N)
 it_eq "chorus-cfgtool -H --force" "Shutting down corosync
 exit=0" "$out"
+it_check "... after the 1 s timer" [ $(( (t1 - t0) / 1000000 )) -ge 900 ]
 it_eq "chorusd stopped by -H exits 0" 0 "$(it_node_stop 2 CONT)"
 it_check "node 1 logs the shutdown" it_wait_log 1 "Node 2 was shut down by sysadmin" 10
 it_check "node 2 logged it too" grep -q "Node 2 was shut down by sysadmin" "$IT_TMP/node2/log"
 it_check "node 1 sees node 2 leave" it_wait_members 1 "1" 30
-wait "$tracker_pid" 2>/dev/null
-it_eq "the tracker saw the forced request, then the daemon go" "tracking
+wait_file_line tracker2 dispatch
+it_eq "the tracker saw the forced request" "tracking
 testshutdown flags=0
 replyto_shutdown 1
 testshutdown flags=0
 replyto_shutdown 1
 testshutdown flags=1
 replyto_shutdown 1
-dispatch 2" "$(cat "$IT_TMP/clients/tracker2.out")"
+testshutdown flags=1" "$(head -n 8 "$IT_TMP/clients/tracker2.out")"
+it_eq "... then the daemon go" "dispatch 2" "$(tail -n 1 "$IT_TMP/clients/tracker2.out")"
+# the second flags=1 is the timeout event every tracker gets
+wait_file_line silent2 dispatch
+it_eq "the silent tracker was asked, then told of the timeout" "tracking
+testshutdown flags=1
+testshutdown flags=1
+dispatch 2" "$(cat "$IT_TMP/clients/silent2.out")"
 
 # -H with no tracker on the last node
 out=$(deb 1 -H 2>&1; echo "exit=$?")
@@ -189,6 +221,7 @@ for n in 1 2 3; do
 	it_check "corosync node $n: links up" wait_links deb "$n"
 	it_check "corosync node $n: PMTUD done" wait_pmtud "$n"
 done
+it_eq "ring status: same on corosync" "$ring" "$(it_exec 1 "$TRACKER" "$DEBIAN_LIBCFG" ring 2>&1)"
 coro_deb=$(views deb 1)
 it_eq "corosync-cfgtool: same on chorusd and corosync" "$coro_deb" "$chorus_deb"
 it_eq "chorus-cfgtool on corosync: same as corosync-cfgtool" "$coro_deb" "$(views ours 1)"

@@ -441,6 +441,17 @@ START_TEST(test_ringstatus)
 	ck_assert_str_eq(r->interface_status[0], "3n7?");
 	ck_assert_str_eq(r->interface_name[1], "2 10.2.0.2");
 	ck_assert_str_eq(r->interface_status[1], "1nd?");
+	ck_assert_str_eq(r->interface_status[2], "");
+
+	/* a node's links fill the strings in order (corosync's packing): node 3
+	 * with only link 2 shows in string 0 */
+	memset(&ns, 0, sizeof(ns));
+	link_set(&ns, 2, true, false, false, 1397, "10.2.0.2", "10.2.0.3");
+	ck_assert_int_eq(fake_host_set_node_status(e.h, 3, &ns), 0);
+	m = call_hdr(e.c, MESSAGE_REQ_CFG_RINGSTATUSGET, 16);
+	r = (const void *)m->data;
+	ck_assert_str_eq(r->interface_status[0], "3n1?");
+	ck_assert_str_eq(r->interface_status[1], "1nd?");
 	env_fini(&e);
 
 	/* a node that is not in the nodelist has no interfaces; still the whole reply */
