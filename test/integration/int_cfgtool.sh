@@ -2,12 +2,16 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # corosync-cfgtool and chorus-cfgtool against a 3-node chorusd cluster and
 # a 3-node Debian corosync cluster on the same two-link network: -s, -s -b,
-# -n and -a print the same with both tools on both clusters; --json parses;
-# -k makes the named chorusd exit 255 (the others see it leave); a tracker
-# that answers no makes -H fail with CS_ERR_BUSY (exit 0, daemon alive), and
-# -H --force stops the daemon with exit 0 while the others log the shutdown.
-# Then a mixed ring (corosync 1 and 2, chorusd 3): kill and shutdown across
-# the two implementations.
+# -n and -a print the same with both tools on both clusters, and so do -R
+# (not supported by chorusd), -k of an unknown node and a vetoed -H; the
+# ring status (RINGSTATUSGET) is the same through both libcfgs on both
+# daemons; --json parses.  -k makes the named chorusd exit 255 (the others
+# see it leave); a tracker that answers no (Debian's libcfg, as Pacemaker)
+# makes -H fail with CS_ERR_BUSY (exit 0, daemon alive); -H --force with a
+# tracker that never answers waits for cfg.shutdown_timeout, then stops the
+# daemon with exit 0 while the others log the shutdown.  Then a mixed ring
+# (corosync 1 and 2, chorusd 3): kill and shutdown across the two
+# implementations.
 . "$top_srcdir/test/integration/lib.sh"
 . "$top_srcdir/test/integration/cpg_lib.sh"
 it_require_root
