@@ -91,6 +91,16 @@ views() {
 	done
 }
 
+# ---- no daemon (§10.6): the same messages and exit codes --------------------------------
+it_ns_create 9
+for args in "-s" "-n" "-s -b" "-a 1" "-R" "-L" "-H" "-H --force" "-k 3" "-k 0" "-a x"; do
+	# shellcheck disable=SC2086
+	it_eq "no daemon: $args" "$(split deb 9 $args)" "$(split ours 9 $args)"
+done
+# the usage text: the same but for the name and the -j line
+it_eq "usage" "$(split deb 9)" \
+	"$(split ours 9 | sed 's/^chorus-cfgtool /corosync-cfgtool /' | grep -v '^	-j	')"
+
 # ---- chorusd cluster -------------------------------------------------------------
 for n in 1 2 3; do
 	it_node_start "$n" || { it_fail "chorusd $n starts"; it_done; exit 1; }
