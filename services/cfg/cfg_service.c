@@ -532,7 +532,8 @@ static void cfg_shutdown_timeout(struct svc *svc, struct svc_timer *timer)
 {
 	struct cfg_state *st = svc_state(svc);
 
-	st->shutdown_no = st->shutdown_expected - st->shutdown_yes;
+	st->shutdown_no = st->shutdown_yes < st->shutdown_expected ?
+			  st->shutdown_expected - st->shutdown_yes : 0;
 	cfg_shutdown_check(st);
 	cfg_send_test_shutdown(st, NULL, NULL, CS_ERR_TIMEOUT);
 }
