@@ -203,6 +203,16 @@ int logging_blackbox_dump(const char *dir)
 	return 0;
 }
 
+int logging_reopen(void)
+{
+	int32_t r;
+
+	if (lg.file_target < 0)
+		return 0;
+	r = qb_log_file_reopen(lg.file_target, NULL);
+	return r < 0 ? (int)r : 0;
+}
+
 void logging_fini(void)
 {
 	qb_log_fini();

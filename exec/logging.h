@@ -18,6 +18,8 @@ void logging_early_init(void);
 int logging_apply(const struct icmap *cmap, char *why, size_t why_size);
 /** Write the blackbox to dir/fdata-<time>-<pid> with a "fdata" symlink. */
 int logging_blackbox_dump(const char *dir);
+/** Close and reopen the log file (cfg REOPEN_LOG_FILES, logrotate). 0 or -errno. */
+int logging_reopen(void);
 void logging_fini(void);
 
 #endif

@@ -188,6 +188,47 @@ static void on_confchg(void *ctx, const struct svc_view *view)
 	host_confchg(d->host, view);
 }
 
+/* ---- what the daemon does for services (struct host_daemon_ops) ----------- */
+
+static int daemon_node_status(void *ctx, uint32_t nodeid, struct svc_node_status *ret_status)
+{
+	struct daemon *d = ctx;
+
+	return totem_node_status(d->totem, nodeid, ret_status);
+}
+
+/*
+ * 0: the orderly stop after the current handler (corosync's
+ * api->shutdown_request): the loop stops and run() unwinds its ladder
+ * (services finalised in reverse order, totem leaves), exit status 0.
+ * Anything else is corosync_fatal_error: exit at once with that status.
+ */
+static int daemon_shutdown(void *ctx, int exit_status, const char *reason)
+{
+	struct daemon *d = ctx;
+
+	if (exit_status == 0) {
+		log_debug("orderly shutdown requested: %s", reason);
+		qb_loop_stop(d->loop);
+		return 0;
+	}
+	log_err("Chorus Cluster Engine exiting with status %d (%s).", exit_status, reason);
+	logging_fini();
+	exit(exit_status);
+}
+
+static int daemon_reopen_logs(void *ctx)
+{
+	(void)ctx;
+	return logging_reopen();
+}
+
+static const struct host_daemon_ops daemon_ops = {
+	.node_status = daemon_node_status,
+	.shutdown = daemon_shutdown,
+	.reopen_logs = daemon_reopen_logs,
+};
+
 /* ---- signals -------------------------------------------------------------- */
 
 static int32_t on_stop_signal(int32_t sig, void *data)
@@ -465,6 +506,8 @@ static int run(struct daemon *d)
 	hc.ready_ctx = d;
 	hc.deadline_changed = on_deadline_changed;
 	hc.deadline_ctx = d;
+	hc.daemon = &daemon_ops;
+	hc.daemon_ctx = d;
 	r = host_create(&hc, &d->host);
 	if (r < 0) {
 		code = EXIT_SERVICES;

@@ -439,6 +439,34 @@ static void publish_knet_stats(struct totem *t)
 	}
 }
 
+int totem_node_status(struct totem *t, uint32_t nodeid, struct svc_node_status *ret_status)
+{
+	struct tknet_link_status st;
+	int r;
+
+	if (!t || !t->tk)
+		return -ENOTSUP;
+	memset(ret_status, 0, sizeof(*ret_status));
+	r = tknet_host_status(t->tk, nodeid, &ret_status->reachable, &ret_status->remote,
+			      &ret_status->external);
+	if (r < 0)
+		return r;
+	/* Links corosync does not use are left out, the loopback link 0 included. */
+	for (unsigned l = 0; l < CONF_LINKS_MAX && l < SVC_LINKS_MAX; l++) {
+		struct svc_link_status *out = &ret_status->link[l];
+
+		if (!t->tc->links[l].configured || tknet_link_status(t->tk, nodeid, l, &st) < 0)
+			continue;
+		out->enabled = st.enabled;
+		out->connected = st.connected;
+		out->dynconnected = st.dynconnected;
+		out->mtu = st.mtu;
+		snprintf(out->src_ipaddr, sizeof(out->src_ipaddr), "%s", st.src_addr);
+		snprintf(out->dst_ipaddr, sizeof(out->dst_ipaddr), "%s", st.dst_addr);
+	}
+	return 0;
+}
+
 static void publish_stats(struct totem *t)
 {
 	const struct srp_stats *s = srp_stats(t->srp);

@@ -33,6 +33,13 @@ void totem_set_host(struct totem *t, struct host *host);
 int totem_start(struct totem *t);
 /** Sync finished after a regular configuration (srp_trans_ack). */
 void totem_sync_done(struct totem *t);
+/**
+ * cfg NODESTATUSGET's view of a node (corosync 3.1.7 exec/totemknet.c,
+ * totemknet_nodestatus_get): knet's host status and the status of every
+ * link configured in the nodelist (the local node: its loopback link 0).
+ * 0, -ENOENT for a node knet does not know, -errno.
+ */
+int totem_node_status(struct totem *t, uint32_t nodeid, struct svc_node_status *ret_status);
 /** Sends LEAVE, then tears down.  Takes NULL. */
 void totem_destroy(struct totem *t);
 

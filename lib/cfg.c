@@ -4,11 +4,9 @@
  * (corosync v3.1.7 lib/cfg.c).  Owns the per-process handle table and one IPC
  * connection per handle.  Never logs.
  *
- * Implemented now: initialize, finalize, fd_get, dispatch (the TESTSHUTDOWN
- * callback), get_node_addrs and local_get.  The other exported functions
- * exist with corosync's signatures and symbol versions but return
- * CS_ERR_NOT_SUPPORTED without contacting the daemon: the full library
- * comes with the cfg issue.
+ * Every function of corosync's libcfg.so.7 with its symbol version; where
+ * corosync's library has a bug that a caller could trip over, the
+ * difference is named at the function and in docs/compat.md.
  *
  * Invariants: output parameters are written only on CS_OK (get_node_addrs
  * also sets *num_addrs = 0 when the daemon answers with an error, as
@@ -59,18 +57,6 @@ static cs_error_t cfg_call(struct cfg_inst *inst, const struct iovec *iov, unsig
 			   void *res, size_t res_size, size_t *ret_received)
 {
 	return ipcc_call(&inst->ipc, iov, iov_len, res, res_size, ret_received);
-}
-
-/* For the functions that are not implemented yet: a valid handle, then NOT_SUPPORTED. */
-static cs_error_t cfg_not_supported(corosync_cfg_handle_t handle)
-{
-	struct cfg_inst *inst;
-	cs_error_t err = cfg_inst_get(handle, &inst);
-
-	if (err != CS_OK)
-		return err;
-	cfg_inst_put(handle);
-	return CS_ERR_NOT_SUPPORTED;
 }
 
 /* ---------------------------------------------------------------- lifecycle */
@@ -259,57 +245,280 @@ CS_EXPORT cs_error_t corosync_cfg_local_get(corosync_cfg_handle_t handle,
 	return CS_OK;
 }
 
-/* ------------------------------------------- not implemented yet (cfg issue) */
+/*
+ * One exchange where only the transport's verdict matters (corosync's
+ * qb_to_cs_error(qb_ipcc_sendv_recv(...))): CS_OK once a reply of at least
+ * a response header came back, whatever its header.error.
+ */
+static cs_error_t cfg_call_transport(struct cfg_inst *inst, const void *req, size_t req_size,
+				     void *res, size_t res_size, size_t *ret_received)
+{
+	struct iovec iov = { .iov_base = (void *)req, .iov_len = req_size };
+	size_t received = 0;
+	cs_error_t err = cfg_call(inst, &iov, 1, res, res_size, &received);
 
+	if (ret_received)
+		*ret_received = received;
+	if (received >= sizeof(struct qb_ipc_response_header))
+		return CS_OK;
+	return err != CS_OK ? err : CS_ERR_MESSAGE_ERROR;
+}
+
+/* A header-only (or small fixed) request whose reply's header.error is the result. */
+static cs_error_t cfg_simple(corosync_cfg_handle_t handle, const void *req, size_t req_size,
+			     void *res, size_t res_size)
+{
+	struct cfg_inst *inst;
+	cs_error_t err = cfg_inst_get(handle, &inst);
+
+	if (err != CS_OK)
+		return err;
+	err = ipcc_call_fixed(&inst->ipc, req, req_size, res, res_size);
+	cfg_inst_put(handle);
+	return err;
+}
+
+/* ------------------------------------------------------- ring and node status */
+
+static void cfg_strv_free(char **v, unsigned int n)
+{
+	if (!v)
+		return;
+	for (unsigned int i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/*
+ * corosync 3.1.7 lib/cfg.c, corosync_cfg_ring_status_get: the reply's
+ * header.error is not looked at (the daemon always sends every field), and
+ * the caller gets two malloc'ed arrays of interface_count malloc'ed strings,
+ * which it frees (each string, then the array).  Difference (docs/compat.md):
+ * a count above CFG_MAX_INTERFACES is cut to it instead of read past the
+ * reply, and nothing is written or leaked when an allocation fails.
+ */
 CS_EXPORT cs_error_t corosync_cfg_ring_status_get(corosync_cfg_handle_t cfg_handle,
 						  char ***interface_names, char ***status,
 						  unsigned int *interface_count)
 {
-	return cfg_not_supported(cfg_handle);
+	struct res_lib_cfg_ringstatusget *res;
+	struct req_lib_cfg_header_only req;
+	struct cfg_inst *inst;
+	char **names = NULL, **stat = NULL;
+	size_t received = 0;
+	unsigned int n, i;
+	cs_error_t err;
+
+	if (!interface_names || !status || !interface_count)
+		return CS_ERR_INVALID_PARAM;
+	err = cfg_inst_get(cfg_handle, &inst);
+	if (err != CS_OK)
+		return err;
+	res = malloc(sizeof(*res));
+	if (!res) {
+		cfg_inst_put(cfg_handle);
+		return CS_ERR_NO_MEMORY;
+	}
+	memset(&req, 0, sizeof(req));
+	req.header.id = MESSAGE_REQ_CFG_RINGSTATUSGET;
+	req.header.size = sizeof(req);
+	err = cfg_call_transport(inst, &req, sizeof(req), res, sizeof(*res), &received);
+	cfg_inst_put(cfg_handle);
+	if (err == CS_OK && received < sizeof(*res))
+		err = CS_ERR_MESSAGE_ERROR;
+	if (err != CS_OK) {
+		free(res);
+		return err;
+	}
+	n = res->interface_count < CFG_MAX_INTERFACES ? res->interface_count : CFG_MAX_INTERFACES;
+	/* calloc(0) may be NULL: ask for one slot so that a zero count still succeeds */
+	names = calloc(n ? n : 1, sizeof(*names));
+	stat = calloc(n ? n : 1, sizeof(*stat));
+	if (!names || !stat)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		names[i] = strndup(res->interface_name[i], CFG_INTERFACE_NAME_MAX_LEN - 1);
+		stat[i] = strndup(res->interface_status[i], CFG_INTERFACE_STATUS_MAX_LEN - 1);
+		if (!names[i] || !stat[i])
+			goto nomem;
+	}
+	free(res);
+	*interface_names = names;
+	*status = stat;
+	*interface_count = n;
+	return CS_OK;
+nomem:
+	cfg_strv_free(names, n);
+	cfg_strv_free(stat, n);
+	free(res);
+	return CS_ERR_NO_MEMORY;
 }
 
+/*
+ * corosync 3.1.7 lib/cfg.c, corosync_cfg_node_status_get: only version 1
+ * is known here (others: CS_ERR_INVALID_PARAM before any exchange); a reply
+ * that carries another version is CS_ERR_NOT_SUPPORTED; node_status is
+ * written only on CS_OK.
+ */
 CS_EXPORT cs_error_t corosync_cfg_node_status_get(corosync_cfg_handle_t cfg_handle,
 						  unsigned int nodeid,
 						  corosync_cfg_node_status_version_t version,
 						  void *node_status)
 {
-	return cfg_not_supported(cfg_handle);
+	struct req_lib_cfg_nodestatusget req;
+	struct res_lib_cfg_nodestatusget_v1 *res;
+	struct cfg_inst *inst;
+	size_t received = 0;
+	struct iovec iov;
+	cs_error_t err;
+
+	if (!node_status || version != CFG_NODE_STATUS_V1)
+		return CS_ERR_INVALID_PARAM;
+	err = cfg_inst_get(cfg_handle, &inst);
+	if (err != CS_OK)
+		return err;
+	res = calloc(1, sizeof(*res));
+	if (!res) {
+		cfg_inst_put(cfg_handle);
+		return CS_ERR_NO_MEMORY;
+	}
+	memset(&req, 0, sizeof(req));
+	req.header.id = MESSAGE_REQ_CFG_NODESTATUSGET;
+	req.header.size = sizeof(req);
+	req.nodeid = nodeid;
+	req.version = version;
+	iov.iov_base = &req;
+	iov.iov_len = sizeof(req);
+	err = cfg_call(inst, &iov, 1, res, sizeof(*res), &received);
+	cfg_inst_put(cfg_handle);
+	if (err == CS_OK) {
+		/* the version sits at offset 24 in both the short and the full form */
+		if (received < sizeof(struct res_lib_cfg_nodestatusget_version))
+			err = CS_ERR_MESSAGE_ERROR;
+		else if (res->node_status.version != version)
+			err = CS_ERR_NOT_SUPPORTED;
+		else if (received < sizeof(*res))
+			err = CS_ERR_MESSAGE_ERROR;
+	}
+	if (err == CS_OK)
+		memcpy(node_status, &res->node_status, sizeof(res->node_status));
+	free(res);
+	return err;
 }
 
+/* ------------------------------------------------------------ kill, shutdown */
+
+/*
+ * corosync 3.1.7 lib/cfg.c, corosync_cfg_kill_node: a reason of 256 bytes
+ * or more is CS_ERR_NAME_TOO_LONG before anything is sent; its length on
+ * the wire counts the NUL.  Difference: a NULL reason is
+ * CS_ERR_INVALID_PARAM (corosync crashes), and a transport failure is
+ * returned as such (corosync returns an uninitialised header.error).
+ */
 CS_EXPORT cs_error_t corosync_cfg_kill_node(corosync_cfg_handle_t cfg_handle, unsigned int nodeid,
 					    const char *reason)
 {
-	return cfg_not_supported(cfg_handle);
+	struct req_lib_cfg_killnode req;
+	struct res_lib_cfg_header_only res;
+	size_t len;
+
+	if (!reason)
+		return CS_ERR_INVALID_PARAM;
+	len = strlen(reason);
+	if (len >= CS_MAX_NAME_LENGTH)
+		return CS_ERR_NAME_TOO_LONG;
+	memset(&req, 0, sizeof(req));
+	req.header.id = MESSAGE_REQ_CFG_KILLNODE;
+	req.header.size = sizeof(req);
+	req.nodeid = nodeid;
+	memcpy(req.reason.value, reason, len + 1);
+	req.reason.length = (uint16_t)(len + 1);
+	return cfg_simple(cfg_handle, &req, sizeof(req), &res, sizeof(res));
 }
 
 CS_EXPORT cs_error_t corosync_cfg_trackstart(corosync_cfg_handle_t cfg_handle, uint8_t track_flags)
 {
-	return cfg_not_supported(cfg_handle);
+	struct req_lib_cfg_trackstart req;
+	struct res_lib_cfg_header_only res;
+
+	memset(&req, 0, sizeof(req));
+	req.header.id = MESSAGE_REQ_CFG_TRACKSTART;
+	req.header.size = sizeof(req);
+	req.track_flags = track_flags;
+	return cfg_simple(cfg_handle, &req, sizeof(req), &res, sizeof(res));
 }
 
 CS_EXPORT cs_error_t corosync_cfg_trackstop(corosync_cfg_handle_t cfg_handle)
 {
-	return cfg_not_supported(cfg_handle);
+	struct req_lib_cfg_header_only req;
+	struct res_lib_cfg_header_only res;
+
+	memset(&req, 0, sizeof(req));
+	req.header.id = MESSAGE_REQ_CFG_TRACKSTOP;
+	req.header.size = sizeof(req);
+	return cfg_simple(cfg_handle, &req, sizeof(req), &res, sizeof(res));
 }
 
+/* The reply waits for the negotiation (up to cfg.shutdown_timeout in the daemon). */
 CS_EXPORT cs_error_t corosync_cfg_try_shutdown(corosync_cfg_handle_t cfg_handle,
 					       corosync_cfg_shutdown_flags_t flags)
 {
-	return cfg_not_supported(cfg_handle);
+	struct req_lib_cfg_tryshutdown req;
+	struct res_lib_cfg_header_only res;
+
+	memset(&req, 0, sizeof(req));
+	req.header.id = MESSAGE_REQ_CFG_TRYSHUTDOWN;
+	req.header.size = sizeof(req);
+	req.flags = (uint32_t)flags;
+	return cfg_simple(cfg_handle, &req, sizeof(req), &res, sizeof(res));
 }
 
+/*
+ * corosync 3.1.7 lib/cfg.c, corosync_cfg_replyto_shutdown returns only the
+ * transport's verdict, never the reply's header.error (CS_ERR_ACCESS when
+ * no negotiation runs is not seen).  Difference: corosync never releases
+ * the handle reference it takes here; this does.
+ */
 CS_EXPORT cs_error_t corosync_cfg_replyto_shutdown(corosync_cfg_handle_t cfg_handle,
 						   corosync_cfg_shutdown_reply_flags_t flags)
 {
-	return cfg_not_supported(cfg_handle);
+	struct req_lib_cfg_replytoshutdown req;
+	struct res_lib_cfg_header_only res;
+	struct cfg_inst *inst;
+	cs_error_t err;
+
+	err = cfg_inst_get(cfg_handle, &inst);
+	if (err != CS_OK)
+		return err;
+	memset(&req, 0, sizeof(req));
+	req.header.id = MESSAGE_REQ_CFG_REPLYTOSHUTDOWN;
+	req.header.size = sizeof(req);
+	req.response = (uint32_t)flags;
+	err = cfg_call_transport(inst, &req, sizeof(req), &res, sizeof(res), NULL);
+	cfg_inst_put(cfg_handle);
+	return err;
 }
+
+/* ---------------------------------------------------------- reload, log files */
 
 CS_EXPORT cs_error_t corosync_cfg_reload_config(corosync_cfg_handle_t handle)
 {
-	return cfg_not_supported(handle);
+	struct req_lib_cfg_header_only req;
+	struct res_lib_cfg_header_only res;
+
+	memset(&req, 0, sizeof(req));
+	req.header.id = MESSAGE_REQ_CFG_RELOAD_CONFIG;
+	req.header.size = sizeof(req);
+	return cfg_simple(handle, &req, sizeof(req), &res, sizeof(res));
 }
 
 CS_EXPORT cs_error_t corosync_cfg_reopen_log_files(corosync_cfg_handle_t handle)
 {
-	return cfg_not_supported(handle);
+	struct req_lib_cfg_header_only req;
+	struct res_lib_cfg_header_only res;
+
+	memset(&req, 0, sizeof(req));
+	req.header.id = MESSAGE_REQ_CFG_REOPEN_LOG_FILES;
+	req.header.size = sizeof(req);
+	return cfg_simple(handle, &req, sizeof(req), &res, sizeof(res));
 }

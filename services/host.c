@@ -93,6 +93,8 @@ struct host {
 	void *deadline_ctx;
 	void (*sync_done_fn)(void *ctx);
 	void *sync_done_ctx;
+	const struct host_daemon_ops *daemon;
+	void *daemon_ctx;
 
 	uint64_t now_ms;
 	bool ready;
@@ -241,6 +243,8 @@ int host_create(const struct host_config *cfg, struct host **ret_host)
 	host->sync_done_ctx = cfg->sync_done_ctx;
 	host->deadline_fn = cfg->deadline_changed;
 	host->deadline_ctx = cfg->deadline_ctx;
+	host->daemon = cfg->daemon;
+	host->daemon_ctx = cfg->daemon_ctx;
 	host->quorate = true;
 	host->parked_tail = &host->parked;
 	r = sync_create(host, &host->sync);
@@ -503,6 +507,38 @@ uint64_t svc_now_ms(struct svc *svc) { return svc->host->now_ms; }
 bool svc_quorate(struct svc *svc) { return svc->host->quorate; }
 struct icmap *svc_cmap(struct svc *svc) { return svc->host->cmap; }
 struct icmap *svc_stats(struct svc *svc) { return svc->host->stats; }
+
+/* ---- the daemon behind the host --------------------------------------------- */
+
+int svc_node_status(struct svc *svc, uint32_t nodeid, struct svc_node_status *ret_status)
+{
+	const struct host *h = svc->host;
+
+	if (!ret_status)
+		return -EINVAL;
+	if (!h->daemon || !h->daemon->node_status)
+		return -ENOTSUP;
+	memset(ret_status, 0, sizeof(*ret_status));
+	return h->daemon->node_status(h->daemon_ctx, nodeid, ret_status);
+}
+
+int svc_shutdown(struct svc *svc, int exit_status, const char *reason)
+{
+	const struct host *h = svc->host;
+
+	if (!h->daemon || !h->daemon->shutdown)
+		return -ENOTSUP;
+	return h->daemon->shutdown(h->daemon_ctx, exit_status, reason ? reason : "");
+}
+
+int svc_reopen_logs(struct svc *svc)
+{
+	const struct host *h = svc->host;
+
+	if (!h->daemon || !h->daemon->reopen_logs)
+		return -ENOTSUP;
+	return h->daemon->reopen_logs(h->daemon_ctx);
+}
 
 void svc_set_error(struct svc *svc, const char *fmt, ...)
 {

@@ -46,6 +46,17 @@ struct host_totem_ops {
 	bool (*space)(void *ctx, size_t len);
 };
 
+/**
+ * What the daemon does for services (svc_node_status, svc_shutdown,
+ * svc_reopen_logs).  Any member may be NULL: the call answers -ENOTSUP.
+ */
+struct host_daemon_ops {
+	int (*node_status)(void *ctx, uint32_t nodeid, struct svc_node_status *ret_status);
+	/* See svc_shutdown(): 0 asks for an orderly stop, anything else is fatal. */
+	int (*shutdown)(void *ctx, int exit_status, const char *reason);
+	int (*reopen_logs)(void *ctx);
+};
+
 struct host_config {
 	uint32_t nodeid;
 	struct icmap *cmap;    /* not owned */
@@ -63,6 +74,9 @@ struct host_config {
 	 * driver re-arms its one timer. May be NULL (the driver polls). */
 	void (*deadline_changed)(void *ctx);
 	void *deadline_ctx;
+	/* The daemon behind the host; NULL in tests (svc_* daemon calls: -ENOTSUP). */
+	const struct host_daemon_ops *daemon;
+	void *daemon_ctx;
 };
 
 /** Counters of what the host refused, for the stats map and tests. */

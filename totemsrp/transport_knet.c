@@ -1050,6 +1050,29 @@ static void tk_copy_str(char *dst, size_t dst_size, const char *src, size_t src_
 	dst[n] = '\0';
 }
 
+int tknet_host_status(struct tknet *tk, uint32_t nodeid, bool *ret_reachable, bool *ret_remote,
+		      bool *ret_external)
+{
+	struct knet_host_status st;
+	size_t i;
+
+	if (!tk || !tk->h || !ret_reachable || !ret_remote || !ret_external)
+		return -EINVAL;
+	if (nodeid == 0 || nodeid >= KNET_MAX_HOST)
+		return -EINVAL;
+	for (i = 0; i < tk->host_count && tk->hosts[i].nodeid != nodeid; i++)
+		;
+	if (i == tk->host_count)
+		return -ENOENT;
+	memset(&st, 0, sizeof(st));
+	if (knet_host_get_status(tk->h, (knet_node_id_t)nodeid, &st) < 0)
+		return -errno;
+	*ret_reachable = st.reachable != 0;
+	*ret_remote = st.remote != 0;
+	*ret_external = st.external != 0;
+	return 0;
+}
+
 int tknet_link_status(struct tknet *tk, uint32_t nodeid, unsigned link,
 		      struct tknet_link_status *ret_status)
 {
@@ -1073,6 +1096,7 @@ int tknet_link_status(struct tknet *tk, uint32_t nodeid, unsigned link,
 	memset(&out, 0, sizeof(out));
 	out.enabled = st.enabled != 0;
 	out.connected = st.connected != 0;
+	out.dynconnected = st.dynconnected != 0;
 	out.mtu = st.mtu;
 	out.tx_data_packets = st.stats.tx_data_packets;
 	out.rx_data_packets = st.stats.rx_data_packets;

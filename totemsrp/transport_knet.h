@@ -70,6 +70,7 @@ struct tknet_config {
 struct tknet_link_status {
 	bool enabled;
 	bool connected;
+	bool dynconnected;
 	uint32_t mtu;
 	uint64_t tx_data_packets, rx_data_packets;
 	uint64_t tx_data_bytes, rx_data_bytes;
@@ -154,6 +155,13 @@ bool tknet_links_ready(struct tknet *tk);
  */
 int tknet_link_status(struct tknet *tk, uint32_t nodeid, unsigned link,
 		      struct tknet_link_status *ret_status);
+/**
+ * knet's view of a host (knet_host_get_status), for cfg NODESTATUSGET:
+ * reachable = knet can send to it on some link.  -EINVAL, -ENOENT for a
+ * node that is not configured, or -errno from knet.
+ */
+int tknet_host_status(struct tknet *tk, uint32_t nodeid, bool *ret_reachable, bool *ret_remote,
+		      bool *ret_external);
 /** Data channel events knet reported through its socket callback. */
 struct tknet_stats {
 	/* Received datagrams knet dropped because our queue was full (EAGAIN). */

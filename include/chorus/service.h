@@ -235,6 +235,53 @@ int svc_event(struct svc_conn *conn, const struct iovec *iov, size_t iovcnt);
 int svc_mcast(struct svc *svc, uint16_t fn_id, const struct iovec *iov, size_t iovcnt,
 	      enum svc_guarantee guarantee);
 
+/* ---- host API: the daemon --------------------------------------------------- */
+
+/*
+ * What the daemon (exec/) does for a service: transport status, stopping
+ * the process, reopening log files.  A host without a daemon behind it (the
+ * unit-test harnesses) answers -ENOTSUP.
+ */
+
+#define SVC_LINKS_MAX     8     /* knet links (KNET_MAX_LINK, CFG_MAX_LINKS) */
+#define SVC_HOST_LEN_MAX  256   /* address strings (KNET_MAX_HOST_LEN, CFG_MAX_HOST_LEN) */
+
+/** One transport link to a node, as knet_link_get_status reports it. */
+struct svc_link_status {
+	bool enabled;
+	bool connected;
+	bool dynconnected;
+	uint32_t mtu;
+	char src_ipaddr[SVC_HOST_LEN_MAX];   /* the local end */
+	char dst_ipaddr[SVC_HOST_LEN_MAX];   /* the node's end */
+};
+
+/** A node as the transport sees it (knet_host_get_status + its links). */
+struct svc_node_status {
+	bool reachable;
+	bool remote;
+	bool external;
+	uint8_t onwire_min, onwire_max, onwire_ver;
+	struct svc_link_status link[SVC_LINKS_MAX];   /* zeroed for links not configured */
+};
+
+/**
+ * Transport status of nodeid (the local node included: knet's loopback
+ * link).  0, -ENOENT when the transport does not know the node, -ENOTSUP
+ * without a daemon.
+ */
+int svc_node_status(struct svc *svc, uint32_t nodeid, struct svc_node_status *ret_status);
+/**
+ * Stop the daemon.  exit_status 0: an orderly stop once the current handler
+ * returned (services finalised in reverse load order, totem left, exit 0).
+ * Anything else: a fatal stop, at once, with that exit status (corosync's
+ * corosync_fatal_error); reason is logged.  0, or -ENOTSUP without a daemon
+ * (the call then returns, whatever the status).
+ */
+int svc_shutdown(struct svc *svc, int exit_status, const char *reason);
+/** Close and reopen the daemon's log files (logrotate). 0 or -errno; -ENOTSUP without a daemon. */
+int svc_reopen_logs(struct svc *svc);
+
 /* ---- host API: timers ---------------------------------------------------- */
 
 /** Embedded in the caller's state (no allocation); opaque to services. */

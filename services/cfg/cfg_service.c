@@ -2,21 +2,18 @@
 /*
  * The cfg service (corosync v3.1.7 exec/cfg.c): the daemon side of libcfg.so.7.
  *
- * What works now: accepting connections, GET_NODE_ADDRS (the node's
- * configured link addresses, read from the nodelist in cmap), LOCAL_GET,
- * RINGREENABLE (always CS_ERR_NOT_SUPPORTED, as in corosync 3.1.7) and
- * TRACKSTART/TRACKSTOP bookkeeping.  Every other request (RINGSTATUSGET,
- * KILLNODE, TRYSHUTDOWN, REPLYTOSHUTDOWN, RELOAD_CONFIG, REOPEN_LOG_FILES,
- * NODESTATUSGET) is answered at once with its own reply id, a reply of the
- * size libcfg reads, and CS_ERR_NOT_SUPPORTED, so no client ever waits.  The
- * five totem messages a corosync peer may send are declared so the host
- * accepts them; their handlers only count and log for now.  The full
- * service (shutdown negotiation, kill, reload, link status) comes with the
- * cfg issue: each unimplemented request has its own handler to fill in.
+ * Every request of corosync 3.1.7 with its reply id and size: link and node
+ * status from the transport (svc_node_status), GET_NODE_ADDRS from the
+ * nodelist in cmap, KILLNODE and SHUTDOWN over totem, the TRYSHUTDOWN
+ * negotiation with the tracking clients (TESTSHUTDOWN events, a timer of
+ * cfg.shutdown_timeout ms), REOPEN_LOG_FILES through the daemon.
+ * RELOAD_CONFIG is refused with CS_ERR_NOT_SUPPORTED (no reload path yet,
+ * docs/compat.md).
  *
- * Owns no file-scope state: per-instance counters in struct cfg_state and a
- * tracking flag per connection.  Requests reach the handlers with a length
- * the host already checked against the declared bounds.
+ * Owns no file-scope state: the negotiation and counters live in struct
+ * cfg_state, the tracking flag and answer in each connection's state.
+ * Requests reach the handlers with a length the host already checked
+ * against the declared bounds.
  */
 #include "config.h"
 
@@ -42,17 +39,39 @@
 /* Links a node can have (corosync's INTERFACE_MAX / CFG_MAX_LINKS). */
 #define CFG_LINKS_MAX CFG_MAX_LINKS
 #define CFG_NODELIST_PREFIX "nodelist.node."
+/* cfg.shutdown_timeout's default (corosync's DEFAULT_SHUTDOWN_TIMEOUT), ms. */
+#define CFG_SHUTDOWN_TIMEOUT_DEFAULT 5000
+/* corosync_fatal_error(COROSYNC_FATAL_ERROR_EXIT) is exit(-1). */
+#define CFG_KILLNODE_EXIT_STATUS 255
 
 /* ---- state ------------------------------------------------------------------ */
+
+/* A tracker's answer in the running negotiation. */
+enum cfg_reply {
+	CFG_REPLY_NONE = 0,     /* not asked (no negotiation, or the requester itself) */
+	CFG_REPLY_UNKNOWN,      /* asked, no answer yet */
+	CFG_REPLY_YES,
+	CFG_REPLY_NO,
+};
+
+struct cfg_conn {
+	struct svc_conn *conn;
+	struct cfg_conn *next;              /* in cfg_state.trackers_head while tracking */
+	bool tracking;
+	enum cfg_reply reply;
+};
 
 struct cfg_state {
 	struct svc *svc;
 	uint64_t exec_rx[CFG_EXEC_FN_COUNT];
 	uint64_t trackers;                  /* connections that called TRACKSTART */
-};
-
-struct cfg_conn {
-	bool tracking;
+	struct cfg_conn *trackers_head;
+	/* The shutdown negotiation (corosync 3.1.7 exec/cfg.c, shutdown_*):
+	 * running while shutdown_conn (the requester) is set. */
+	struct svc_conn *shutdown_conn;
+	uint32_t shutdown_flags;
+	unsigned int shutdown_yes, shutdown_no, shutdown_expected;
+	struct svc_timer shutdown_timer;
 };
 
 uint64_t cfg_exec_rx_count(struct svc *svc, enum cfg_exec_fn fn)
@@ -194,7 +213,7 @@ static void cfg_handle_get_node_addrs(struct svc_conn *conn, const void *msg, si
 	svc_reply(conn, &iov, 1);
 }
 
-/* ---- LOCAL_GET, RINGREENABLE, TRACKSTART, TRACKSTOP -------------------------- */
+/* ---- LOCAL_GET, RINGREENABLE ------------------------------------------------- */
 
 static void cfg_handle_local_get(struct svc_conn *conn, const void *msg, size_t len)
 {
@@ -214,34 +233,449 @@ static void cfg_handle_ringreenable(struct svc_conn *conn, const void *msg, size
 	cfg_reply(conn, &res, sizeof(res), MESSAGE_RES_CFG_RINGREENABLE, CS_ERR_NOT_SUPPORTED);
 }
 
+/* ---- RINGSTATUSGET ------------------------------------------------------------ */
+
+static int cfg_u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Every node id of the nodelist, sorted; returns the count (at most max). */
+static size_t cfg_nodelist_ids(const struct icmap *map, uint32_t *ids, size_t max)
+{
+	struct icmap_iter it;
+	const char *key;
+	const void *val;
+	size_t len, n = 0;
+	enum icmap_type type;
+
+	icmap_iter_init(&it, CFG_NODELIST_PREFIX);
+	while (n < max && (key = icmap_iter_next(map, &it, &val, &len, &type)) != NULL) {
+		const char *p = key + strlen(CFG_NODELIST_PREFIX);
+		char *end;
+
+		if (*p < '0' || *p > '9')
+			continue;
+		(void)strtoul(p, &end, 10);
+		if (strcmp(end, ".nodeid") != 0 || type != ICMAP_T_UINT32 || len != sizeof(uint32_t))
+			continue;
+		memcpy(&ids[n++], val, sizeof(uint32_t));
+	}
+	qsort(ids, n, sizeof(ids[0]), cfg_u32_cmp);
+	return n;
+}
+
+/* Does the transport report link l of this node at all (knet lists only configured links)? */
+static bool cfg_link_present(const struct svc_link_status *l)
+{
+	return l->enabled || l->connected || l->dynconnected || l->mtu || l->src_ipaddr[0] ||
+	       l->dst_ipaddr[0];
+}
+
 /*
- * Tracking only records the wish: no shutdown negotiation exists yet, so
- * no TESTSHUTDOWN event can be due.  The negotiation (exec/cfg.c, shutdown_*)
- * will count these connections.
+ * corosync 3.1.7 exec/cfg.c, message_handler_req_lib_cfg_ringstatusget with
+ * exec/totemsrp.c, totemsrp_ifaces_get and exec/totemknet.c,
+ * totemknet_ifaces_get: one interface per link on which the local node is
+ * configured, named "<link> <local address>".  The status strings have one
+ * character per node of the nodelist in node id order: 'n' for the local
+ * node, 'd' where a node has no entry; a node's links, in link order, fill
+ * strings 0, 1, ... with '0' + (enabled | connected << 1 | dynconnected << 2)
+ * (corosync's packing: with the same links everywhere string i is link i's),
+ * '?' when the transport could not say.  The reply always goes whole:
+ * libcfg reads interface_count whatever the error.
  */
+static void cfg_handle_ringstatusget(struct svc_conn *conn, const void *msg, size_t len)
+{
+	struct svc *svc = svc_conn_svc(conn);
+	const struct icmap *map = svc_cmap(svc);
+	struct res_lib_cfg_ringstatusget *res = calloc(1, sizeof(*res));
+	struct svc_node_status *ns = calloc(1, sizeof(*ns));
+	uint32_t ids[CFG_INTERFACE_STATUS_MAX_LEN - 1];
+	char (*status)[CFG_INTERFACE_STATUS_MAX_LEN];
+	size_t nids;
+	cs_error_t err = CS_OK;
+	long pos;
+
+	if (!res || !ns) {
+		free(res);
+		free(ns);
+		svc_reply_error(conn, MESSAGE_RES_CFG_RINGSTATUSGET, CS_ERR_NO_MEMORY);
+		return;
+	}
+	status = res->interface_status;
+	nids = cfg_nodelist_ids(map, ids, sizeof(ids) / sizeof(ids[0]));
+	for (unsigned int k = 0; k < CFG_LINKS_MAX; k++) {
+		memset(status[k], 'd', nids);
+		status[k][nids] = '\0';
+	}
+	for (size_t i = 0; i < nids; i++) {
+		unsigned int k = 0;
+
+		if (ids[i] == svc_nodeid(svc)) {
+			for (k = 0; k < CFG_LINKS_MAX; k++)
+				status[k][i] = 'n';
+			continue;
+		}
+		if (svc_node_status(svc, ids[i], ns) < 0) {
+			for (k = 0; k < CFG_LINKS_MAX; k++)
+				status[k][i] = '?';
+			continue;
+		}
+		for (unsigned int link = 0; link < CFG_LINKS_MAX; link++) {
+			const struct svc_link_status *l = &ns->link[link];
+
+			if (cfg_link_present(l))
+				status[k++][i] = (char)('0' + (l->enabled | l->connected << 1 |
+							       l->dynconnected << 2));
+		}
+	}
+	pos = cfg_node_pos(map, svc_nodeid(svc));
+	for (unsigned int link = 0; pos >= 0 && link < CFG_LINKS_MAX; link++) {
+		char key[ICMAP_KEYNAME_MAXLEN + 1];
+		const char *addr;
+		unsigned int idx = res->interface_count;
+
+		snprintf(key, sizeof(key), CFG_NODELIST_PREFIX "%ld.ring%u_addr", pos, link);
+		if (icmap_get_string(map, key, &addr) < 0)
+			continue;
+		if (strlen(addr) >= CFG_INTERFACE_NAME_MAX_LEN - 3) {
+			log_err("String representation of interface %u is too long", idx);
+			err = CS_ERR_NAME_TOO_LONG;
+			break;
+		}
+		snprintf(res->interface_name[idx], CFG_INTERFACE_NAME_MAX_LEN, "%u %s", link, addr);
+		res->interface_count = idx + 1;
+	}
+	/* strings past the interfaces stay empty, as a reader expects */
+	for (unsigned int k = res->interface_count; k < CFG_MAX_INTERFACES; k++)
+		memset(status[k], 0, sizeof(status[k]));
+	cfg_reply(conn, res, sizeof(*res), MESSAGE_RES_CFG_RINGSTATUSGET, err);
+	free(ns);
+	free(res);
+}
+
+/* ---- NODESTATUSGET ------------------------------------------------------------ */
+
+/*
+ * corosync 3.1.7 exec/cfg.c, message_handler_req_lib_cfg_nodestatusget: the
+ * transport is asked first (an unknown node is CS_ERR_FAILED_OPERATION in the
+ * 32-byte form, whatever the version), then the version is checked
+ * (CS_ERR_NOT_SUPPORTED, 32 bytes).  node_status.nodeid is the requested id.
+ */
+static void cfg_handle_nodestatusget(struct svc_conn *conn, const void *msg, size_t len)
+{
+	struct svc *svc = svc_conn_svc(conn);
+	struct req_lib_cfg_nodestatusget req;
+	struct res_lib_cfg_nodestatusget_version short_res;
+	struct res_lib_cfg_nodestatusget_v1 *res;
+	struct svc_node_status ns;
+	int r;
+
+	memcpy(&req, msg, sizeof(req));
+	memset(&short_res, 0, sizeof(short_res));
+	r = svc_node_status(svc, req.nodeid, &ns);
+	if (r < 0 || req.version != CFG_NODE_STATUS_V1) {
+		if (r < 0)
+			log_debug("status of node %" PRIu32 " unavailable: %s", req.nodeid,
+				  strerror(-r));
+		short_res.version = CFG_NODE_STATUS_V1;
+		cfg_reply(conn, &short_res, sizeof(short_res), MESSAGE_RES_CFG_NODESTATUSGET,
+			  r < 0 ? CS_ERR_FAILED_OPERATION : CS_ERR_NOT_SUPPORTED);
+		return;
+	}
+	res = calloc(1, sizeof(*res));
+	if (!res) {
+		cfg_reply(conn, &short_res, sizeof(short_res), MESSAGE_RES_CFG_NODESTATUSGET,
+			  CS_ERR_NO_MEMORY);
+		return;
+	}
+	res->node_status.version = CFG_NODE_STATUS_V1;
+	res->node_status.nodeid = req.nodeid;
+	res->node_status.reachable = ns.reachable;
+	res->node_status.remote = ns.remote;
+	res->node_status.external = ns.external;
+	res->node_status.onwire_min = ns.onwire_min;
+	res->node_status.onwire_max = ns.onwire_max;
+	res->node_status.onwire_ver = ns.onwire_ver;
+	for (unsigned int i = 0; i < CFG_MAX_LINKS && i < SVC_LINKS_MAX; i++) {
+		struct corosync_knet_link_status_v1 *l = &res->node_status.link_status[i];
+
+		l->enabled = ns.link[i].enabled;
+		l->connected = ns.link[i].connected;
+		l->dynconnected = ns.link[i].dynconnected;
+		l->mtu = ns.link[i].mtu;
+		snprintf(l->src_ipaddr, sizeof(l->src_ipaddr), "%s", ns.link[i].src_ipaddr);
+		snprintf(l->dst_ipaddr, sizeof(l->dst_ipaddr), "%s", ns.link[i].dst_ipaddr);
+	}
+	cfg_reply(conn, res, sizeof(*res), MESSAGE_RES_CFG_NODESTATUSGET, CS_OK);
+	free(res);
+}
+
+/* ---- KILLNODE -------------------------------------------------------------------- */
+
+/*
+ * corosync 3.1.7 exec/cfg.c, message_handler_req_lib_cfg_killnode: only a
+ * node whose runtime.members.<id>.status is "joined" can be killed; the
+ * order travels SAFE and the reply does not wait for it.
+ */
+static void cfg_handle_killnode(struct svc_conn *conn, const void *msg, size_t len)
+{
+	struct svc *svc = svc_conn_svc(conn);
+	struct req_lib_cfg_killnode req;
+	struct req_exec_cfg_killnode ex;
+	struct res_lib_cfg_header_only res;
+	char key[ICMAP_KEYNAME_MAXLEN + 1];
+	const char *status;
+	cs_error_t err = CS_OK;
+	struct iovec iov;
+	int r;
+
+	memcpy(&req, msg, sizeof(req));
+	snprintf(key, sizeof(key), "runtime.members.%" PRIu32 ".status", req.nodeid);
+	r = icmap_get_string(svc_cmap(svc), key, &status);
+	if (r == -ENOENT)
+		err = CS_ERR_NOT_EXIST;
+	else if (r < 0)
+		err = CS_ERR_LIBRARY;
+	else if (strcmp(status, "joined") != 0)
+		err = CS_ERR_NOT_EXIST;
+	if (err == CS_OK) {
+		memset(&ex, 0, sizeof(ex));
+		ex.nodeid = req.nodeid;
+		ex.reason.length = req.reason.length;
+		memcpy(ex.reason.value, req.reason.value, sizeof(ex.reason.value));
+		iov.iov_base = &ex;
+		iov.iov_len = sizeof(ex);
+		/* corosync ignores a failed send too; the client was admitted by flow control. */
+		r = svc_mcast(svc, MESSAGE_REQ_EXEC_CFG_KILLNODE, &iov, 1, SVC_SAFE);
+		if (r < 0)
+			log_warn("cannot send the order to kill node %" PRIu32 ": %s",
+				    req.nodeid, strerror(-r));
+	}
+	memset(&res, 0, sizeof(res));
+	cfg_reply(conn, &res, sizeof(res), MESSAGE_RES_CFG_KILLNODE, err);
+}
+
+/* ---- shutdown negotiation ------------------------------------------------------ */
+
+static void cfg_send_shutdown(struct svc *svc)
+{
+	struct req_exec_cfg_shutdown ex;
+	struct iovec iov = { .iov_base = &ex, .iov_len = sizeof(ex) };
+	int r;
+
+	memset(&ex, 0, sizeof(ex));
+	r = svc_mcast(svc, MESSAGE_REQ_EXEC_CFG_SHUTDOWN, &iov, 1, SVC_SAFE);
+	if (r < 0)
+		log_warn("cannot send the shutdown message: %s", strerror(-r));
+}
+
+static void cfg_tryshutdown_reply(struct svc_conn *conn, cs_error_t err)
+{
+	struct res_lib_cfg_header_only res;
+
+	memset(&res, 0, sizeof(res));
+	cfg_reply(conn, &res, sizeof(res), MESSAGE_RES_CFG_TRYSHUTDOWN, err);
+}
+
+/* TESTSHUTDOWN to one connection, or (only NULL) to every tracker but exclude. */
+static void cfg_send_test_shutdown(struct cfg_state *st, struct cfg_conn *only,
+				   const struct cfg_conn *exclude, cs_error_t status)
+{
+	struct res_lib_cfg_testshutdown ev;
+	struct iovec iov = { .iov_base = &ev, .iov_len = sizeof(ev) };
+
+	memset(&ev, 0, sizeof(ev));
+	ev.header.id = MESSAGE_RES_CFG_TESTSHUTDOWN;
+	ev.header.size = sizeof(ev);
+	ev.header.error = status;
+	ev.flags = st->shutdown_flags;
+	if (only) {
+		svc_event(only->conn, &iov, 1);
+		return;
+	}
+	for (struct cfg_conn *cc = st->trackers_head; cc; cc = cc->next) {
+		if (cc != exclude)
+			svc_event(cc->conn, &iov, 1);
+	}
+}
+
+/*
+ * corosync 3.1.7 exec/cfg.c, check_shutdown_status: once every asked
+ * tracker answered (or went away), the requester gets CS_OK and the node
+ * announces its shutdown, unless someone said no and the request was not
+ * REGARDLESS: then CS_ERR_BUSY.
+ */
+static void cfg_shutdown_check(struct cfg_state *st)
+{
+	struct svc_conn *requester = st->shutdown_conn;
+
+	if (!requester || st->shutdown_yes + st->shutdown_no < st->shutdown_expected)
+		return;
+	svc_timer_stop(&st->shutdown_timer);
+	st->shutdown_conn = NULL;
+	if (st->shutdown_yes >= st->shutdown_expected ||
+	    st->shutdown_flags == COROSYNC_CFG_SHUTDOWN_FLAG_REGARDLESS) {
+		cfg_tryshutdown_reply(requester, CS_OK);
+		cfg_send_shutdown(st->svc);
+	} else {
+		cfg_tryshutdown_reply(requester, CS_ERR_BUSY);
+	}
+	log_debug("shutdown decision is: (yes count: %u, no count: %u) flags=%x",
+		  st->shutdown_yes, st->shutdown_no, st->shutdown_flags);
+}
+
+/* Nobody decided in time: the undecided count as no, then every tracker hears of the timeout. */
+static void cfg_shutdown_timeout(struct svc *svc, struct svc_timer *timer)
+{
+	struct cfg_state *st = svc_state(svc);
+
+	st->shutdown_no = st->shutdown_yes < st->shutdown_expected ?
+			  st->shutdown_expected - st->shutdown_yes : 0;
+	cfg_shutdown_check(st);
+	cfg_send_test_shutdown(st, NULL, NULL, CS_ERR_TIMEOUT);
+}
+
+static void cfg_handle_tryshutdown(struct svc_conn *conn, const void *msg, size_t len)
+{
+	struct svc *svc = svc_conn_svc(conn);
+	struct cfg_state *st = svc_state(svc);
+	struct cfg_conn *me = svc_conn_state(conn);
+	struct req_lib_cfg_tryshutdown req;
+	uint32_t timeout = CFG_SHUTDOWN_TIMEOUT_DEFAULT;
+
+	memcpy(&req, msg, sizeof(req));
+	if (req.flags == COROSYNC_CFG_SHUTDOWN_FLAG_IMMEDIATE) {
+		cfg_send_shutdown(svc);
+		cfg_tryshutdown_reply(conn, CS_OK);
+		return;
+	}
+	if (st->shutdown_conn) {
+		cfg_tryshutdown_reply(conn, CS_ERR_EXIST);
+		return;
+	}
+	st->shutdown_flags = req.flags;
+	st->shutdown_yes = 0;
+	st->shutdown_no = 0;
+	st->shutdown_expected = 0;
+	for (struct cfg_conn *cc = st->trackers_head; cc; cc = cc->next) {
+		cc->reply = CFG_REPLY_NONE;
+		if (cc != me) {
+			cc->reply = CFG_REPLY_UNKNOWN;
+			st->shutdown_expected++;
+		}
+	}
+	if (st->shutdown_expected == 0) {
+		/* corosync keeps the requester recorded here until it disconnects
+		 * (a later TRYSHUTDOWN would get CS_ERR_EXIST); the node is going
+		 * down anyway, so nothing is kept. */
+		cfg_tryshutdown_reply(conn, CS_OK);
+		cfg_send_shutdown(svc);
+		return;
+	}
+	st->shutdown_conn = conn;
+	(void)icmap_get_uint32(svc_cmap(svc), "cfg.shutdown_timeout", &timeout);
+	svc_timer_start(&st->shutdown_timer, timeout);
+	cfg_send_test_shutdown(st, NULL, me, CS_OK);
+	/* The requester's reply waits for the decision (cfg_shutdown_check). */
+}
+
+/*
+ * A tracker's answer.  Difference from corosync (docs/compat.md): corosync
+ * counts every REPLYTOSHUTDOWN, so one tracker answering yes twice outvotes
+ * another that was never heard, and a connection that was not asked still
+ * counts; here only an asked connection's latest answer counts.
+ */
+static void cfg_handle_replytoshutdown(struct svc_conn *conn, const void *msg, size_t len)
+{
+	struct cfg_state *st = svc_state(svc_conn_svc(conn));
+	struct cfg_conn *cc = svc_conn_state(conn);
+	struct req_lib_cfg_replytoshutdown req;
+	struct res_lib_cfg_header_only res;
+	cs_error_t err = CS_OK;
+
+	memcpy(&req, msg, sizeof(req));
+	if (!st->shutdown_conn) {
+		err = CS_ERR_ACCESS;
+	} else if (cc->tracking && cc->reply != CFG_REPLY_NONE) {
+		if (cc->reply == CFG_REPLY_YES)
+			st->shutdown_yes--;
+		else if (cc->reply == CFG_REPLY_NO)
+			st->shutdown_no--;
+		cc->reply = req.response ? CFG_REPLY_YES : CFG_REPLY_NO;
+		if (req.response)
+			st->shutdown_yes++;
+		else
+			st->shutdown_no++;
+	}
+	memset(&res, 0, sizeof(res));
+	cfg_reply(conn, &res, sizeof(res), MESSAGE_RES_CFG_REPLYTOSHUTDOWN, err);
+	if (err == CS_OK)
+		cfg_shutdown_check(st);
+}
+
+/* ---- TRACKSTART, TRACKSTOP, disconnect ------------------------------------------- */
+
 static void cfg_handle_trackstart(struct svc_conn *conn, const void *msg, size_t len)
 {
 	struct cfg_state *st = svc_state(svc_conn_svc(conn));
 	struct cfg_conn *cc = svc_conn_state(conn);
 	struct res_lib_cfg_header_only res;
 
+	/* Only shutdown tracking exists, whatever the flags say. */
 	if (!cc->tracking) {
 		cc->tracking = true;
+		cc->next = st->trackers_head;
+		st->trackers_head = cc;
 		st->trackers++;
+		cc->reply = CFG_REPLY_NONE;
+		if (st->shutdown_conn) {
+			/* A negotiation runs: the newcomer is asked too, before its reply. */
+			cc->reply = CFG_REPLY_UNKNOWN;
+			st->shutdown_expected++;
+			cfg_send_test_shutdown(st, cc, NULL, CS_OK);
+		}
 	}
 	memset(&res, 0, sizeof(res));
 	cfg_reply(conn, &res, sizeof(res), MESSAGE_RES_CFG_STATETRACKSTART, CS_OK);
 }
 
+/*
+ * corosync 3.1.7 exec/cfg.c, remove_ci_from_shutdown: the requester going
+ * away cancels the negotiation silently; a tracker leaving takes its answer
+ * back and counts as a yes.
+ */
 static void cfg_untrack(struct svc_conn *conn)
 {
 	struct cfg_state *st = svc_state(svc_conn_svc(conn));
 	struct cfg_conn *cc = svc_conn_state(conn);
 
-	if (cc->tracking) {
-		cc->tracking = false;
-		st->trackers--;
+	if (st->shutdown_conn == conn) {
+		st->shutdown_conn = NULL;
+		svc_timer_stop(&st->shutdown_timer);
 	}
+	if (!cc->tracking)
+		return;
+	for (struct cfg_conn **pp = &st->trackers_head; *pp; pp = &(*pp)->next) {
+		if (*pp == cc) {
+			*pp = cc->next;
+			break;
+		}
+	}
+	cc->next = NULL;
+	cc->tracking = false;
+	st->trackers--;
+	if (st->shutdown_conn && cc->reply != CFG_REPLY_NONE) {
+		if (cc->reply == CFG_REPLY_YES)
+			st->shutdown_yes--;
+		else if (cc->reply == CFG_REPLY_NO)
+			st->shutdown_no--;
+		st->shutdown_yes++;
+	}
+	cc->reply = CFG_REPLY_NONE;
+	cfg_shutdown_check(st);
 }
 
 static void cfg_handle_trackstop(struct svc_conn *conn, const void *msg, size_t len)
@@ -253,65 +687,38 @@ static void cfg_handle_trackstop(struct svc_conn *conn, const void *msg, size_t 
 	cfg_reply(conn, &res, sizeof(res), MESSAGE_RES_CFG_STATETRACKSTOP, CS_OK);
 }
 
-/* ---- not implemented yet: answered with CS_ERR_NOT_SUPPORTED ------------------ */
+/* ---- RELOAD_CONFIG, REOPEN_LOG_FILES ------------------------------------------- */
 
-/* Debian's libcfg reads interface_count even on error: send the whole reply, count 0. */
-static void cfg_handle_ringstatusget(struct svc_conn *conn, const void *msg, size_t len)
-{
-	struct res_lib_cfg_ringstatusget *res = calloc(1, sizeof(*res));
-
-	if (!res) {
-		svc_reply_error(conn, MESSAGE_RES_CFG_RINGSTATUSGET, CS_ERR_NO_MEMORY);
-		return;
-	}
-	cfg_reply(conn, res, sizeof(*res), MESSAGE_RES_CFG_RINGSTATUSGET, CS_ERR_NOT_SUPPORTED);
-	free(res);
-}
-
-/* The 32-byte error form that libcfg expects for a refused status request. */
-static void cfg_handle_nodestatusget(struct svc_conn *conn, const void *msg, size_t len)
-{
-	struct res_lib_cfg_nodestatusget_version res;
-
-	memset(&res, 0, sizeof(res));
-	res.version = CFG_NODE_STATUS_V1;
-	cfg_reply(conn, &res, sizeof(res), MESSAGE_RES_CFG_NODESTATUSGET, CS_ERR_NOT_SUPPORTED);
-}
-
-static void cfg_reply_not_supported(struct svc_conn *conn, int32_t res_id)
+/*
+ * Not supported yet (docs/compat.md): chorus has no runtime reload path for
+ * corosync.conf (spec: corosync 3.1.7 exec/cfg.c,
+ * message_handler_req_exec_cfg_reload_config).  Refused at once rather than
+ * half done, so nothing changes on any node.
+ */
+static void cfg_handle_reload_config(struct svc_conn *conn, const void *msg, size_t len)
 {
 	struct res_lib_cfg_header_only res;
 
 	memset(&res, 0, sizeof(res));
-	cfg_reply(conn, &res, sizeof(res), res_id, CS_ERR_NOT_SUPPORTED);
-}
-
-static void cfg_handle_killnode(struct svc_conn *conn, const void *msg, size_t len)
-{
-	cfg_reply_not_supported(conn, MESSAGE_RES_CFG_KILLNODE);
-}
-
-static void cfg_handle_tryshutdown(struct svc_conn *conn, const void *msg, size_t len)
-{
-	cfg_reply_not_supported(conn, MESSAGE_RES_CFG_TRYSHUTDOWN);
-}
-
-static void cfg_handle_replytoshutdown(struct svc_conn *conn, const void *msg, size_t len)
-{
-	cfg_reply_not_supported(conn, MESSAGE_RES_CFG_REPLYTOSHUTDOWN);
-}
-
-static void cfg_handle_reload_config(struct svc_conn *conn, const void *msg, size_t len)
-{
-	cfg_reply_not_supported(conn, MESSAGE_RES_CFG_RELOAD_CONFIG);
+	cfg_reply(conn, &res, sizeof(res), MESSAGE_RES_CFG_RELOAD_CONFIG, CS_ERR_NOT_SUPPORTED);
 }
 
 static void cfg_handle_reopen_log_files(struct svc_conn *conn, const void *msg, size_t len)
 {
-	cfg_reply_not_supported(conn, MESSAGE_RES_CFG_REOPEN_LOG_FILES);
+	struct res_lib_cfg_header_only res;
+	int r = svc_reopen_logs(svc_conn_svc(conn));
+	cs_error_t err = CS_OK;
+
+	if (r == -ENOTSUP)
+		err = CS_ERR_NOT_SUPPORTED;
+	else if (r < 0)
+		err = CS_ERR_LIBRARY;
+	log_debug("Reopening logging files: %s", r < 0 ? strerror(-r) : "done");
+	memset(&res, 0, sizeof(res));
+	cfg_reply(conn, &res, sizeof(res), MESSAGE_RES_CFG_REOPEN_LOG_FILES, err);
 }
 
-/* ---- totem messages: counted and logged only -------------------------------- */
+/* ---- totem messages ------------------------------------------------------------- */
 
 static const char *const cfg_exec_names[CFG_EXEC_FN_COUNT] = {
 	[MESSAGE_REQ_EXEC_CFG_RINGREENABLE] = "RINGREENABLE",
@@ -321,13 +728,11 @@ static const char *const cfg_exec_names[CFG_EXEC_FN_COUNT] = {
 	[MESSAGE_REQ_EXEC_CFG_CRYPTO_RECONFIG] = "CRYPTO_RECONFIG",
 };
 
-static void cfg_exec_count(struct svc *svc, enum cfg_exec_fn fn, uint32_t from_nodeid)
+static void cfg_exec_count(struct svc *svc, enum cfg_exec_fn fn)
 {
 	struct cfg_state *st = svc_state(svc);
 
 	st->exec_rx[fn]++;
-	log_debug("cfg %s from node %" PRIu32 " ignored (not implemented yet)",
-		  cfg_exec_names[fn], from_nodeid);
 }
 
 static void cfg_source_to_host(void *msg, size_t len)
@@ -340,6 +745,8 @@ static void cfg_source_to_host(void *msg, size_t len)
 	memcpy(msg, &m, sizeof(m));
 }
 
+/* corosync 3.1.7 swaps only the reason's length (exec/cfg.c, exec_cfg_killnode_endian_convert);
+ * the node id is swapped here as well, so a kill from a foreign-endian node names the right node. */
 static void cfg_killnode_to_host(void *msg, size_t len)
 {
 	struct req_exec_cfg_killnode m;
@@ -361,32 +768,48 @@ static void cfg_crypto_reconfig_to_host(void *msg, size_t len)
 
 static void cfg_exec_ringreenable(struct svc *svc, uint32_t from, const void *msg, size_t len)
 {
-	cfg_exec_count(svc, MESSAGE_REQ_EXEC_CFG_RINGREENABLE, from);
+	cfg_exec_count(svc, MESSAGE_REQ_EXEC_CFG_RINGREENABLE);
 }
 
 static void cfg_exec_killnode(struct svc *svc, uint32_t from, const void *msg, size_t len)
 {
 	struct req_exec_cfg_killnode m;
+	char reason[sizeof(m.reason.value) + 1];
+	size_t n;
 
 	memcpy(&m, msg, sizeof(m));
-	cfg_exec_count(svc, MESSAGE_REQ_EXEC_CFG_KILLNODE, from);
-	log_debug("cfg KILLNODE names node %" PRIu32 "%s", m.nodeid,
-		  m.nodeid == svc_nodeid(svc) ? " (this node; not acted on yet)" : "");
+	cfg_exec_count(svc, MESSAGE_REQ_EXEC_CFG_KILLNODE);
+	log_debug("request to kill node %" PRIu32 " (us=%" PRIu32 ")", m.nodeid, svc_nodeid(svc));
+	if (m.nodeid != svc_nodeid(svc))
+		return;
+	/* The peer's text: bounded by its buffer and its length, stops at a NUL. */
+	n = m.reason.length < sizeof(m.reason.value) ? m.reason.length : sizeof(m.reason.value);
+	memcpy(reason, m.reason.value, n);
+	reason[n] = '\0';
+	log_notice("Killed by node %" PRIu32 " : %s", from, reason);
+	/* corosync_fatal_error(COROSYNC_FATAL_ERROR_EXIT): exit(-1), status 255. */
+	(void)svc_shutdown(svc, CFG_KILLNODE_EXIT_STATUS, reason);
 }
 
 static void cfg_exec_shutdown(struct svc *svc, uint32_t from, const void *msg, size_t len)
 {
-	cfg_exec_count(svc, MESSAGE_REQ_EXEC_CFG_SHUTDOWN, from);
+	cfg_exec_count(svc, MESSAGE_REQ_EXEC_CFG_SHUTDOWN);
+	log_notice("Node %" PRIu32 " was shut down by sysadmin", from);
+	if (from == svc_nodeid(svc))
+		(void)svc_shutdown(svc, 0, "shut down by sysadmin");
 }
 
+/* Only the sender of a reload acts on these; no chorus node sends one (no reload yet). */
 static void cfg_exec_reload_config(struct svc *svc, uint32_t from, const void *msg, size_t len)
 {
-	cfg_exec_count(svc, MESSAGE_REQ_EXEC_CFG_RELOAD_CONFIG, from);
+	cfg_exec_count(svc, MESSAGE_REQ_EXEC_CFG_RELOAD_CONFIG);
+	log_notice("node %" PRIu32 " asked for a configuration reload: not supported here, "
+		   "this node keeps its configuration", from);
 }
 
 static void cfg_exec_crypto_reconfig(struct svc *svc, uint32_t from, const void *msg, size_t len)
 {
-	cfg_exec_count(svc, MESSAGE_REQ_EXEC_CFG_CRYPTO_RECONFIG, from);
+	cfg_exec_count(svc, MESSAGE_REQ_EXEC_CFG_CRYPTO_RECONFIG);
 }
 
 /* ---- lifetime ------------------------------------------------------------------ */
@@ -396,6 +819,7 @@ static int cfg_init(struct svc *svc)
 	struct cfg_state *st = svc_state(svc);
 
 	st->svc = svc;
+	svc_timer_init(svc, &st->shutdown_timer, cfg_shutdown_timeout);
 	if (!svc_cmap(svc)) {
 		svc_set_error(svc, "no configuration map");
 		return -EINVAL;
@@ -403,8 +827,18 @@ static int cfg_init(struct svc *svc)
 	return 0;
 }
 
+static void cfg_fini(struct svc *svc)
+{
+	struct cfg_state *st = svc_state(svc);
+
+	svc_timer_stop(&st->shutdown_timer);
+}
+
 static int cfg_conn_open(struct svc_conn *conn)
 {
+	struct cfg_conn *cc = svc_conn_state(conn);
+
+	cc->conn = conn;
 	return 0;
 }
 
@@ -417,7 +851,9 @@ static void cfg_dump(struct svc *svc, FILE *out)
 {
 	struct cfg_state *st = svc_state(svc);
 
-	fprintf(out, "cfg: %" PRIu64 " shutdown trackers; totem rx", st->trackers);
+	fprintf(out, "cfg: %" PRIu64 " shutdown trackers; negotiation %s (yes %u no %u of %u); totem rx",
+		st->trackers, st->shutdown_conn ? "running" : "idle", st->shutdown_yes,
+		st->shutdown_no, st->shutdown_expected);
 	for (unsigned int i = 0; i < CFG_EXEC_FN_COUNT; i++)
 		fprintf(out, " %s=%" PRIu64, cfg_exec_names[i], st->exec_rx[i]);
 	fprintf(out, "\n");
@@ -478,6 +914,7 @@ const struct svc_def cfg_service_def = {
 	.totem_ops_count = sizeof(cfg_totem_ops) / sizeof(cfg_totem_ops[0]),
 	.sync = NULL,
 	.init = cfg_init,
+	.fini = cfg_fini,
 	.conn_open = cfg_conn_open,
 	.conn_close = cfg_conn_close,
 	.dump = cfg_dump,

@@ -70,6 +70,18 @@ struct fake_host {
 	struct fake_list mcasts;
 	int mcast_result;
 	char error[256];
+	/* the scripted daemon (fake_host_set_node_status, svc_shutdown, svc_reopen_logs) */
+	bool daemon;
+	struct {
+		uint32_t nodeid;
+		struct svc_node_status st;
+	} status[FAKE_NODE_STATUS_MAX];
+	size_t status_count;
+	unsigned int shutdowns;
+	int shutdown_status;
+	char shutdown_reason[256];
+	unsigned int reopens;
+	int reopen_result;
 };
 
 /* ---- message lists ---------------------------------------------------------- */
@@ -548,6 +560,88 @@ struct icmap *svc_cmap(struct svc *svc)
 struct icmap *svc_stats(struct svc *svc)
 {
 	return svc->host->stats;
+}
+
+/* ---- the scripted daemon ------------------------------------------------------ */
+
+void fake_host_daemon(struct fake_host *h, bool on)
+{
+	h->daemon = on;
+}
+
+int fake_host_set_node_status(struct fake_host *h, uint32_t nodeid,
+			      const struct svc_node_status *st)
+{
+	size_t i;
+
+	for (i = 0; i < h->status_count && h->status[i].nodeid != nodeid; i++)
+		;
+	if (i == FAKE_NODE_STATUS_MAX)
+		return -ENOSPC;
+	if (i == h->status_count)
+		h->status_count++;
+	h->status[i].nodeid = nodeid;
+	h->status[i].st = *st;
+	h->daemon = true;
+	return 0;
+}
+
+unsigned int fake_host_shutdowns(const struct fake_host *h, int *ret_status,
+				 const char **ret_reason)
+{
+	if (ret_status)
+		*ret_status = h->shutdown_status;
+	if (ret_reason)
+		*ret_reason = h->shutdown_reason;
+	return h->shutdowns;
+}
+
+unsigned int fake_host_reopens(const struct fake_host *h)
+{
+	return h->reopens;
+}
+
+void fake_host_reopen_result(struct fake_host *h, int r)
+{
+	h->reopen_result = r;
+	h->daemon = true;
+}
+
+int svc_node_status(struct svc *svc, uint32_t nodeid, struct svc_node_status *ret_status)
+{
+	struct fake_host *h = svc->host;
+
+	if (!h->daemon)
+		return -ENOTSUP;
+	for (size_t i = 0; i < h->status_count; i++) {
+		if (h->status[i].nodeid == nodeid) {
+			*ret_status = h->status[i].st;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+int svc_shutdown(struct svc *svc, int exit_status, const char *reason)
+{
+	struct fake_host *h = svc->host;
+
+	if (!h->daemon)
+		return -ENOTSUP;
+	h->shutdowns++;
+	h->shutdown_status = exit_status;
+	snprintf(h->shutdown_reason, sizeof(h->shutdown_reason), "%s", reason ? reason : "");
+	return 0;
+}
+
+int svc_reopen_logs(struct svc *svc)
+{
+	struct fake_host *h = svc->host;
+
+	if (!h->daemon)
+		return -ENOTSUP;
+	h->reopens++;
+	return h->reopen_result;
 }
 
 void svc_set_error(struct svc *svc, const char *fmt, ...)

@@ -96,6 +96,23 @@ int fake_host_deliver(struct fake_host *host, uint32_t from_nodeid, const void *
 /** Run the sync steps for view: init, process until 0 (at most max_rounds), activate. */
 int fake_host_sync(struct fake_host *host, const struct svc_view *view, unsigned int max_rounds);
 
+/*
+ * The scripted daemon.  Off by default: svc_node_status, svc_shutdown and
+ * svc_reopen_logs answer -ENOTSUP as the real host without a daemon does.
+ * fake_host_set_node_status and fake_host_reopen_result turn it on.
+ */
+#define FAKE_NODE_STATUS_MAX 16
+void fake_host_daemon(struct fake_host *host, bool on);
+/** What svc_node_status() answers for nodeid (others: -ENOENT). */
+int fake_host_set_node_status(struct fake_host *host, uint32_t nodeid,
+			      const struct svc_node_status *st);
+/** svc_shutdown() calls so far, with the last status and reason (may be NULL). */
+unsigned int fake_host_shutdowns(const struct fake_host *host, int *ret_status,
+				 const char **ret_reason);
+/** svc_reopen_logs() calls so far, and what the next ones return. */
+unsigned int fake_host_reopens(const struct fake_host *host);
+void fake_host_reopen_result(struct fake_host *host, int r);
+
 /** Advance the fake clock by ms and fire the timers that fell due. */
 void fake_host_advance(struct fake_host *host, uint64_t ms);
 

@@ -3,8 +3,9 @@
  * Unit tests of the cfg service (services/cfg/cfg_service.c) on the fake
  * host (test/fakes): GET_NODE_ADDRS from the nodelist (local node, other
  * nodes, IPv4/IPv6, several links, names left out, unknown node), LOCAL_GET,
- * tracking, the NOT_SUPPORTED answers with their reply ids and sizes, the
- * totem messages a corosync peer may send, and the built cfg.so loaded the
+ * tracking, node and link status from the (scripted) transport, KILLNODE,
+ * the whole shutdown negotiation (yes, no, REGARDLESS, IMMEDIATE, timer,
+ * disconnects, late trackers), the fixed answers, the totem messages, and the built cfg.so loaded the
  * way chorusd loads it.  Requests are built byte for byte as libcfg builds
  * them.
  */
@@ -297,50 +298,574 @@ START_TEST(test_trackstart_stop)
 }
 END_TEST
 
-START_TEST(test_not_supported_replies)
+START_TEST(test_fixed_replies)
 {
-	static const struct {
-		int32_t req, res;
-		size_t req_len, res_len;
-	} t[] = {
-		{ MESSAGE_REQ_CFG_RINGSTATUSGET, MESSAGE_RES_CFG_RINGSTATUSGET, 16, 10272 },
-		{ MESSAGE_REQ_CFG_RINGREENABLE, MESSAGE_RES_CFG_RINGREENABLE, 16, 24 },
-		{ MESSAGE_REQ_CFG_KILLNODE, MESSAGE_RES_CFG_KILLNODE, 288, 24 },
-		{ MESSAGE_REQ_CFG_TRYSHUTDOWN, MESSAGE_RES_CFG_TRYSHUTDOWN, 24, 24 },
-		{ MESSAGE_REQ_CFG_REPLYTOSHUTDOWN, MESSAGE_RES_CFG_REPLYTOSHUTDOWN, 24, 24 },
-		{ MESSAGE_REQ_CFG_RELOAD_CONFIG, MESSAGE_RES_CFG_RELOAD_CONFIG, 16, 24 },
-		{ MESSAGE_REQ_CFG_REOPEN_LOG_FILES, MESSAGE_RES_CFG_REOPEN_LOG_FILES, 16, 24 },
-		{ MESSAGE_REQ_CFG_NODESTATUSGET, MESSAGE_RES_CFG_NODESTATUSGET, 32, 32 },
-	};
-	uint8_t req[288] __attribute__((aligned(8)));
 	struct env e;
 
 	env_init(&e, 1);
-	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-		struct qb_ipc_request_header h = { .id = t[i].req, .size = (int32_t)t[i].req_len };
-		const struct fake_msg *m;
-
-		memset(req, 0, sizeof(req));
-		memcpy(req, &h, sizeof(h));
-		m = call(e.c, req, t[i].req_len);
-		ck_assert_int_eq(reply_check(m, t[i].res, t[i].res_len), CS_ERR_NOT_SUPPORTED);
-		if (t[i].req == MESSAGE_REQ_CFG_RINGSTATUSGET) {
-			const struct res_lib_cfg_ringstatusget *r = (const void *)m->data;
-
-			ck_assert_uint_eq(r->interface_count, 0);
-		}
-		if (t[i].req == MESSAGE_REQ_CFG_NODESTATUSGET) {
-			const struct res_lib_cfg_nodestatusget_version *r = (const void *)m->data;
-
-			ck_assert_uint_eq(r->version, CFG_NODE_STATUS_V1);
-		}
-	}
-	/* unknown request ids are the host's business: no op, no handler */
-	memset(req, 0, sizeof(req));
-	((struct qb_ipc_request_header *)req)->id = 12;
-	((struct qb_ipc_request_header *)req)->size = 16;
-	ck_assert_int_eq(fake_conn_request(e.c, req, 16), -ENOSYS);
+	/* corosync 3.1.7 refuses RINGREENABLE too */
+	ck_assert_int_eq(reply_check(call_hdr(e.c, MESSAGE_REQ_CFG_RINGREENABLE, 16),
+				     MESSAGE_RES_CFG_RINGREENABLE, 24), CS_ERR_NOT_SUPPORTED);
+	/* no reload path (docs/compat.md): refused, nothing multicast */
+	ck_assert_int_eq(reply_check(call_hdr(e.c, MESSAGE_REQ_CFG_RELOAD_CONFIG, 16),
+				     MESSAGE_RES_CFG_RELOAD_CONFIG, 24), CS_ERR_NOT_SUPPORTED);
+	ck_assert_uint_eq(fake_host_mcast_count(e.h), 0);
+	/* no shutdown negotiation runs: a reply to one is refused */
+	ck_assert_int_eq(reply_check(call_hdr(e.c, MESSAGE_REQ_CFG_REPLYTOSHUTDOWN, 24),
+				     MESSAGE_RES_CFG_REPLYTOSHUTDOWN, 24), CS_ERR_ACCESS);
+	/* log files: no daemon behind the host, then the daemon's answer */
+	ck_assert_int_eq(reply_check(call_hdr(e.c, MESSAGE_REQ_CFG_REOPEN_LOG_FILES, 16),
+				     MESSAGE_RES_CFG_REOPEN_LOG_FILES, 24), CS_ERR_NOT_SUPPORTED);
+	fake_host_reopen_result(e.h, 0);
+	ck_assert_int_eq(reply_check(call_hdr(e.c, MESSAGE_REQ_CFG_REOPEN_LOG_FILES, 16),
+				     MESSAGE_RES_CFG_REOPEN_LOG_FILES, 24), CS_OK);
+	fake_host_reopen_result(e.h, -EACCES);
+	ck_assert_int_eq(reply_check(call_hdr(e.c, MESSAGE_REQ_CFG_REOPEN_LOG_FILES, 16),
+				     MESSAGE_RES_CFG_REOPEN_LOG_FILES, 24), CS_ERR_LIBRARY);
+	ck_assert_uint_eq(fake_host_reopens(e.h), 2);
 	env_fini(&e);
+}
+END_TEST
+
+/* ---- NODESTATUSGET, RINGSTATUSGET ------------------------------------------------ */
+
+static const struct fake_msg *nodestatus(struct svc_conn *c, uint32_t nodeid, uint32_t version)
+{
+	struct req_lib_cfg_nodestatusget req;
+
+	memset(&req, 0, sizeof(req));
+	req.header.id = MESSAGE_REQ_CFG_NODESTATUSGET;
+	req.header.size = sizeof(req);
+	req.nodeid = nodeid;
+	req.version = version;
+	return call(c, &req, sizeof(req));
+}
+
+static void link_set(struct svc_node_status *ns, unsigned l, bool en, bool co, bool dyn,
+		     uint32_t mtu, const char *src, const char *dst)
+{
+	ns->link[l].enabled = en;
+	ns->link[l].connected = co;
+	ns->link[l].dynconnected = dyn;
+	ns->link[l].mtu = mtu;
+	snprintf(ns->link[l].src_ipaddr, sizeof(ns->link[l].src_ipaddr), "%s", src);
+	snprintf(ns->link[l].dst_ipaddr, sizeof(ns->link[l].dst_ipaddr), "%s", dst);
+}
+
+START_TEST(test_nodestatus)
+{
+	struct svc_node_status ns;
+	const struct res_lib_cfg_nodestatusget_v1 *r;
+	const struct res_lib_cfg_nodestatusget_version *rv;
+	const struct fake_msg *m;
+	struct env e;
+
+	env_init(&e, 1);
+	/* no transport behind the host: the 32-byte FAILED_OPERATION form */
+	m = nodestatus(e.c, 2, CFG_NODE_STATUS_V1);
+	ck_assert_int_eq(reply_check(m, MESSAGE_RES_CFG_NODESTATUSGET, 32),
+			 CS_ERR_FAILED_OPERATION);
+
+	memset(&ns, 0, sizeof(ns));
+	ns.reachable = true;
+	ns.external = true;
+	link_set(&ns, 0, true, true, false, 1397, "10.0.0.1", "10.0.0.2");
+	link_set(&ns, 3, true, false, true, 0, "10.3.0.1", "10.3.0.2");
+	ck_assert_int_eq(fake_host_set_node_status(e.h, 2, &ns), 0);
+	m = nodestatus(e.c, 2, CFG_NODE_STATUS_V1);
+	ck_assert_int_eq(reply_check(m, MESSAGE_RES_CFG_NODESTATUSGET, 4200), CS_OK);
+	r = (const void *)m->data;
+	ck_assert_uint_eq(r->node_status.version, CFG_NODE_STATUS_V1);
+	ck_assert_uint_eq(r->node_status.nodeid, 2);
+	ck_assert_uint_eq(r->node_status.reachable, 1);
+	ck_assert_uint_eq(r->node_status.remote, 0);
+	ck_assert_uint_eq(r->node_status.external, 1);
+	ck_assert_uint_eq(r->node_status.onwire_ver, 0);
+	/* absolute offsets of the wire (spec §3.2) */
+	ck_assert_uint_eq(m->data[32], 1);                       /* reachable */
+	ck_assert_uint_eq(m->data[40 + 0], 1);                   /* link 0 enabled */
+	ck_assert_uint_eq(m->data[40 + 1], 1);                   /* connected */
+	ck_assert_str_eq((const char *)m->data + 40 + 8, "10.0.0.1");
+	ck_assert_str_eq((const char *)m->data + 40 + 264, "10.0.0.2");
+	ck_assert_uint_eq(r->node_status.link_status[0].mtu, 1397);
+	ck_assert_uint_eq(r->node_status.link_status[3].enabled, 1);
+	ck_assert_uint_eq(r->node_status.link_status[3].connected, 0);
+	ck_assert_uint_eq(r->node_status.link_status[3].dynconnected, 1);
+	ck_assert_uint_eq(r->node_status.link_status[1].enabled, 0);
+	ck_assert_str_eq(r->node_status.link_status[1].src_ipaddr, "");
+
+	/* another version: NOT_SUPPORTED in the 32-byte form */
+	m = nodestatus(e.c, 2, 2);
+	ck_assert_int_eq(reply_check(m, MESSAGE_RES_CFG_NODESTATUSGET, 32), CS_ERR_NOT_SUPPORTED);
+	rv = (const void *)m->data;
+	ck_assert_uint_eq(rv->version, CFG_NODE_STATUS_V1);
+	/* the transport is asked before the version is looked at (corosync's order) */
+	m = nodestatus(e.c, 9, 2);
+	ck_assert_int_eq(reply_check(m, MESSAGE_RES_CFG_NODESTATUSGET, 32),
+			 CS_ERR_FAILED_OPERATION);
+	env_fini(&e);
+}
+END_TEST
+
+START_TEST(test_ringstatus)
+{
+	static const char *const a1[8] = { "10.0.0.1", NULL, "10.2.0.1" };
+	static const char *const a2[8] = { "10.0.0.2", NULL, "10.2.0.2" };
+	static const char *const a3[8] = { "10.0.0.3" };
+	static const char *const a4[8] = { "10.0.0.4", NULL, "10.2.0.4" };
+	struct svc_node_status ns;
+	const struct res_lib_cfg_ringstatusget *r;
+	const struct fake_msg *m;
+	struct env e;
+
+	env_init(&e, 2);
+	/* nodelist order is not node id order */
+	node_add(e.cmap, 0, 3, a3);
+	node_add(e.cmap, 1, 1, a1);
+	node_add(e.cmap, 2, 2, a2);
+	node_add(e.cmap, 3, 4, a4);
+	memset(&ns, 0, sizeof(ns));
+	link_set(&ns, 0, true, true, false, 1397, "10.0.0.2", "10.0.0.1");
+	link_set(&ns, 2, true, false, false, 1397, "10.2.0.2", "10.2.0.1");
+	ck_assert_int_eq(fake_host_set_node_status(e.h, 1, &ns), 0);
+	memset(&ns, 0, sizeof(ns));
+	link_set(&ns, 0, true, true, true, 1397, "10.0.0.2", "10.0.0.3");
+	ck_assert_int_eq(fake_host_set_node_status(e.h, 3, &ns), 0);
+	/* node 4: the transport does not know it */
+
+	m = call_hdr(e.c, MESSAGE_REQ_CFG_RINGSTATUSGET, 16);
+	ck_assert_int_eq(reply_check(m, MESSAGE_RES_CFG_RINGSTATUSGET, 10272), CS_OK);
+	r = (const void *)m->data;
+	ck_assert_uint_eq(r->interface_count, 2);
+	ck_assert_str_eq(r->interface_name[0], "0 10.0.0.2");
+	ck_assert_str_eq(r->interface_status[0], "3n7?");
+	ck_assert_str_eq(r->interface_name[1], "2 10.2.0.2");
+	ck_assert_str_eq(r->interface_status[1], "1nd?");
+	ck_assert_str_eq(r->interface_status[2], "");
+
+	/* a node's links fill the strings in order (corosync's packing): node 3
+	 * with only link 2 shows in string 0 */
+	memset(&ns, 0, sizeof(ns));
+	link_set(&ns, 2, true, false, false, 1397, "10.2.0.2", "10.2.0.3");
+	ck_assert_int_eq(fake_host_set_node_status(e.h, 3, &ns), 0);
+	m = call_hdr(e.c, MESSAGE_REQ_CFG_RINGSTATUSGET, 16);
+	r = (const void *)m->data;
+	ck_assert_str_eq(r->interface_status[0], "3n1?");
+	ck_assert_str_eq(r->interface_status[1], "1nd?");
+	env_fini(&e);
+
+	/* a node that is not in the nodelist has no interfaces; still the whole reply */
+	env_init(&e, 7);
+	m = call_hdr(e.c, MESSAGE_REQ_CFG_RINGSTATUSGET, 16);
+	ck_assert_int_eq(reply_check(m, MESSAGE_RES_CFG_RINGSTATUSGET, 10272), CS_OK);
+	ck_assert_uint_eq(((const struct res_lib_cfg_ringstatusget *)(const void *)m->data)
+				  ->interface_count, 0);
+	env_fini(&e);
+}
+END_TEST
+
+/* ---- KILLNODE ----------------------------------------------------------------------- */
+
+static const struct fake_msg *killnode(struct svc_conn *c, uint32_t nodeid, const char *reason)
+{
+	struct req_lib_cfg_killnode req;
+
+	memset(&req, 0, sizeof(req));
+	req.header.id = MESSAGE_REQ_CFG_KILLNODE;
+	req.header.size = sizeof(req);
+	req.nodeid = nodeid;
+	req.reason.length = (uint16_t)(strlen(reason) + 1);   /* libcfg counts the NUL */
+	memcpy(req.reason.value, reason, strlen(reason) + 1);
+	return call(c, &req, sizeof(req));
+}
+
+START_TEST(test_killnode)
+{
+	const struct req_exec_cfg_killnode *x;
+	const struct fake_msg *m;
+	struct env e;
+
+	env_init(&e, 1);
+	ck_assert_int_eq(icmap_set_string(e.cmap, "runtime.members.2.status", "joined"), 0);
+	ck_assert_int_eq(icmap_set_string(e.cmap, "runtime.members.3.status", "left"), 0);
+	ck_assert_int_eq(icmap_set_uint32(e.cmap, "runtime.members.4.status", 1), 0);
+
+	ck_assert_int_eq(reply_check(killnode(e.c, 2, "Killed by chorus-cfgtool"),
+				     MESSAGE_RES_CFG_KILLNODE, 24), CS_OK);
+	ck_assert_uint_eq(fake_host_mcast_count(e.h), 1);
+	m = fake_host_mcast(e.h, 0);
+	ck_assert_uint_eq(m->fn_id, MESSAGE_REQ_EXEC_CFG_KILLNODE);
+	ck_assert_int_eq(m->guarantee, SVC_SAFE);
+	ck_assert_uint_eq(m->len, 288);
+	x = (const void *)m->data;
+	ck_assert_uint_eq(x->nodeid, 2);
+	ck_assert_uint_eq(x->reason.length, strlen("Killed by chorus-cfgtool") + 1);
+	ck_assert_str_eq((const char *)x->reason.value, "Killed by chorus-cfgtool");
+	ck_assert_uint_eq(((const uint8_t *)m->data)[24], strlen("Killed by chorus-cfgtool") + 1);
+
+	/* left, unknown, or a status that is not a string: nothing is sent */
+	ck_assert_int_eq(reply_check(killnode(e.c, 3, "x"), MESSAGE_RES_CFG_KILLNODE, 24),
+			 CS_ERR_NOT_EXIST);
+	ck_assert_int_eq(reply_check(killnode(e.c, 5, "x"), MESSAGE_RES_CFG_KILLNODE, 24),
+			 CS_ERR_NOT_EXIST);
+	ck_assert_int_eq(reply_check(killnode(e.c, 4, "x"), MESSAGE_RES_CFG_KILLNODE, 24),
+			 CS_ERR_LIBRARY);
+	ck_assert_uint_eq(fake_host_mcast_count(e.h), 1);
+	env_fini(&e);
+}
+END_TEST
+
+static void exec_killnode(struct fake_host *h, uint32_t from, uint32_t target, const char *reason,
+			  uint16_t length, bool foreign)
+{
+	struct req_exec_cfg_killnode x;
+
+	memset(&x, 0, sizeof(x));
+	x.header.id = 1 << 16 | MESSAGE_REQ_EXEC_CFG_KILLNODE;
+	x.header.size = sizeof(x);
+	x.nodeid = target;
+	x.reason.length = length;
+	memcpy(x.reason.value, reason, strlen(reason));
+	if (foreign) {
+		x.header.id = (int32_t)__builtin_bswap32((uint32_t)x.header.id);
+		x.header.size = (int32_t)__builtin_bswap32((uint32_t)x.header.size);
+		x.nodeid = __builtin_bswap32(x.nodeid);
+		x.reason.length = __builtin_bswap16(x.reason.length);
+	}
+	ck_assert_int_eq(fake_host_deliver(h, from, &x, sizeof(x), foreign), 0);
+}
+
+START_TEST(test_exec_killnode)
+{
+	const char *reason;
+	int status;
+	struct env e;
+
+	env_init(&e, 1);
+	fake_host_daemon(e.h, true);
+	exec_killnode(e.h, 2, 3, "not us", 7, false);
+	ck_assert_uint_eq(fake_host_shutdowns(e.h, NULL, NULL), 0);
+	exec_killnode(e.h, 2, 1, "Killed by chorus-cfgtool", 25, false);
+	ck_assert_uint_eq(fake_host_shutdowns(e.h, &status, &reason), 1);
+	ck_assert_int_eq(status, 255);
+	ck_assert_str_eq(reason, "Killed by chorus-cfgtool");
+	/* from a node of the other byte order; a length past the buffer is bounded */
+	exec_killnode(e.h, 3, 1, "big endian", 0xffff, true);
+	ck_assert_uint_eq(fake_host_shutdowns(e.h, &status, &reason), 2);
+	ck_assert_int_eq(status, 255);
+	ck_assert_str_eq(reason, "big endian");
+	/* a length shorter than the text cuts it */
+	exec_killnode(e.h, 3, 1, "abcdef", 3, false);
+	ck_assert_uint_eq(fake_host_shutdowns(e.h, NULL, &reason), 3);
+	ck_assert_str_eq(reason, "abc");
+	env_fini(&e);
+}
+END_TEST
+
+START_TEST(test_exec_shutdown)
+{
+	struct req_exec_cfg_shutdown x;
+	int status = -1;
+	struct env e;
+
+	env_init(&e, 1);
+	fake_host_daemon(e.h, true);
+	memset(&x, 0, sizeof(x));
+	x.header.id = 1 << 16 | MESSAGE_REQ_EXEC_CFG_SHUTDOWN;
+	x.header.size = sizeof(x);
+	/* another node going down: logged only */
+	ck_assert_int_eq(fake_host_deliver(e.h, 2, &x, sizeof(x), false), 0);
+	ck_assert_uint_eq(fake_host_shutdowns(e.h, NULL, NULL), 0);
+	/* our own: an orderly stop, exit status 0 */
+	ck_assert_int_eq(fake_host_deliver(e.h, 1, &x, sizeof(x), false), 0);
+	ck_assert_uint_eq(fake_host_shutdowns(e.h, &status, NULL), 1);
+	ck_assert_int_eq(status, 0);
+	env_fini(&e);
+}
+END_TEST
+
+/* ---- the shutdown negotiation -------------------------------------------------------- */
+
+struct neg {
+	struct env e;
+	struct svc_conn *t1, *t2;   /* trackers */
+};
+
+static void neg_init(struct neg *n, unsigned trackers)
+{
+	env_init(&n->e, 1);
+	n->t1 = n->t2 = NULL;
+	if (trackers >= 1) {
+		ck_assert_int_eq(fake_conn_open(n->e.h, 201, 0, 0, &n->t1), 0);
+		ck_assert_int_eq(reply_check(call_hdr(n->t1, MESSAGE_REQ_CFG_TRACKSTART, 24),
+					     MESSAGE_RES_CFG_STATETRACKSTART, 24), CS_OK);
+	}
+	if (trackers >= 2) {
+		ck_assert_int_eq(fake_conn_open(n->e.h, 202, 0, 0, &n->t2), 0);
+		ck_assert_int_eq(reply_check(call_hdr(n->t2, MESSAGE_REQ_CFG_TRACKSTART, 24),
+					     MESSAGE_RES_CFG_STATETRACKSTART, 24), CS_OK);
+	}
+}
+
+/* TRYSHUTDOWN; returns the reply if one came at once, else NULL. */
+static const struct fake_msg *try_shutdown(struct svc_conn *c, uint32_t flags)
+{
+	struct req_lib_cfg_tryshutdown req;
+	size_t n = fake_conn_reply_count(c);
+
+	memset(&req, 0, sizeof(req));
+	req.header.id = MESSAGE_REQ_CFG_TRYSHUTDOWN;
+	req.header.size = sizeof(req);
+	req.flags = flags;
+	ck_assert_int_eq(fake_conn_request(c, &req, sizeof(req)), 0);
+	if (fake_conn_reply_count(c) == n)
+		return NULL;
+	ck_assert_uint_eq(fake_conn_reply_count(c), n + 1);
+	return fake_conn_reply(c, n);
+}
+
+static cs_error_t reply_to(struct svc_conn *c, uint32_t response)
+{
+	struct req_lib_cfg_replytoshutdown req;
+
+	memset(&req, 0, sizeof(req));
+	req.header.id = MESSAGE_REQ_CFG_REPLYTOSHUTDOWN;
+	req.header.size = sizeof(req);
+	req.response = response;
+	return reply_check(call(c, &req, sizeof(req)), MESSAGE_RES_CFG_REPLYTOSHUTDOWN, 24);
+}
+
+/* The index-th event of c is TESTSHUTDOWN with this error and flags. */
+static void testshutdown_is(struct svc_conn *c, size_t index, cs_error_t err, uint32_t flags)
+{
+	const struct fake_msg *m = fake_conn_event(c, index);
+	const struct res_lib_cfg_testshutdown *ev;
+
+	ck_assert_ptr_nonnull(m);
+	ck_assert_uint_eq(m->len, 32);
+	ev = (const void *)m->data;
+	ck_assert_int_eq(ev->header.id, MESSAGE_RES_CFG_TESTSHUTDOWN);
+	ck_assert_int_eq(ev->header.size, 32);
+	ck_assert_int_eq(ev->header.error, err);
+	ck_assert_uint_eq(ev->flags, flags);
+}
+
+static const struct fake_msg *last_reply(struct svc_conn *c)
+{
+	size_t n = fake_conn_reply_count(c);
+
+	return n ? fake_conn_reply(c, n - 1) : NULL;
+}
+
+static void shutdown_sent(struct fake_host *h, size_t count)
+{
+	ck_assert_uint_eq(fake_host_mcast_count(h), count);
+	if (count) {
+		const struct fake_msg *m = fake_host_mcast(h, count - 1);
+
+		ck_assert_uint_eq(m->fn_id, MESSAGE_REQ_EXEC_CFG_SHUTDOWN);
+		ck_assert_int_eq(m->guarantee, SVC_SAFE);
+		ck_assert_uint_eq(m->len, 16);
+	}
+}
+
+START_TEST(test_shutdown_no_trackers)
+{
+	struct neg n;
+
+	neg_init(&n, 0);
+	ck_assert_int_eq(reply_check(try_shutdown(n.e.c, COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST),
+				     MESSAGE_RES_CFG_TRYSHUTDOWN, 24), CS_OK);
+	shutdown_sent(n.e.h, 1);
+	env_fini(&n.e);
+	/* the requester tracking itself does not count */
+	neg_init(&n, 1);
+	ck_assert_int_eq(reply_check(try_shutdown(n.t1, COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST),
+				     MESSAGE_RES_CFG_TRYSHUTDOWN, 24), CS_OK);
+	ck_assert_uint_eq(fake_conn_event_count(n.t1), 0);
+	shutdown_sent(n.e.h, 1);
+	env_fini(&n.e);
+}
+END_TEST
+
+START_TEST(test_shutdown_immediate)
+{
+	struct neg n;
+
+	neg_init(&n, 2);
+	ck_assert_int_eq(reply_check(try_shutdown(n.e.c, COROSYNC_CFG_SHUTDOWN_FLAG_IMMEDIATE),
+				     MESSAGE_RES_CFG_TRYSHUTDOWN, 24), CS_OK);
+	shutdown_sent(n.e.h, 1);
+	ck_assert_uint_eq(fake_conn_event_count(n.t1), 0);
+	ck_assert_uint_eq(fake_conn_event_count(n.t2), 0);
+	env_fini(&n.e);
+}
+END_TEST
+
+START_TEST(test_shutdown_vetoed)
+{
+	struct neg n;
+
+	neg_init(&n, 2);
+	ck_assert_ptr_null(try_shutdown(n.e.c, COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST));
+	testshutdown_is(n.t1, 0, CS_OK, COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST);
+	testshutdown_is(n.t2, 0, CS_OK, COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST);
+	ck_assert_uint_eq(fake_conn_event_count(n.e.c), 0);
+	/* one negotiation at a time; even IMMEDIATE-less callers get EXIST */
+	ck_assert_int_eq(reply_check(try_shutdown(n.t1, COROSYNC_CFG_SHUTDOWN_FLAG_REGARDLESS),
+				     MESSAGE_RES_CFG_TRYSHUTDOWN, 24), CS_ERR_EXIST);
+	ck_assert_int_eq(reply_to(n.t1, COROSYNC_CFG_SHUTDOWN_FLAG_YES), CS_OK);
+	ck_assert_uint_eq(fake_conn_reply_count(n.e.c), 0);
+	ck_assert_int_eq(reply_to(n.t2, COROSYNC_CFG_SHUTDOWN_FLAG_NO), CS_OK);
+	ck_assert_int_eq(reply_check(last_reply(n.e.c), MESSAGE_RES_CFG_TRYSHUTDOWN, 24),
+			 CS_ERR_BUSY);
+	shutdown_sent(n.e.h, 0);
+	/* over: the timer went with it, a late answer is refused */
+	fake_host_advance(n.e.h, 60000);
+	ck_assert_uint_eq(fake_conn_event_count(n.t1), 1);
+	ck_assert_int_eq(reply_to(n.t2, COROSYNC_CFG_SHUTDOWN_FLAG_YES), CS_ERR_ACCESS);
+	env_fini(&n.e);
+}
+END_TEST
+
+START_TEST(test_shutdown_agreed)
+{
+	struct neg n;
+
+	neg_init(&n, 2);
+	ck_assert_ptr_null(try_shutdown(n.e.c, COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST));
+	/* answering twice counts once: the second yes does not stand in for t2 */
+	ck_assert_int_eq(reply_to(n.t1, COROSYNC_CFG_SHUTDOWN_FLAG_YES), CS_OK);
+	ck_assert_int_eq(reply_to(n.t1, COROSYNC_CFG_SHUTDOWN_FLAG_YES), CS_OK);
+	ck_assert_uint_eq(fake_conn_reply_count(n.e.c), 0);
+	/* a connection that was not asked does not vote */
+	ck_assert_int_eq(reply_to(n.e.c, COROSYNC_CFG_SHUTDOWN_FLAG_NO), CS_OK);
+	ck_assert_uint_eq(fake_conn_reply_count(n.e.c), 1);   /* only its REPLYTOSHUTDOWN reply */
+	ck_assert_int_eq(reply_to(n.t2, COROSYNC_CFG_SHUTDOWN_FLAG_YES), CS_OK);
+	ck_assert_int_eq(reply_check(last_reply(n.e.c), MESSAGE_RES_CFG_TRYSHUTDOWN, 24), CS_OK);
+	shutdown_sent(n.e.h, 1);
+	env_fini(&n.e);
+}
+END_TEST
+
+START_TEST(test_shutdown_regardless)
+{
+	struct neg n;
+
+	neg_init(&n, 2);
+	ck_assert_ptr_null(try_shutdown(n.e.c, COROSYNC_CFG_SHUTDOWN_FLAG_REGARDLESS));
+	testshutdown_is(n.t1, 0, CS_OK, COROSYNC_CFG_SHUTDOWN_FLAG_REGARDLESS);
+	ck_assert_int_eq(reply_to(n.t1, COROSYNC_CFG_SHUTDOWN_FLAG_NO), CS_OK);
+	ck_assert_int_eq(reply_to(n.t2, COROSYNC_CFG_SHUTDOWN_FLAG_NO), CS_OK);
+	ck_assert_int_eq(reply_check(last_reply(n.e.c), MESSAGE_RES_CFG_TRYSHUTDOWN, 24), CS_OK);
+	shutdown_sent(n.e.h, 1);
+	env_fini(&n.e);
+}
+END_TEST
+
+START_TEST(test_shutdown_timeout)
+{
+	struct neg n;
+
+	neg_init(&n, 2);
+	/* the default: 5000 ms */
+	ck_assert_ptr_null(try_shutdown(n.e.c, COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST));
+	ck_assert_int_eq(reply_to(n.t1, COROSYNC_CFG_SHUTDOWN_FLAG_YES), CS_OK);
+	fake_host_advance(n.e.h, 4999);
+	ck_assert_uint_eq(fake_conn_reply_count(n.e.c), 0);
+	fake_host_advance(n.e.h, 1);
+	ck_assert_int_eq(reply_check(last_reply(n.e.c), MESSAGE_RES_CFG_TRYSHUTDOWN, 24),
+			 CS_ERR_BUSY);
+	shutdown_sent(n.e.h, 0);
+	/* every tracker hears of the timeout */
+	testshutdown_is(n.t1, 1, CS_ERR_TIMEOUT, COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST);
+	testshutdown_is(n.t2, 1, CS_ERR_TIMEOUT, COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST);
+	env_fini(&n.e);
+
+	/* cfg.shutdown_timeout from cmap; REGARDLESS goes down at the timeout */
+	neg_init(&n, 1);
+	ck_assert_int_eq(icmap_set_uint32(n.e.cmap, "cfg.shutdown_timeout", 100), 0);
+	ck_assert_ptr_null(try_shutdown(n.e.c, COROSYNC_CFG_SHUTDOWN_FLAG_REGARDLESS));
+	fake_host_advance(n.e.h, 99);
+	ck_assert_uint_eq(fake_conn_reply_count(n.e.c), 0);
+	fake_host_advance(n.e.h, 1);
+	ck_assert_int_eq(reply_check(last_reply(n.e.c), MESSAGE_RES_CFG_TRYSHUTDOWN, 24), CS_OK);
+	shutdown_sent(n.e.h, 1);
+	testshutdown_is(n.t1, 1, CS_ERR_TIMEOUT, COROSYNC_CFG_SHUTDOWN_FLAG_REGARDLESS);
+	env_fini(&n.e);
+}
+END_TEST
+
+START_TEST(test_shutdown_tracker_leaves)
+{
+	struct neg n;
+
+	/* a tracker closing counts as yes, even after it said no */
+	neg_init(&n, 2);
+	ck_assert_ptr_null(try_shutdown(n.e.c, COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST));
+	ck_assert_int_eq(reply_to(n.t1, COROSYNC_CFG_SHUTDOWN_FLAG_YES), CS_OK);
+	ck_assert_int_eq(reply_to(n.t2, COROSYNC_CFG_SHUTDOWN_FLAG_NO), CS_OK);
+	ck_assert_int_eq(reply_check(last_reply(n.e.c), MESSAGE_RES_CFG_TRYSHUTDOWN, 24),
+			 CS_ERR_BUSY);
+	ck_assert_ptr_null(try_shutdown(n.e.c, COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST));
+	ck_assert_int_eq(reply_to(n.t2, COROSYNC_CFG_SHUTDOWN_FLAG_NO), CS_OK);
+	fake_conn_close(n.t2);
+	ck_assert_uint_eq(fake_conn_reply_count(n.e.c), 1);
+	ck_assert_int_eq(reply_to(n.t1, COROSYNC_CFG_SHUTDOWN_FLAG_YES), CS_OK);
+	ck_assert_int_eq(reply_check(last_reply(n.e.c), MESSAGE_RES_CFG_TRYSHUTDOWN, 24), CS_OK);
+	shutdown_sent(n.e.h, 1);
+	env_fini(&n.e);
+
+	/* TRACKSTOP is the same as leaving */
+	neg_init(&n, 1);
+	ck_assert_ptr_null(try_shutdown(n.e.c, COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST));
+	ck_assert_int_eq(reply_check(call_hdr(n.t1, MESSAGE_REQ_CFG_TRACKSTOP, 16),
+				     MESSAGE_RES_CFG_STATETRACKSTOP, 24), CS_OK);
+	ck_assert_int_eq(reply_check(last_reply(n.e.c), MESSAGE_RES_CFG_TRYSHUTDOWN, 24), CS_OK);
+	shutdown_sent(n.e.h, 1);
+	env_fini(&n.e);
+}
+END_TEST
+
+START_TEST(test_shutdown_requester_leaves)
+{
+	struct svc_conn *r2;
+	struct neg n;
+
+	neg_init(&n, 1);
+	ck_assert_ptr_null(try_shutdown(n.e.c, COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST));
+	fake_conn_close(n.e.c);
+	/* cancelled silently: no timeout event, answers refused, a new one may start */
+	fake_host_advance(n.e.h, 60000);
+	ck_assert_uint_eq(fake_conn_event_count(n.t1), 1);
+	ck_assert_int_eq(reply_to(n.t1, COROSYNC_CFG_SHUTDOWN_FLAG_YES), CS_ERR_ACCESS);
+	ck_assert_int_eq(fake_conn_open(n.e.h, 300, 0, 0, &r2), 0);
+	ck_assert_ptr_null(try_shutdown(r2, COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST));
+	ck_assert_int_eq(reply_to(n.t1, COROSYNC_CFG_SHUTDOWN_FLAG_YES), CS_OK);
+	ck_assert_int_eq(reply_check(last_reply(r2), MESSAGE_RES_CFG_TRYSHUTDOWN, 24), CS_OK);
+	shutdown_sent(n.e.h, 1);
+	env_fini(&n.e);
+}
+END_TEST
+
+START_TEST(test_shutdown_late_tracker)
+{
+	struct svc_conn *t3;
+	struct neg n;
+
+	neg_init(&n, 1);
+	ck_assert_ptr_null(try_shutdown(n.e.c, COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST));
+	ck_assert_int_eq(fake_conn_open(n.e.h, 203, 0, 0, &t3), 0);
+	ck_assert_int_eq(reply_check(call_hdr(t3, MESSAGE_REQ_CFG_TRACKSTART, 24),
+				     MESSAGE_RES_CFG_STATETRACKSTART, 24), CS_OK);
+	/* the newcomer is asked at once, and counted */
+	testshutdown_is(t3, 0, CS_OK, COROSYNC_CFG_SHUTDOWN_FLAG_REQUEST);
+	ck_assert_int_eq(reply_to(n.t1, COROSYNC_CFG_SHUTDOWN_FLAG_YES), CS_OK);
+	ck_assert_uint_eq(fake_conn_reply_count(n.e.c), 0);
+	ck_assert_int_eq(reply_to(t3, COROSYNC_CFG_SHUTDOWN_FLAG_NO), CS_OK);
+	ck_assert_int_eq(reply_check(last_reply(n.e.c), MESSAGE_RES_CFG_TRYSHUTDOWN, 24),
+			 CS_ERR_BUSY);
+	env_fini(&n.e);
 }
 END_TEST
 
@@ -460,7 +985,21 @@ int main(void)
 	add_tcase(s, tc, test_addrs_bad_size);
 	add_tcase(s, tc, test_local_get);
 	add_tcase(s, tc, test_trackstart_stop);
-	add_tcase(s, tc, test_not_supported_replies);
+	add_tcase(s, tc, test_fixed_replies);
+	add_tcase(s, tc, test_nodestatus);
+	add_tcase(s, tc, test_ringstatus);
+	add_tcase(s, tc, test_killnode);
+	add_tcase(s, tc, test_exec_killnode);
+	add_tcase(s, tc, test_exec_shutdown);
+	add_tcase(s, tc, test_shutdown_no_trackers);
+	add_tcase(s, tc, test_shutdown_immediate);
+	add_tcase(s, tc, test_shutdown_vetoed);
+	add_tcase(s, tc, test_shutdown_agreed);
+	add_tcase(s, tc, test_shutdown_regardless);
+	add_tcase(s, tc, test_shutdown_timeout);
+	add_tcase(s, tc, test_shutdown_tracker_leaves);
+	add_tcase(s, tc, test_shutdown_requester_leaves);
+	add_tcase(s, tc, test_shutdown_late_tracker);
 	add_tcase(s, tc, test_exec_messages_accepted);
 	add_tcase(s, tc, test_dump);
 	add_tcase(s, tc, test_module_loads);

@@ -1027,6 +1027,90 @@ START_TEST(test_timers)
 }
 END_TEST
 
+/* ---- the daemon behind the host (struct host_daemon_ops) ---------------------- */
+
+static struct {
+	uint32_t status_nodeid;
+	int shutdown_status;
+	char reason[64];
+	int reopens;
+} D;
+
+static int d_node_status(void *ctx, uint32_t nodeid, struct svc_node_status *st)
+{
+	ck_assert_ptr_eq(ctx, &D);
+	/* the host zeroes the status first */
+	ck_assert_int_eq(st->reachable, 0);
+	ck_assert_int_eq(st->link[7].mtu, 0);
+	D.status_nodeid = nodeid;
+	if (nodeid == 9)
+		return -ENOENT;
+	st->reachable = true;
+	st->link[1].enabled = true;
+	return 0;
+}
+
+static int d_shutdown(void *ctx, int status, const char *reason)
+{
+	D.shutdown_status = status;
+	snprintf(D.reason, sizeof(D.reason), "%s", reason);
+	return 0;
+}
+
+static int d_reopen(void *ctx)
+{
+	D.reopens++;
+	return -EACCES;
+}
+
+START_TEST(test_daemon_ops)
+{
+	static const struct host_daemon_ops ops = {
+		.node_status = d_node_status, .shutdown = d_shutdown, .reopen_logs = d_reopen,
+	};
+	struct host_config hc = { .nodeid = 7, .ipc = &ipc_ops, .totem = &totem_ops };
+	struct svc_node_status st;
+	struct svc_def d = test_def();
+	struct host *host = make_host();
+	struct svc *svc;
+
+	/* no daemon: every call says so */
+	d.sync = NULL;
+	ck_assert_int_eq(host_add_service(host, &d, NULL, NULL, 0), 0);
+	svc = host_service_by_id(host, 30);
+	ck_assert_int_eq(svc_node_status(svc, 1, &st), -ENOTSUP);
+	ck_assert_int_eq(svc_shutdown(svc, 0, "x"), -ENOTSUP);
+	ck_assert_int_eq(svc_reopen_logs(svc), -ENOTSUP);
+	free_host(host);
+
+	/* with one: passed through, status zeroed before the daemon fills it */
+	memset(&D, 0, sizeof(D));
+	cmap = icmap_new();
+	stats = icmap_new();
+	hc.cmap = cmap;
+	hc.stats = stats;
+	hc.daemon = &ops;
+	hc.daemon_ctx = &D;
+	ck_assert_int_eq(host_create(&hc, &host), 0);
+	ck_assert_int_eq(host_add_service(host, &d, NULL, NULL, 0), 0);
+	svc = host_service_by_id(host, 30);
+	memset(&st, 0xff, sizeof(st));
+	ck_assert_int_eq(svc_node_status(svc, 3, &st), 0);
+	ck_assert_uint_eq(D.status_nodeid, 3);
+	ck_assert(st.reachable && st.link[1].enabled && !st.link[0].enabled);
+	ck_assert_int_eq(svc_node_status(svc, 9, &st), -ENOENT);
+	ck_assert_int_eq(svc_node_status(svc, 3, NULL), -EINVAL);
+	ck_assert_int_eq(svc_shutdown(svc, 255, "why"), 0);
+	ck_assert_int_eq(D.shutdown_status, 255);
+	ck_assert_str_eq(D.reason, "why");
+	ck_assert_int_eq(svc_shutdown(svc, 0, NULL), 0);
+	ck_assert_str_eq(D.reason, "");
+	ck_assert_int_eq(svc_reopen_logs(svc), -EACCES);
+	ck_assert_int_eq(D.reopens, 1);
+	free_host(host);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("host");
@@ -1047,5 +1131,6 @@ int main(void)
 	add_tcase(s, tc, test_drop_notice_rate_limited);
 	add_tcase(s, tc, test_counts_published);
 	add_tcase(s, tc, test_timers);
+	add_tcase(s, tc, test_daemon_ops);
 	return check_run_suite(s);
 }

@@ -166,7 +166,7 @@ START_TEST(test_bad_handles_and_arguments)
 	ck_assert_int_eq(corosync_cfg_get_node_addrs(h, 0, 2, &n, addrs), CS_ERR_BAD_HANDLE);
 	ck_assert_int_eq(n, -1);
 	ck_assert_int_eq(corosync_cfg_get_node_addrs(h, 0, 0, &n, NULL), CS_ERR_BAD_HANDLE);
-	/* the functions that are not implemented yet still check the handle first */
+	/* the other calls check the handle before anything reaches a daemon */
 	ck_assert_int_eq(corosync_cfg_ring_status_get(h, &names, &status, &count),
 			 CS_ERR_BAD_HANDLE);
 	ck_assert_int_eq(corosync_cfg_node_status_get(h, 1, CFG_NODE_STATUS_V1, &st),
@@ -180,6 +180,15 @@ START_TEST(test_bad_handles_and_arguments)
 			 CS_ERR_BAD_HANDLE);
 	ck_assert_int_eq(corosync_cfg_reload_config(h), CS_ERR_BAD_HANDLE);
 	ck_assert_int_eq(corosync_cfg_reopen_log_files(h), CS_ERR_BAD_HANDLE);
+	/* as corosync's, a reason of 256 bytes is refused before the handle is looked at */
+	{
+		char reason[257];
+
+		memset(reason, 'r', 256);
+		reason[256] = '\0';
+		ck_assert_int_eq(corosync_cfg_kill_node(h, 1, reason), CS_ERR_NAME_TOO_LONG);
+	}
+	ck_assert_int_eq(corosync_cfg_node_status_get(h, 1, 2, &st), CS_ERR_INVALID_PARAM);
 	/* handle 0 is never valid either */
 	ck_assert_int_eq(corosync_cfg_finalize(0), CS_ERR_BAD_HANDLE);
 }
