@@ -298,12 +298,20 @@ static int send_one(struct cpg_state *st, const struct req_exec_cpg_procjoin *m)
 	return svc_mcast(st->svc, (uint16_t)m->header.id, &iov, 1, SVC_AGREED);
 }
 
+/*
+ * Not while a sync runs: totem sends what is queued from the transitional
+ * configuration until the sync is done ahead of everything queued before
+ * (corosync's trans queue), so a PROCLEAVE sent then would overtake the
+ * client's own MCASTs still queued from before and they would be delivered
+ * after its leave (found by the simulator, test/sim/run-seeds.sh).  The
+ * retry timer sends it once the sync completed.
+ */
 void cpg_send_reliable(struct cpg_state *st, uint16_t fn, const struct req_exec_cpg_procjoin *m)
 {
 	struct req_exec_cpg_procjoin *slot;
 	int r;
 
-	if (st->pending_count == 0) {
+	if (st->pending_count == 0 && !st->syncing) {
 		struct req_exec_cpg_procjoin copy = *m;
 
 		copy.header.id = fn;
@@ -331,6 +339,10 @@ void cpg_retry_fn(struct svc *svc, struct svc_timer *timer)
 {
 	struct cpg_state *st = svc_state(svc);
 
+	if (st->syncing && st->pending_count) {
+		svc_timer_start(timer, CPG_RETRY_MS);
+		return;
+	}
 	while (st->pending_count) {
 		int r = send_one(st, &st->pending[st->pending_head]);
 
