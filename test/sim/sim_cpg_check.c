@@ -156,6 +156,7 @@ struct ccl {
 	uint32_t glen;
 	struct vec view;             /* sorted member keys */
 	uint64_t sent_seq, self_next;
+	uint64_t merge_cut;          /* sent_seq at its node's last merging configuration */
 	struct map from_last;        /* sender key -> last seq delivered */
 	int32_t win;                 /* current window, -1 none */
 };
@@ -834,6 +835,9 @@ static void ev_deliver(struct sim_cpg_check *cc, struct ccl *c, const void *ev, 
 	}
 	map_put(&c->from_last, ckey(n, p), seq);
 	if (n == c->nodeid && p == c->pid) {
+		/* A fragmented message cut by a merge is dropped everywhere (pg_ring_merged). */
+		if (seq > c->self_next && seq - 1 <= c->merge_cut)
+			c->self_next = seq;
 		if (seq != c->self_next) {
 			FAIL(cc, c->nodeid, "client %u/%u got its own message #%" PRIu64 " but #%" PRIu64
 			     " is missing", c->nodeid, c->pid, seq, c->self_next);
@@ -901,6 +905,10 @@ void sim_cpg_srp_confchg(struct sim_cpg_check *cc, uint32_t nodeid, const struct
 
 	if (!n)
 		return;
+	if (chg->type == SRP_CONFCHG_REGULAR && chg->joined_count)
+		for (size_t i = 0; i < cc->cl_count; i++)
+			if (cc->cl[i].nodeid == nodeid)
+				cc->cl[i].merge_cut = cc->cl[i].sent_seq;
 	if (chg->type == SRP_CONFCHG_TRANSITIONAL) {
 		n->trans_count = chg->members_count < SIM_CHECK_NODES_MAX ? chg->members_count :
 									     SIM_CHECK_NODES_MAX;

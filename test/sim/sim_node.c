@@ -639,6 +639,9 @@ void sim_stack_confchg(struct sim_stack *stk, const struct srp_confchg *chg)
 	}
 	stk->in_trans = false;
 	stk->regular = chg->ring_id;
+	/* not in exec/totem.c yet: see pg_ring_merged() (reported) */
+	if (chg->joined_count)
+		pg_ring_merged(stk->pg);
 	memset(&view, 0, sizeof(view));
 	view.rep_nodeid = chg->ring_id.rep;
 	view.ring_seq = chg->ring_id.seq;
