@@ -237,7 +237,11 @@ void cpg_sync_activate(struct svc *svc)
 			i++;
 		}
 	}
+#if CPG_SIM_PLANT == 1
+	/* test/sim's planted bug 1: the NODEDOWN confchgs are not sent */
+#else
 	confchg_grouped(st, list, n, true, CONFCHG_CPG_REASON_NODEDOWN);
+#endif
 
 	/* 2. processes other nodes listed that we did not know join with NODEUP,
 	 * newest entry first as corosync walks its joinlists (v3.1.7 exec/cpg.c,
