@@ -24,6 +24,10 @@
 #include <string.h>
 #include <sys/uio.h>
 
+#include <qb/qblog.h>
+
+#include <chorus/log.h>
+
 #include "totemsrp/pg.h"
 #include "totemsrp/srp.h"
 #include "test/sim/sim_check.h"
@@ -102,6 +106,8 @@ struct sim_world {
 	uint32_t swz_count, swz_step;
 	struct sim_result *res;
 	uint32_t groups, client_mean_ms;
+	uint32_t cur_node;               /* node being entered, for --trace log lines */
+	int32_t log_target;              /* qb_log target of --trace, -1 none */
 	uint8_t appbuf[SIM_APP_BUF];
 	uint8_t framebuf[65536 + SIM_MSG_HDR_LEN];
 };
@@ -427,6 +433,7 @@ static void node_boot(struct sim_world *w, struct sim_node *n)
 
 	cfg.nodeid = n->nodeid;
 	cfg.ring_seq_stored = n->disk_seq;
+	w->cur_node = n->nodeid;
 	n->inc++;
 	n->paused = false;
 	n->timer_armed = false;
@@ -861,6 +868,7 @@ static void handle(struct sim_world *w, struct sim_event *ev)
 
 	if (n && n->stk)
 		sim_stack_set_time(n->stk, w->now);
+	w->cur_node = n ? n->nodeid : 0;
 	switch (ev->kind) {
 	case EV_STACK:
 		if (!n->up || !n->stk || ev->inc != n->inc || ev->arg != n->stk_gen)
@@ -1073,6 +1081,15 @@ static void world_setup(struct sim_world *w)
 	wlog(w, "world: delay=%u+exp(%u) loss=%uppm dup=%uppm app every ~%u ms burst<=%u size<=%u",
 	     no.delay_min_ms, no.delay_mean_ms, no.loss_ppm, no.dup_ppm, w->app_mean_ms,
 	     w->app_burst_max, w->app_size_max);
+	if (!w->opt.srp_only) {
+		char cb[100];
+		size_t o = 0;
+
+		for (uint32_t i = 0; i < n && o + 4 < sizeof(cb); i++)
+			o += (size_t)snprintf(cb + o, sizeof(cb) - o, "%u", w->nodes[i].clients);
+		wlog(w, "world: whole stack (the app line above is unused); CPG clients per node %s, "
+		     "%u groups, a client acts every ~%u ms", cb, w->groups, w->client_mean_ms);
+	}
 
 	for (uint32_t i = 0; i < n; i++) {
 		w->nodes[i].w = w;
@@ -1080,6 +1097,40 @@ static void world_setup(struct sim_world *w)
 		w->nodes[i].nodeid = w->nodeids[i];
 		w->nodes[i].pid_next = 1000;
 	}
+}
+
+/*
+ * --trace: the host's, sync engine's and CPG service's log lines (libqb,
+ * include/chorus/log.h) go to the run's log with the node being entered.
+ */
+static void trace_qb_line(int32_t t, struct qb_log_callsite *cs, struct timespec *ts,
+			  const char *msg)
+{
+	struct sim_world *w = qb_log_target_user_data_get(t);
+
+	(void)ts;
+	if (w && w->log)
+		fprintf(w->log, "[%8" PRIu64 "] n%u %s: %s\n", w->now, w->cur_node,
+			log_subsys_str((enum log_subsys)cs->tags), msg);
+}
+
+static void trace_start(struct sim_world *w)
+{
+	w->log_target = -1;
+	if (!w->opt.trace || w->opt.srp_only)
+		return;
+	w->log_target = qb_log_custom_open(trace_qb_line, NULL, NULL, w);
+	if (w->log_target < 0)
+		return;
+	(void)qb_log_filter_ctl(w->log_target, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", LOG_DEBUG);
+	(void)qb_log_ctl(w->log_target, QB_LOG_CONF_ENABLED, QB_TRUE);
+}
+
+static void trace_stop(struct sim_world *w)
+{
+	if (w->log_target >= 0)
+		qb_log_custom_close(w->log_target);
+	w->log_target = -1;
 }
 
 int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
@@ -1108,6 +1159,7 @@ int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
 		return -ENOMEM;
 	}
 	ret->bound_ms = w->bound_ms;
+	trace_start(w);
 
 	for (uint32_t i = 0; i < opt->nodes; i++)
 		node_boot(w, &w->nodes[i]);
@@ -1198,6 +1250,7 @@ int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
 		sim_stack_destroy(w->nodes[i].stk);
 		srp_destroy(w->nodes[i].srp);
 	}
+	trace_stop(w);
 	sim_cpg_check_free(w->cchk);
 	sim_check_free(w->chk);
 	free(w);

@@ -17,6 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <syslog.h>
+
+#include <qb/qblog.h>
+
 #include "test/sim/sim_world.h"
 
 static void usage(FILE *f)
@@ -148,6 +152,9 @@ int main(int argc, char **argv)
 	}
 	if (!have_seed)
 		goto bad;
+	/* The services log through libqb: nowhere, unless --trace adds a target. */
+	qb_log_init("totemsim", LOG_USER, LOG_EMERG);
+	qb_log_ctl(QB_LOG_SYSLOG, QB_LOG_CONF_ENABLED, QB_FALSE);
 	for (uint64_t seed = a;; seed++) {
 		bool tr = false;
 		int r = run_one(seed, &over, have_nodes, faults, have_duration, &tr);
@@ -168,6 +175,7 @@ int main(int argc, char **argv)
 		       " seeds (%" PRIu64 "%%)\n", trans, passed + failed,
 		       (trans * 100) / (passed + failed));
 	printf("%" PRIu64 " passed, %" PRIu64 " failed\n", passed, failed);
+	qb_log_fini();
 	return failed ? 1 : 0;
 bad:
 	usage(stderr);
