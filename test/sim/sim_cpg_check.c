@@ -531,6 +531,7 @@ static void win_close(struct sim_cpg_check *cc, struct win *w, uint64_t path)
 
 		if (v == w || !v->closed || v->ring != w->ring || v->group != w->group)
 			continue;
+		cc->stats.histories++;
 		if (!win_compare(cc, w, v, why, sizeof(why))) {
 			const struct ccl *a = &cc->cl[w->client], *b = &cc->cl[v->client];
 

@@ -94,6 +94,7 @@ void sim_cpg_final(struct sim_cpg_check *cc);
 struct sim_cpg_stats {
 	uint64_t sent, delivered, confchgs, joins, leaves, crashes, syncs;
 	uint64_t trans_delivered;     /* deliveries between TRANSITIONAL and REGULAR */
+	uint64_t histories;           /* pairs of group histories compared */
 };
 void sim_cpg_stats_get(const struct sim_cpg_check *cc, struct sim_cpg_stats *ret);
 

@@ -1241,6 +1241,7 @@ int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
 		ret->cpg_crashes = cs.crashes;
 		ret->cpg_syncs = cs.syncs;
 		ret->cpg_trans_delivered = cs.trans_delivered;
+		ret->cpg_histories = cs.histories;
 	}
 
 	while ((ev = sim_heap_pop(&w->heap)))

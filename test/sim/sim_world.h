@@ -54,7 +54,7 @@ struct sim_result {
 	uint32_t crashes, pauses, partitions;
 	/* whole-stack mode: CPG activity */
 	uint64_t cpg_sent, cpg_delivered, cpg_confchgs, cpg_joins, cpg_leaves, cpg_crashes;
-	uint64_t cpg_syncs, cpg_trans_delivered;
+	uint64_t cpg_syncs, cpg_trans_delivered, cpg_histories;
 };
 
 /** Defaults derived from the seed alone: node count, fault set, duration. */

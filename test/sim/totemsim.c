@@ -83,9 +83,9 @@ static int run_one(uint64_t seed, const struct sim_options *over, bool have_node
 		if (!opt.srp_only)
 			printf(" cpg: syncs=%" PRIu64 " joins=%" PRIu64 " leaves=%" PRIu64 " crashes=%" PRIu64
 			       " sent=%" PRIu64 " delivered=%" PRIu64 " in-transitional=%" PRIu64
-			       " confchgs=%" PRIu64, res.cpg_syncs, res.cpg_joins, res.cpg_leaves,
-			       res.cpg_crashes, res.cpg_sent, res.cpg_delivered, res.cpg_trans_delivered,
-			       res.cpg_confchgs);
+			       " confchgs=%" PRIu64 " histories=%" PRIu64, res.cpg_syncs, res.cpg_joins,
+			       res.cpg_leaves, res.cpg_crashes, res.cpg_sent, res.cpg_delivered,
+			       res.cpg_trans_delivered, res.cpg_confchgs, res.cpg_histories);
 		putchar('\n');
 	} else {
 		printf("\n  failure: seed=%" PRIu64 " node=%u t=%" PRIu64 "ms version=%s: %s\n"
