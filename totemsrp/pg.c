@@ -598,12 +598,25 @@ bad:
 	return -EBADMSG;
 }
 
+/*
+ * The packing buffer goes to totem first: its messages were accepted in
+ * the old configuration.  Called from the TRANSITIONAL configuration, this
+ * queues them behind the old configuration's frames; kept for the first
+ * token of the new ring, they went through totem's transitional queue,
+ * ahead of older frames still queued, and a client's later messages were
+ * delivered before its earlier ones (and before its JOIN: dropped).
+ * corosync v3.1.7 exec/totempg.c flushes at that first token (test/sim
+ * seed 1771; docs/compat.md).
+ */
 void pg_confchg(struct pg *pg, const uint32_t *left, size_t left_count)
 {
 	size_t i, pos;
 	int c;
 
-	if (!pg || !left)
+	if (!pg)
+		return;
+	pg_token_received(pg);
+	if (!left)
 		return;
 	for (i = 0; i < left_count; i++)
 		for (c = 0; c < 2; c++)

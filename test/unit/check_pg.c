@@ -728,6 +728,27 @@ START_TEST(test_ring_merged)
 }
 END_TEST
 
+/* A configuration change sends what waits in the packing buffer: it belongs
+ * to the old configuration (before totem switches to its transitional queue). */
+START_TEST(test_confchg_flushes)
+{
+	struct net net = { 0 };
+	struct node s;
+	uint32_t left = 9;
+
+	node_init(&s, &net, 1, 1400);
+	ck_assert_int_eq(send_str(&s, "a", "hello"), 0);
+	ck_assert_uint_eq(net.n, 0);
+	pg_confchg(s.pg, &left, 1);
+	ck_assert_uint_eq(net.n, 1);
+	ck_assert_int_eq(send_str(&s, "a", "again"), 0);
+	pg_confchg(s.pg, NULL, 0);
+	ck_assert_uint_eq(net.n, 2);
+	node_fini(&s);
+	net_fini(&net);
+}
+END_TEST
+
 /* ---- admission ---- */
 
 START_TEST(test_eagain)
@@ -957,6 +978,7 @@ static Suite *pg_suite(void)
 	add_tcase(s, tc, test_confchg_resets);
 	add_tcase(s, tc, test_sync_context);
 	add_tcase(s, tc, test_ring_merged);
+	add_tcase(s, tc, test_confchg_flushes);
 	add_tcase(s, tc, test_eagain);
 	add_tcase(s, tc, test_foreign_endian);
 	add_tcase(s, tc, test_malformed);
