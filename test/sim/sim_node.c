@@ -2,11 +2,12 @@
 /*
  * A simulated node's upper half (see sim_node.h).  The wiring mirrors
  * exec/totem.c: srp deliveries go through pg_deliver() to host_deliver()
- * (group "a") or host_sync_deliver() (group "sync"); a TRANSITIONAL
- * configuration switches pg to its sync reassembly context, a REGULAR one
- * starts the host's sync (host_confchg with the transitional and left lists
- * of the preceding TRANSITIONAL); the host's sync_done leaves the sync
- * context and acknowledges the transitional configuration (srp_trans_ack).
+ * (group "a") or host_sync_deliver() (group "sync"); a REGULAR
+ * configuration switches pg to its sync reassembly context (exec/totem.c
+ * does so at the TRANSITIONAL one: see sim_stack_confchg) and starts the
+ * host's sync (host_confchg with the transitional and left lists of the
+ * preceding TRANSITIONAL); the host's sync_done leaves the sync context and
+ * acknowledges the transitional configuration (srp_trans_ack).
  * Admission (host_space) is exec/totem.c's: pg_send_ok() and at most 64
  * frames queued.
  *
@@ -634,14 +635,24 @@ void sim_stack_confchg(struct sim_stack *stk, const struct srp_confchg *chg)
 		memcpy(stk->left, chg->left, stk->left_count * sizeof(stk->left[0]));
 		stk->in_sync = true;
 		stk->in_trans = true;
-		pg_sync_context(stk->pg, true);
 		return;
 	}
 	stk->in_trans = false;
 	stk->regular = chg->ring_id;
-	/* not in exec/totem.c yet: see pg_ring_merged() (reported) */
+	/*
+	 * Two differences from exec/totem.c (reported to be made there too):
+	 * totempg's sync context starts here at the REGULAR configuration, not
+	 * at the TRANSITIONAL one: srp delivers the recovered old-ring messages
+	 * between the two, and their fragments belong to the normal context
+	 * (a message started before the TRANSITIONAL configuration and ended in
+	 * a recovered frame was dropped on that node only; seed 1792).
+	 * corosync v3.1.7 exec/totemsrp.c switches totempg's buffers after
+	 * delivering the recovered messages for the same reason.  And a merging
+	 * configuration drops messages cut by it (pg_ring_merged; seed 42).
+	 */
 	if (chg->joined_count)
 		pg_ring_merged(stk->pg);
+	pg_sync_context(stk->pg, true);
 	memset(&view, 0, sizeof(view));
 	view.rep_nodeid = chg->ring_id.rep;
 	view.ring_seq = chg->ring_id.seq;
