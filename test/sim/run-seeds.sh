@@ -113,6 +113,8 @@ done <<'PINNED'
 --seed=29 --nodes=5 --faults=partition,asym,isolate,clog,crash --duration-ms=18011
 --seed=42 --nodes=5 --faults=dup,reorder,isolate,clog,swizzle --duration-ms=13685
 --seed=52 --nodes=8 --faults=loss,partition,clog,crash --duration-ms=12527
+--seed=1771 --nodes=8 --faults=loss,crash --duration-ms=10181
+--seed=1792 --nodes=5 --faults=loss,partition,isolate,clog,swizzle,crash --duration-ms=12748
 PINNED
 echo "run-seeds: CPG delivered in a transitional configuration in ${trans_total:-0} of $SEEDS seeds"
 echo "run-seeds: seeds 1-$SEEDS + pinned; $xfail known failures (open engine bugs, not counted as passed)"
