@@ -254,6 +254,11 @@ void cpg_sync_activate(struct svc *svc)
 
 		if (j->nodeid == st->nodeid || cpg_proc_find(st, j->nodeid, j->pid, &j->name))
 			continue;
+#if CPG_SIM_PLANT == 3
+		/* test/sim's planted bug 3: the lowest node ignores the JOINLISTs */
+		if (st->nodeid == st->members[0])
+			continue;
+#endif
 		if (cpg_proc_insert(st, j->nodeid, j->pid, &j->name) < 0) {
 			log_err("out of memory adding a group member");
 			break;

@@ -4,6 +4,7 @@
 # (test/sim/totemsim_plantN, built with -DCPG_SIM_PLANT=N):
 #   1  the NODEDOWN confchgs of a sync are not sent
 #   2  a connection whose LEAVE was delivered keeps getting the group's events
+#   3  the lowest node of a ring ignores the JOINLISTs of a sync (no NODEUP)
 # Each binary runs seeds from 1 until one fails; the failure must name the
 # expected violation within MAX seeds.
 set -u
@@ -37,4 +38,5 @@ check() {
 }
 check 1 "members but its node lists"
 check 2 "after its own LEAVE\|after it left the group"
+check 3 "group members\|members but its node lists"
 exit $rc
