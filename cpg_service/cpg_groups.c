@@ -434,7 +434,13 @@ void cpg_exec_procleave(struct svc *svc, uint32_t from, const void *msg, size_t 
 	 * is delivered the connection is unjoined and may join again (also when
 	 * the process was already gone from the list, or it would stay
 	 * LEAVE_STARTED for ever). */
+#if CPG_SIM_PLANT == 2
+	/* test/sim's planted bug 2 (corosync 3.1.7's behaviour): the connection
+	 * stays LEAVE_STARTED and keeps getting the group's events */
+	if (false)
+#else
 	if (from == st->nodeid && m->reason == CONFCHG_CPG_REASON_LEAVE)
+#endif
 		for (c = st->conns; c; c = c->next)
 			if (c->state == CPD_LEAVE_STARTED && c->pid == m->pid &&
 			    cpg_gname_eq(&c->group, &name)) {

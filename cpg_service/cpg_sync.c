@@ -238,7 +238,11 @@ void cpg_sync_activate(struct svc *svc)
 			i++;
 		}
 	}
+#if CPG_SIM_PLANT == 1
+	/* test/sim's planted bug 1: the NODEDOWN confchgs are not sent */
+#else
 	confchg_grouped(st, list, n, true, CONFCHG_CPG_REASON_NODEDOWN);
+#endif
 
 	/* 2. processes other nodes listed that we did not know join with NODEUP,
 	 * newest entry first as corosync walks its joinlists (v3.1.7 exec/cpg.c,
@@ -251,6 +255,11 @@ void cpg_sync_activate(struct svc *svc)
 
 		if (j->nodeid == st->nodeid || cpg_proc_find(st, j->nodeid, j->pid, &j->name))
 			continue;
+#if CPG_SIM_PLANT == 3
+		/* test/sim's planted bug 3: the lowest node ignores the JOINLISTs */
+		if (st->nodeid == st->members[0])
+			continue;
+#endif
 		if (cpg_proc_insert(st, j->nodeid, j->pid, &j->name) < 0) {
 			log_err("out of memory adding a group member");
 			break;
@@ -299,12 +308,20 @@ static int send_one(struct cpg_state *st, const struct req_exec_cpg_procjoin *m)
 	return svc_mcast(st->svc, (uint16_t)m->header.id, &iov, 1, SVC_AGREED);
 }
 
+/*
+ * Not while a sync runs: totem sends what is queued from the transitional
+ * configuration until the sync is done ahead of everything queued before
+ * (corosync's trans queue), so a PROCLEAVE sent then would overtake the
+ * client's own MCASTs still queued from before and they would be delivered
+ * after its leave (found by the simulator, test/sim/run-seeds.sh).  The
+ * retry timer sends it once the sync completed.
+ */
 void cpg_send_reliable(struct cpg_state *st, uint16_t fn, const struct req_exec_cpg_procjoin *m)
 {
 	struct req_exec_cpg_procjoin *slot;
 	int r;
 
-	if (st->pending_count == 0) {
+	if (st->pending_count == 0 && !st->syncing) {
 		struct req_exec_cpg_procjoin copy = *m;
 
 		copy.header.id = fn;
@@ -332,6 +349,10 @@ void cpg_retry_fn(struct svc *svc, struct svc_timer *timer)
 {
 	struct cpg_state *st = svc_state(svc);
 
+	if (st->syncing && st->pending_count) {
+		svc_timer_start(timer, CPG_RETRY_MS);
+		return;
+	}
 	while (st->pending_count) {
 		int r = send_one(st, &st->pending[st->pending_head]);
 

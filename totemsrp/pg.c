@@ -598,17 +598,54 @@ bad:
 	return -EBADMSG;
 }
 
+/*
+ * The packing buffer goes to totem first: its messages were accepted in
+ * the old configuration.  Called from the TRANSITIONAL configuration, this
+ * queues them behind the old configuration's frames; kept for the first
+ * token of the new ring, they went through totem's transitional queue,
+ * ahead of older frames still queued, and a client's later messages were
+ * delivered before its earlier ones (and before its JOIN: dropped).
+ * corosync v3.1.7 exec/totempg.c flushes at that first token (test/sim
+ * seed 1771; docs/compat.md).
+ */
 void pg_confchg(struct pg *pg, const uint32_t *left, size_t left_count)
 {
 	size_t i, pos;
 	int c;
 
-	if (!pg || !left)
+	if (!pg)
+		return;
+	pg_token_received(pg);
+	if (!left)
 		return;
 	for (i = 0; i < left_count; i++)
 		for (c = 0; c < 2; c++)
 			if (asm_find(&pg->ctx[c], left[i], &pos))
 				asm_remove(&pg->ctx[c], pos);
+}
+
+/*
+ * A message whose first fragments were delivered in the old ring and whose
+ * rest comes in the new one can be assembled only by the members that were
+ * in the old ring with its sender; a member that joined drops it.  When the
+ * new ring merged members (joined not empty), everyone drops such messages,
+ * so all members deliver the same ones.  corosync v3.1.7 exec/totempg.c
+ * keeps the partial messages of senders that did not leave, and the
+ * sender's old-ring members deliver what the joined ones drop
+ * (docs/compat.md).
+ */
+void pg_ring_merged(struct pg *pg)
+{
+	int c;
+
+	if (!pg)
+		return;
+	for (c = 0; c < 2; c++)
+		while (pg->ctx[c].n) {
+			if (pg->ctx[c].v[pg->ctx[c].n - 1].last_frag != 0)
+				pg->dropped++;
+			asm_remove(&pg->ctx[c], pg->ctx[c].n - 1);
+		}
 }
 
 void pg_sync_context(struct pg *pg, bool in_sync)

@@ -90,8 +90,18 @@ void pg_token_received(struct pg *pg);
 int pg_deliver(struct pg *pg, uint32_t from_nodeid, const void *frame, size_t len,
 	       bool foreign_endian);
 
-/** A configuration change: forget reassembly state of nodes that left. */
+/**
+ * A configuration change: flush the packing buffer to totem (its messages
+ * belong to the old configuration; call it before totem switches to the
+ * transitional queue, i.e. from the TRANSITIONAL confchg), then forget the
+ * reassembly state of nodes that left.
+ */
 void pg_confchg(struct pg *pg, const uint32_t *left, size_t left_count);
+/**
+ * A REGULAR configuration with joined members: drop every partly
+ * assembled message (the joined members cannot assemble it either).
+ */
+void pg_ring_merged(struct pg *pg);
 /** Switch between the normal and the sync reassembly contexts (§3.5). */
 void pg_sync_context(struct pg *pg, bool in_sync);
 

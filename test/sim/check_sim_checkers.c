@@ -10,8 +10,11 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include <corosync/ipc_cpg.h>
+
 #include "test/check_common.h"
 #include "test/sim/sim_check.h"
+#include "test/sim/sim_cpg_check.h"
 #include "test/sim/sim_prng.h"
 
 #define L(...) ((const uint32_t[]){ __VA_ARGS__ }), (sizeof((const uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t))
@@ -621,6 +624,455 @@ START_TEST(test_prng)
 }
 END_TEST
 
+
+/* ---- CPG checkers (sim_cpg_check.c) ------------------------------------------ */
+
+struct addr {
+	uint32_t n, p, r;
+};
+
+#define A(...) ((const struct addr[]){ __VA_ARGS__ }), \
+	(sizeof((const struct addr[]){ __VA_ARGS__ }) / sizeof(struct addr))
+#define R_JOIN CONFCHG_CPG_REASON_JOIN
+#define R_LEAVE CONFCHG_CPG_REASON_LEAVE
+#define R_NODEDOWN CONFCHG_CPG_REASON_NODEDOWN
+#define R_NODEUP CONFCHG_CPG_REASON_NODEUP
+#define R_PROCDOWN CONFCHG_CPG_REASON_PROCDOWN
+
+/* A confchg event of group "g" for client (node, pid), as the service builds it. */
+static void cev(struct sim_cpg_check *cc, uint32_t node, uint32_t pid, const struct addr *m,
+		size_t nm, const struct addr *l, size_t nl, const struct addr *j, size_t nj)
+{
+	uint64_t buf[(sizeof(struct res_lib_cpg_confchg_callback) + 24 * sizeof(mar_cpg_address_t)) / 8];
+	struct res_lib_cpg_confchg_callback *e = (void *)buf;
+	mar_cpg_address_t *a = e->member_list;
+	size_t k = 0;
+
+	ck_assert_uint_le(nm + nl + nj, 24);
+	memset(buf, 0, sizeof(buf));
+	e->header.id = MESSAGE_RES_CPG_CONFCHG_CALLBACK;
+	e->header.size = (int32_t)(sizeof(*e) + (nm + nl + nj) * sizeof(*a));
+	e->group_name.length = 1;
+	e->group_name.value[0] = 'g';
+	e->member_list_entries = (uint32_t)nm;
+	e->left_list_entries = (uint32_t)nl;
+	e->joined_list_entries = (uint32_t)nj;
+	for (size_t i = 0; i < nm; i++, k++)
+		a[k] = (mar_cpg_address_t){ .nodeid = m[i].n, .pid = m[i].p, .reason = 0 };
+	for (size_t i = 0; i < nl; i++, k++)
+		a[k] = (mar_cpg_address_t){ .nodeid = l[i].n, .pid = l[i].p, .reason = l[i].r };
+	for (size_t i = 0; i < nj; i++, k++)
+		a[k] = (mar_cpg_address_t){ .nodeid = j[i].n, .pid = j[i].p, .reason = j[i].r };
+	sim_cpg_event(cc, node, pid, buf, (size_t)e->header.size);
+}
+
+#define NOA NULL, 0
+
+static void csend(struct sim_cpg_check *cc, uint32_t node, uint32_t pid, uint64_t seq)
+{
+	uint8_t m[128];
+	size_t len = sim_cpg_msg_build(m, sizeof(m), node, pid, seq, 32 + seq % 60);
+
+	ck_assert_uint_ne(len, 0);
+	sim_cpg_client_sent(cc, node, pid, m, len);
+}
+
+/* A deliver event of (from, fpid)#seq to client (node, pid); corrupt flips a body byte. */
+static void cdeliver_x(struct sim_cpg_check *cc, uint32_t node, uint32_t pid, uint32_t from,
+		       uint32_t fpid, uint64_t seq, bool corrupt)
+{
+	uint64_t buf[(sizeof(struct res_lib_cpg_deliver_callback) + 128) / 8];
+	struct res_lib_cpg_deliver_callback *e = (void *)buf;
+	size_t len;
+
+	memset(buf, 0, sizeof(buf));
+	len = sim_cpg_msg_build(e->message, 128, from, fpid, seq, 32 + seq % 60);
+	if (corrupt)
+		e->message[len - 1] ^= 1;
+	e->header.id = MESSAGE_RES_CPG_DELIVER_CALLBACK;
+	e->header.size = (int32_t)(sizeof(*e) + len);
+	e->group_name.length = 1;
+	e->group_name.value[0] = 'g';
+	e->msglen = (uint32_t)len;
+	e->nodeid = from;
+	e->pid = fpid;
+	sim_cpg_event(cc, node, pid, buf, (size_t)e->header.size);
+}
+
+#define cdeliver(cc, node, pid, from, fpid, seq) cdeliver_x(cc, node, pid, from, fpid, seq, false)
+
+static void cjoin(struct sim_cpg_check *cc, uint32_t node, uint32_t pid)
+{
+	sim_cpg_client_open(cc, node, pid);
+	sim_cpg_client_join(cc, node, pid, "g", 1);
+}
+
+static void csync(struct sim_cpg_check *cc, uint32_t node, uint64_t seq, const struct addr *p,
+		  size_t n)
+{
+	struct sim_cpg_proc v[16];
+
+	for (size_t i = 0; i < n; i++)
+		v[i] = (struct sim_cpg_proc){ .nodeid = p[i].n, .pid = p[i].p, .name_len = 1,
+					      .name = (const uint8_t *)"g" };
+	sim_cpg_sync_done(cc, node, (struct srp_ring_id){ .rep = 1, .seq = seq }, v, n);
+}
+
+static void cconf(struct sim_cpg_check *cc, uint32_t node, enum srp_confchg_type type,
+		  uint64_t seq, const uint32_t *m, size_t mc, const uint32_t *j, size_t jc)
+{
+	struct srp_confchg c = {
+		.type = type, .ring_id = { .rep = 1, .seq = seq }, .members = m, .members_count = mc,
+		.joined = j, .joined_count = jc, .left = NULL, .left_count = 0,
+	};
+
+	sim_cpg_srp_confchg(cc, node, &c);
+}
+
+/*
+ * Ring 1/4 {1,2,3} synced; client 1/100 and 2/200 joined group g (both saw
+ * both joins), 3/300 joined after them.  Every node's epoch is open.
+ */
+static struct sim_cpg_check *cpg_world(struct sim_check **ret_chk)
+{
+	struct sim_check *chk = new3();
+	struct sim_cpg_check *cc = sim_cpg_check_new(chk);
+
+	ck_assert_ptr_nonnull(cc);
+	for (uint32_t n = 1; n <= 3; n++) {
+		cconf(cc, n, SRP_CONFCHG_TRANSITIONAL, 4, L(n), NONE);
+		cconf(cc, n, SRP_CONFCHG_REGULAR, 4, L(1, 2, 3), NONE);
+		csync(cc, n, 4, NOA);
+	}
+	cjoin(cc, 1, 100);
+	cev(cc, 1, 100, A({ 1, 100, 0 }), NOA, A({ 1, 100, R_JOIN }));
+	cjoin(cc, 2, 200);
+	cev(cc, 1, 100, A({ 1, 100, 0 }, { 2, 200, 0 }), NOA, A({ 2, 200, R_JOIN }));
+	cev(cc, 2, 200, A({ 1, 100, 0 }, { 2, 200, 0 }), NOA, A({ 2, 200, R_JOIN }));
+	cjoin(cc, 3, 300);
+	cev(cc, 1, 100, A({ 1, 100, 0 }, { 2, 200, 0 }, { 3, 300, 0 }), NOA, A({ 3, 300, R_JOIN }));
+	cev(cc, 2, 200, A({ 1, 100, 0 }, { 2, 200, 0 }, { 3, 300, 0 }), NOA, A({ 3, 300, R_JOIN }));
+	cev(cc, 3, 300, A({ 1, 100, 0 }, { 2, 200, 0 }, { 3, 300, 0 }), NOA, A({ 3, 300, R_JOIN }));
+	assert_ok(chk);
+	*ret_chk = chk;
+	return cc;
+}
+
+static void cpg_done(struct sim_check *chk, struct sim_cpg_check *cc)
+{
+	sim_cpg_check_free(cc);
+	sim_check_free(chk);
+}
+
+/* Traffic, a leave, a crash seen as PROCDOWN, node 3 lost (NODEDOWN), a new
+ * sync everywhere, and the end checks: all pass. */
+START_TEST(test_cpg_clean)
+{
+	struct sim_check *chk;
+	struct sim_cpg_check *cc = cpg_world(&chk);
+	struct sim_cpg_stats st;
+
+	csend(cc, 1, 100, 1);
+	csend(cc, 2, 200, 1);
+	for (uint32_t n = 1; n <= 3; n++) {
+		cdeliver(cc, n, n * 100, 1, 100, 1);
+		cdeliver(cc, n, n * 100, 2, 200, 1);
+	}
+	/* 3/300 crashes: PROCDOWN on 1 and 2 */
+	sim_cpg_client_crash(cc, 3, 300);
+	cev(cc, 1, 100, A({ 1, 100, 0 }, { 2, 200, 0 }), A({ 3, 300, R_PROCDOWN }), NOA);
+	cev(cc, 2, 200, A({ 1, 100, 0 }, { 2, 200, 0 }), A({ 3, 300, R_PROCDOWN }), NOA);
+	/* 3/301 joins, then node 3 is lost: NODEDOWN at the sync of 1/8 */
+	cjoin(cc, 3, 301);
+	cev(cc, 1, 100, A({ 1, 100, 0 }, { 2, 200, 0 }, { 3, 301, 0 }), NOA, A({ 3, 301, R_JOIN }));
+	cev(cc, 2, 200, A({ 1, 100, 0 }, { 2, 200, 0 }, { 3, 301, 0 }), NOA, A({ 3, 301, R_JOIN }));
+	cev(cc, 3, 301, A({ 1, 100, 0 }, { 2, 200, 0 }, { 3, 301, 0 }), NOA, A({ 3, 301, R_JOIN }));
+	sim_cpg_node_down(cc, 3);
+	for (uint32_t n = 1; n <= 2; n++) {
+		cconf(cc, n, SRP_CONFCHG_TRANSITIONAL, 8, L(1, 2), NONE);
+		cconf(cc, n, SRP_CONFCHG_REGULAR, 8, L(1, 2), NONE);
+		cev(cc, n, n * 100, A({ 1, 100, 0 }, { 2, 200, 0 }), A({ 3, 301, R_NODEDOWN }), NOA);
+		csync(cc, n, 8, A({ 1, 100, 0 }, { 2, 200, 0 }));
+	}
+	/* 2/200 leaves */
+	sim_cpg_client_leave(cc, 2, 200);
+	cev(cc, 1, 100, A({ 1, 100, 0 }), A({ 2, 200, R_LEAVE }), NOA);
+	cev(cc, 2, 200, A({ 1, 100, 0 }), A({ 2, 200, R_LEAVE }), NOA);
+	csend(cc, 1, 100, 2);
+	cdeliver(cc, 1, 100, 1, 100, 2);
+	sim_cpg_final(cc);
+	assert_ok(chk);
+	sim_cpg_stats_get(cc, &st);
+	ck_assert_uint_eq(st.sent, 3);
+	ck_assert_uint_eq(st.delivered, 7);
+	cpg_done(chk, cc);
+}
+END_TEST
+
+START_TEST(test_cpg_deliver_outside_group)
+{
+	struct sim_check *chk;
+	struct sim_cpg_check *cc = cpg_world(&chk);
+
+	csend(cc, 1, 100, 1);
+	sim_cpg_client_open(cc, 2, 201);      /* connected, never joined */
+	cdeliver(cc, 2, 201, 1, 100, 1);
+	assert_fail(chk, 2, "before it joined");
+	cpg_done(chk, cc);
+}
+END_TEST
+
+START_TEST(test_cpg_deliver_after_leave)
+{
+	struct sim_check *chk;
+	struct sim_cpg_check *cc = cpg_world(&chk);
+
+	sim_cpg_client_leave(cc, 2, 200);
+	cev(cc, 2, 200, A({ 1, 100, 0 }, { 3, 300, 0 }), A({ 2, 200, R_LEAVE }), NOA);
+	csend(cc, 1, 100, 1);
+	cdeliver(cc, 2, 200, 1, 100, 1);
+	assert_fail(chk, 2, "after it left the group");
+	cpg_done(chk, cc);
+}
+END_TEST
+
+START_TEST(test_cpg_sender_not_member)
+{
+	struct sim_check *chk;
+	struct sim_cpg_check *cc = cpg_world(&chk);
+
+	sim_cpg_client_leave(cc, 1, 100);
+	cev(cc, 2, 200, A({ 2, 200, 0 }, { 3, 300, 0 }), A({ 1, 100, R_LEAVE }), NOA);
+	csend(cc, 1, 100, 1);
+	cdeliver(cc, 2, 200, 1, 100, 1);
+	assert_fail(chk, 2, "does not have the sender");
+	cpg_done(chk, cc);
+}
+END_TEST
+
+START_TEST(test_cpg_duplicate_fifo)
+{
+	struct sim_check *chk;
+	struct sim_cpg_check *cc = cpg_world(&chk);
+
+	csend(cc, 1, 100, 1);
+	csend(cc, 1, 100, 2);
+	cdeliver(cc, 2, 200, 1, 100, 1);
+	cdeliver(cc, 2, 200, 1, 100, 1);
+	assert_fail(chk, 2, "twice");
+	cpg_done(chk, cc);
+
+	cc = cpg_world(&chk);
+	csend(cc, 1, 100, 1);
+	csend(cc, 1, 100, 2);
+	cdeliver(cc, 3, 300, 1, 100, 2);
+	cdeliver(cc, 3, 300, 1, 100, 1);
+	assert_fail(chk, 3, "out of FIFO order");
+	cpg_done(chk, cc);
+}
+END_TEST
+
+START_TEST(test_cpg_invented)
+{
+	struct sim_check *chk;
+	struct sim_cpg_check *cc = cpg_world(&chk);
+
+	cdeliver(cc, 2, 200, 1, 100, 1);      /* never sent */
+	assert_fail(chk, 2, "was never sent");
+	cpg_done(chk, cc);
+
+	cc = cpg_world(&chk);
+	csend(cc, 1, 100, 1);
+	cdeliver_x(cc, 2, 200, 1, 100, 1, true);
+	assert_fail(chk, 2, "nobody sent");
+	cpg_done(chk, cc);
+}
+END_TEST
+
+START_TEST(test_cpg_own_gap)
+{
+	struct sim_check *chk;
+	struct sim_cpg_check *cc = cpg_world(&chk);
+
+	csend(cc, 1, 100, 1);
+	csend(cc, 1, 100, 2);
+	cdeliver(cc, 1, 100, 1, 100, 2);
+	assert_fail(chk, 1, "#1 is missing");
+	cpg_done(chk, cc);
+
+	/* the same gap is accepted when a merge cut message #1 (pg_ring_merged) */
+	cc = cpg_world(&chk);
+	csend(cc, 1, 100, 1);
+	cconf(cc, 1, SRP_CONFCHG_TRANSITIONAL, 8, L(1), NONE);
+	cconf(cc, 1, SRP_CONFCHG_REGULAR, 8, L(1, 2), L(2));
+	csend(cc, 1, 100, 2);
+	cdeliver(cc, 1, 100, 1, 100, 2);
+	assert_ok(chk);
+	cpg_done(chk, cc);
+}
+END_TEST
+
+START_TEST(test_cpg_reasons)
+{
+	struct sim_check *chk;
+	struct sim_cpg_check *cc = cpg_world(&chk);
+
+	cev(cc, 1, 100, A({ 1, 100, 0 }, { 3, 300, 0 }), A({ 2, 200, R_LEAVE }), NOA);
+	assert_fail(chk, 1, "never asked to leave");
+	cpg_done(chk, cc);
+
+	cc = cpg_world(&chk);
+	cev(cc, 1, 100, A({ 1, 100, 0 }, { 3, 300, 0 }), A({ 2, 200, R_PROCDOWN }), NOA);
+	assert_fail(chk, 1, "alive and joined");
+	cpg_done(chk, cc);
+
+	/* NODEDOWN for a process whose node moved with us */
+	cc = cpg_world(&chk);
+	cconf(cc, 1, SRP_CONFCHG_TRANSITIONAL, 8, L(1, 2), NONE);
+	cconf(cc, 1, SRP_CONFCHG_REGULAR, 8, L(1, 2), NONE);
+	cev(cc, 1, 100, A({ 1, 100, 0 }, { 3, 300, 0 }), A({ 2, 200, R_NODEDOWN }), NOA);
+	assert_fail(chk, 1, "in the transitional configuration");
+	cpg_done(chk, cc);
+
+	/* a left process that was not a member; a view that does not add up */
+	cc = cpg_world(&chk);
+	cev(cc, 1, 100, A({ 1, 100, 0 }, { 2, 200, 0 }, { 3, 300, 0 }), A({ 2, 201, R_PROCDOWN }), NOA);
+	assert_fail(chk, 1, "was not a member");
+	cpg_done(chk, cc);
+
+	cc = cpg_world(&chk);
+	cev(cc, 1, 100, A({ 1, 100, 0 }, { 2, 200, 0 }, { 3, 300, 0 }, { 3, 301, 0 }), NOA, NOA);
+	assert_fail(chk, 1, "4 members, but 3 before");
+	cpg_done(chk, cc);
+}
+END_TEST
+
+/* After a sync two nodes list different members, or a client's view is stale
+ * (a skipped NODEDOWN confchg). */
+START_TEST(test_cpg_sync_agreement)
+{
+	struct sim_check *chk;
+	struct sim_cpg_check *cc = cpg_world(&chk);
+	const uint32_t m[] = { 1, 2 };
+
+	for (uint32_t n = 1; n <= 2; n++) {
+		cconf(cc, n, SRP_CONFCHG_TRANSITIONAL, 8, m, 2, NONE);
+		cconf(cc, n, SRP_CONFCHG_REGULAR, 8, m, 2, NONE);
+		cev(cc, n, n * 100, A({ 1, 100, 0 }, { 2, 200, 0 }), A({ 3, 300, R_NODEDOWN }), NOA);
+	}
+	csync(cc, 1, 8, A({ 1, 100, 0 }, { 2, 200, 0 }));
+	csync(cc, 2, 8, A({ 1, 100, 0 }, { 2, 200, 0 }, { 3, 300, 0 }));
+	assert_fail(chk, 2, "group members");
+	cpg_done(chk, cc);
+
+	cc = cpg_world(&chk);
+	cconf(cc, 1, SRP_CONFCHG_TRANSITIONAL, 8, m, 2, NONE);
+	cconf(cc, 1, SRP_CONFCHG_REGULAR, 8, m, 2, NONE);
+	/* the service dropped 3/300 but told its member nothing */
+	csync(cc, 1, 8, A({ 1, 100, 0 }, { 2, 200, 0 }));
+	assert_fail(chk, 1, "client 1/100 sees 3 members but its node lists 2");
+	cpg_done(chk, cc);
+}
+END_TEST
+
+/* Two members of the same epoch and path disagree on the order or the content. */
+START_TEST(test_cpg_history)
+{
+	struct sim_check *chk;
+	struct sim_cpg_check *cc = cpg_world(&chk);
+
+	csend(cc, 1, 100, 1);
+	csend(cc, 2, 200, 1);
+	cdeliver(cc, 1, 100, 1, 100, 1);
+	cdeliver(cc, 1, 100, 2, 200, 1);
+	cdeliver(cc, 2, 200, 2, 200, 1);
+	cdeliver(cc, 2, 200, 1, 100, 1);
+	for (uint32_t n = 1; n <= 2; n++) {
+		cconf(cc, n, SRP_CONFCHG_TRANSITIONAL, 8, L(1, 2, 3), NONE);
+		cconf(cc, n, SRP_CONFCHG_REGULAR, 8, L(1, 2, 3), NONE);
+		csync(cc, n, 8, A({ 1, 100, 0 }, { 2, 200, 0 }, { 3, 300, 0 }));
+	}
+	assert_fail(chk, 2, "another order");
+	cpg_done(chk, cc);
+
+	/* one member misses a message in the middle */
+	cc = cpg_world(&chk);
+	csend(cc, 1, 100, 1);
+	csend(cc, 1, 100, 2);
+	csend(cc, 2, 200, 1);
+	cdeliver(cc, 1, 100, 1, 100, 1);
+	cdeliver(cc, 1, 100, 2, 200, 1);
+	cdeliver(cc, 1, 100, 1, 100, 2);
+	cdeliver(cc, 3, 300, 1, 100, 1);
+	cdeliver(cc, 3, 300, 1, 100, 2);
+	for (uint32_t n = 1; n <= 3; n += 2) {
+		cconf(cc, n, SRP_CONFCHG_TRANSITIONAL, 8, L(1, 3), NONE);
+		cconf(cc, n, SRP_CONFCHG_REGULAR, 8, L(1, 3), NONE);
+		csync(cc, n, 8, A({ 1, 100, 0 }, { 2, 200, 0 }, { 3, 300, 0 }));
+	}
+	assert_fail(chk, 3, "the histories differ after 2 shared events");
+	cpg_done(chk, cc);
+
+	/* different paths: only the part before the first TRANSITIONAL must agree */
+	cc = cpg_world(&chk);
+	csend(cc, 1, 100, 1);
+	csend(cc, 1, 100, 2);
+	cdeliver(cc, 1, 100, 1, 100, 1);
+	cdeliver(cc, 2, 200, 1, 100, 1);
+	cconf(cc, 1, SRP_CONFCHG_TRANSITIONAL, 8, L(1), NONE);
+	cdeliver(cc, 1, 100, 1, 100, 2);      /* in the tail: fine */
+	cconf(cc, 1, SRP_CONFCHG_REGULAR, 8, L(1), NONE);
+	cconf(cc, 2, SRP_CONFCHG_TRANSITIONAL, 9, L(2), NONE);
+	cconf(cc, 2, SRP_CONFCHG_REGULAR, 9, L(2), NONE);
+	csync(cc, 1, 8, A({ 1, 100, 0 }, { 2, 200, 0 }, { 3, 300, 0 }));
+	csync(cc, 2, 9, A({ 1, 100, 0 }, { 2, 200, 0 }, { 3, 300, 0 }));
+	assert_ok(chk);
+	cpg_done(chk, cc);
+}
+END_TEST
+
+/* At the end a member still sees a process that crashed (no PROCDOWN), or
+ * misses a live one. */
+START_TEST(test_cpg_final)
+{
+	struct sim_check *chk;
+	struct sim_cpg_check *cc = cpg_world(&chk);
+
+	sim_cpg_client_crash(cc, 3, 300);
+	cev(cc, 1, 100, A({ 1, 100, 0 }, { 2, 200, 0 }), A({ 3, 300, R_PROCDOWN }), NOA);
+	sim_cpg_final(cc);
+	assert_fail(chk, 2, "at the end 2/200 sees 3 members, 2 are alive");
+	cpg_done(chk, cc);
+
+	cc = cpg_world(&chk);
+	cjoin(cc, 2, 201);
+	cev(cc, 2, 201, A({ 1, 100, 0 }, { 2, 200, 0 }, { 2, 201, 0 }, { 3, 300, 0 }), NOA,
+	    A({ 2, 201, R_JOIN }));
+	sim_cpg_final(cc);
+	assert_fail(chk, 1, "does not see member 2/201");
+	cpg_done(chk, cc);
+
+	cc = cpg_world(&chk);
+	csend(cc, 3, 300, 1);
+	sim_cpg_final(cc);
+	assert_fail(chk, 3, "got 0 of its 1 messages");
+	cpg_done(chk, cc);
+}
+END_TEST
+
+START_TEST(test_cpg_join_first)
+{
+	struct sim_check *chk;
+	struct sim_cpg_check *cc = cpg_world(&chk);
+
+	cjoin(cc, 1, 101);
+	cev(cc, 1, 101, A({ 1, 100, 0 }, { 1, 101, 0 }, { 2, 200, 0 }, { 3, 300, 0 }), NOA,
+	    A({ 1, 100, R_JOIN }));
+	assert_fail(chk, 1, "is not its own JOIN");
+	cpg_done(chk, cc);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sim_checkers");
@@ -654,6 +1106,18 @@ static Suite *suite(void)
 	add_tcase(s, tc, test_outside_configuration);
 	add_tcase(s, tc, test_first_failure_kept);
 	add_tcase(s, tc, test_prng);
+	add_tcase(s, tc, test_cpg_clean);
+	add_tcase(s, tc, test_cpg_deliver_outside_group);
+	add_tcase(s, tc, test_cpg_deliver_after_leave);
+	add_tcase(s, tc, test_cpg_sender_not_member);
+	add_tcase(s, tc, test_cpg_duplicate_fifo);
+	add_tcase(s, tc, test_cpg_invented);
+	add_tcase(s, tc, test_cpg_own_gap);
+	add_tcase(s, tc, test_cpg_reasons);
+	add_tcase(s, tc, test_cpg_sync_agreement);
+	add_tcase(s, tc, test_cpg_history);
+	add_tcase(s, tc, test_cpg_final);
+	add_tcase(s, tc, test_cpg_join_first);
 	return s;
 }
 

@@ -1,9 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# The fixed seed list of `make check-sim`: seeds 1..SIM_SEEDS (default 500),
+# The fixed seed list of `make check-sim`: seeds 1..SIM_SEEDS (default 500)
+# of the whole stack (srp + totempg + host + sync + CPG with fake clients),
 # node count, faults and duration derived from each seed, split over
-# SIM_JOBS (default 2) processes.  Prints every failing seed with the command
-# that replays it; exit 0 only when every seed passed.
+# SIM_JOBS (default 2) processes.  Then the pinned regressions: srp engine
+# bugs in --srp-only mode (the mode they were found in) and stack bugs.
+# Prints every failing seed with the command that replays it, and the share
+# of seeds with CPG deliveries in a transitional configuration; exit 0 only
+# when every seed passed.
 set -u
 TOTEMSIM=${TOTEMSIM:-${top_builddir:-.}/test/sim/totemsim}
 SEEDS=${SIM_SEEDS:-500}
@@ -45,6 +49,8 @@ failed=0
 xfail=0
 i=0
 while [ "$i" -lt "$j" ]; do
+	trans=$(sed -n 's/^delivered in a transitional configuration: \([0-9]*\) of .*/\1/p' "$tmp/out.$i")
+	trans_total=$(( ${trans_total:-0} + ${trans:-0} ))
 	if ! grep -q '^[0-9]* passed, [0-9]* failed$' "$tmp/out.$i"; then
 		echo "run-seeds: a totemsim process died; its output:"
 		tail -n 20 "$tmp/out.$i"
@@ -70,8 +76,8 @@ while [ "$i" -lt "$j" ]; do
 	done < "$tmp/out.$i"
 	i=$((i + 1))
 done
-# Pinned regressions with explicit options (each replays one fixed engine
-# bug; see README.md "Pinned seeds").
+# Pinned regressions with explicit options (each replays one fixed bug; see
+# README.md "Pinned seeds").
 while read -r args; do
 	[ -z "$args" ] && continue
 	# shellcheck disable=SC2086
@@ -82,29 +88,35 @@ while read -r args; do
 		grep -A2 ' FAIL$' "$tmp/pinned"
 	fi
 done <<'PINNED'
---seed=106 --nodes=4 --faults=dup,asym,clog,crash --duration-ms=9342
---seed=388 --nodes=10 --faults=partition,swizzle,pause --duration-ms=9711
---seed=99 --nodes=12 --faults=loss,reorder,asym,isolate,pause --duration-ms=15123
---seed=166 --nodes=14 --faults=dup,partition,isolate,swizzle,crash --duration-ms=16114
---seed=293 --nodes=14 --faults=asym,swizzle --duration-ms=17801
---seed=378 --nodes=15 --faults=loss,reorder,partition,asym,isolate,swizzle,pause --duration-ms=17293
---seed=252584424631159 --nodes=13 --faults=reorder,asym,isolate,clog --duration-ms=11169
---seed=97078654626651 --nodes=13 --faults=dup,reorder,isolate,pause --duration-ms=10518
---seed=196216894681352 --nodes=16 --faults=reorder,isolate,clog,crash --duration-ms=18579
---seed=20550798750403 --nodes=13 --faults=loss,isolate --duration-ms=18214
---seed=108949969198438 --nodes=7 --faults=partition,asym,isolate,clog,swizzle,crash,pause --duration-ms=14741
---seed=68028522735042 --nodes=10 --faults=dup,reorder,asym,clog,crash,pause --duration-ms=8706
---seed=646 --nodes=13 --faults=dup,asym,swizzle,pause --duration-ms=9263
---seed=1809 --nodes=14 --faults=dup,partition,asym,pause --duration-ms=17642
---seed=91790763380104 --nodes=16 --faults=loss,reorder,partition,swizzle,pause --duration-ms=14643
---seed=1000234
---seed=1002025
---seed=1003291
---seed=186687222218384 --nodes=11 --faults=partition,isolate,clog,crash,pause --duration-ms=16677
---seed=60410895374662 --nodes=2 --faults=loss,dup,asym,pause --duration-ms=8386
---seed=230783286856173 --nodes=2 --faults=loss,dup,asym,pause --duration-ms=8244
---seed=264973376412639 --nodes=2 --faults=dup,partition,asym,isolate,crash,pause --duration-ms=17147
+--seed=106 --nodes=4 --faults=dup,asym,clog,crash --duration-ms=9342 --srp-only
+--seed=388 --nodes=10 --faults=partition,swizzle,pause --duration-ms=9711 --srp-only
+--seed=99 --nodes=12 --faults=loss,reorder,asym,isolate,pause --duration-ms=15123 --srp-only
+--seed=166 --nodes=14 --faults=dup,partition,isolate,swizzle,crash --duration-ms=16114 --srp-only
+--seed=293 --nodes=14 --faults=asym,swizzle --duration-ms=17801 --srp-only
+--seed=378 --nodes=15 --faults=loss,reorder,partition,asym,isolate,swizzle,pause --duration-ms=17293 --srp-only
+--seed=252584424631159 --nodes=13 --faults=reorder,asym,isolate,clog --duration-ms=11169 --srp-only
+--seed=97078654626651 --nodes=13 --faults=dup,reorder,isolate,pause --duration-ms=10518 --srp-only
+--seed=196216894681352 --nodes=16 --faults=reorder,isolate,clog,crash --duration-ms=18579 --srp-only
+--seed=20550798750403 --nodes=13 --faults=loss,isolate --duration-ms=18214 --srp-only
+--seed=108949969198438 --nodes=7 --faults=partition,asym,isolate,clog,swizzle,crash,pause --duration-ms=14741 --srp-only
+--seed=68028522735042 --nodes=10 --faults=dup,reorder,asym,clog,crash,pause --duration-ms=8706 --srp-only
+--seed=646 --nodes=13 --faults=dup,asym,swizzle,pause --duration-ms=9263 --srp-only
+--seed=1809 --nodes=14 --faults=dup,partition,asym,pause --duration-ms=17642 --srp-only
+--seed=91790763380104 --nodes=16 --faults=loss,reorder,partition,swizzle,pause --duration-ms=14643 --srp-only
+--seed=1000234 --srp-only
+--seed=1002025 --srp-only
+--seed=1003291 --srp-only
+--seed=186687222218384 --nodes=11 --faults=partition,isolate,clog,crash,pause --duration-ms=16677 --srp-only
+--seed=60410895374662 --nodes=2 --faults=loss,dup,asym,pause --duration-ms=8386 --srp-only
+--seed=230783286856173 --nodes=2 --faults=loss,dup,asym,pause --duration-ms=8244 --srp-only
+--seed=264973376412639 --nodes=2 --faults=dup,partition,asym,isolate,crash,pause --duration-ms=17147 --srp-only
+--seed=29 --nodes=5 --faults=partition,asym,isolate,clog,crash --duration-ms=18011
+--seed=42 --nodes=5 --faults=dup,reorder,isolate,clog,swizzle --duration-ms=13685
+--seed=52 --nodes=8 --faults=loss,partition,clog,crash --duration-ms=12527
+--seed=1771 --nodes=8 --faults=loss,crash --duration-ms=10181
+--seed=1792 --nodes=5 --faults=loss,partition,isolate,clog,swizzle,crash --duration-ms=12748
 PINNED
+echo "run-seeds: CPG delivered in a transitional configuration in ${trans_total:-0} of $SEEDS seeds"
 echo "run-seeds: seeds 1-$SEEDS + pinned; $xfail known failures (open engine bugs, not counted as passed)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

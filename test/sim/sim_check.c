@@ -395,6 +395,31 @@ size_t sim_msg_build(void *buf, size_t cap, uint32_t sender, uint64_t counter, s
 	return len;
 }
 
+size_t sim_msg_wrap(void *buf, size_t cap, uint32_t sender, uint64_t counter,
+		    const struct iovec *iov, size_t iovcnt)
+{
+	uint8_t *b = buf;
+	size_t len = SIM_MSG_HDR_LEN;
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i < iovcnt; i++) {
+		if (iov[i].iov_len > cap || len > cap - iov[i].iov_len)
+			return 0;
+		memcpy(b + len, iov[i].iov_base, iov[i].iov_len);
+		len += iov[i].iov_len;
+	}
+	if (len > UINT32_MAX)
+		return 0;
+	for (size_t i = SIM_MSG_HDR_LEN; i < len; i++)
+		sum = sum * 31 + b[i];
+	put32(b, SIM_FRAME_MAGIC);
+	put32(b + 4, sender);
+	memcpy(b + 8, &counter, 8);
+	put32(b + 16, (uint32_t)len);
+	put32(b + 20, sum);
+	return len;
+}
+
 /* 0 and the tag, or -1 with a reason. */
 static int msg_parse(const void *msg, size_t len, uint64_t *ret_tag, const char **ret_why)
 {
@@ -407,7 +432,7 @@ static int msg_parse(const void *msg, size_t len, uint64_t *ret_tag, const char 
 		*ret_why = "shorter than the application header";
 		return -1;
 	}
-	if (get32(b) != SIM_MSG_MAGIC) {
+	if (get32(b) != SIM_MSG_MAGIC && get32(b) != SIM_FRAME_MAGIC) {
 		*ret_why = "bad magic";
 		return -1;
 	}
@@ -422,7 +447,7 @@ static int msg_parse(const void *msg, size_t len, uint64_t *ret_tag, const char 
 	}
 	tag = tag_make(get32(b + 4), counter);
 	for (size_t i = SIM_MSG_HDR_LEN; i < len; i++) {
-		if (b[i] != fill_byte(tag, i)) {
+		if (get32(b) == SIM_MSG_MAGIC && b[i] != fill_byte(tag, i)) {
 			*ret_why = "body corrupted";
 			return -1;
 		}

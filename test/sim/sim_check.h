@@ -16,11 +16,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/uio.h>
+
 #include "totemsrp/srp.h"
 
 #define SIM_CHECK_NODES_MAX 16
 #define SIM_MSG_HDR_LEN     24u
 #define SIM_MSG_MAGIC       0x53494d4du   /* "SIMM" */
+#define SIM_FRAME_MAGIC     0x53494d46u   /* "SIMF": a wrapped totempg frame */
 
 struct sim_check;
 
@@ -45,6 +48,13 @@ void sim_check_ring_seq_stored(struct sim_check *chk, uint32_t nodeid, uint64_t 
  * <= cap.  Returns len, or 0 if it does not fit.
  */
 size_t sim_msg_build(void *buf, size_t cap, uint32_t sender, uint64_t counter, size_t len);
+/**
+ * Wrap an opaque body (a totempg frame, iov[0..iovcnt)) in the same header
+ * with magic SIM_FRAME_MAGIC: the checkers then check tag, length and
+ * checksum but not the body's content.  Returns the length or 0.
+ */
+size_t sim_msg_wrap(void *buf, size_t cap, uint32_t sender, uint64_t counter,
+		    const struct iovec *iov, size_t iovcnt);
 /** The application of nodeid hands this payload (built by sim_msg_build) to the engine. */
 void sim_check_sent(struct sim_check *chk, uint32_t nodeid, const void *msg, size_t len);
 /** ... and the engine refused it (srp_mcast failed): it must never be delivered. */

@@ -24,10 +24,17 @@
 #include <string.h>
 #include <sys/uio.h>
 
+#include <qb/qblog.h>
+
+#include <chorus/log.h>
+
+#include "totemsrp/pg.h"
 #include "totemsrp/srp.h"
 #include "test/sim/sim_check.h"
+#include "test/sim/sim_cpg_check.h"
 #include "test/sim/sim_heap.h"
 #include "test/sim/sim_net.h"
+#include "test/sim/sim_node.h"
 #include "test/sim/sim_prng.h"
 #include "test/sim/sim_world.h"
 
@@ -43,6 +50,7 @@ enum ev_kind {
 	EV_CRASH_TICK, EV_RESTART, EV_PAUSE_TICK, EV_PART_TICK, EV_CLOG_TICK,
 	EV_SWIZZLE_TICK, EV_SWIZZLE_STEP, EV_HEAL, EV_DEADLINE, EV_END,
 	EV_LOST,        /* a datagram dropped while in flight */
+	EV_STACK,       /* the node's host timers, sync work and clients */
 };
 
 struct sim_world;
@@ -62,6 +70,13 @@ struct sim_node {
 	uint64_t last_fire_at;
 	uint64_t storm_tx;               /* datagrams sent in the current storm window */
 	struct srp_ring_id regular;      /* last REGULAR ring id, for trans_ack */
+	/* whole-stack mode */
+	struct sim_stack *stk;
+	bool stk_armed;
+	uint64_t stk_gen, stk_at, stk_last_fire;
+	uint32_t pid_next;               /* client pids, never reused on this node */
+	uint32_t clients;
+	uint64_t frame_counter;          /* tags of wrapped frames, across incarnations */
 };
 
 struct sim_world {
@@ -71,6 +86,7 @@ struct sim_world {
 	struct sim_net net;
 	struct sim_heap heap;
 	struct sim_check *chk;
+	struct sim_cpg_check *cchk;
 	struct sim_node nodes[SIM_NODES_MAX];
 	uint32_t nodeids[SIM_NODES_MAX];
 	struct srp_config cfg;
@@ -89,7 +105,11 @@ struct sim_world {
 	uint64_t swz_until[SIM_NODES_MAX];
 	uint32_t swz_count, swz_step;
 	struct sim_result *res;
+	uint32_t groups, client_mean_ms;
+	uint32_t cur_node;               /* node being entered, for --trace log lines */
+	int32_t log_target;              /* qb_log target of --trace, -1 none */
 	uint8_t appbuf[SIM_APP_BUF];
+	uint8_t framebuf[65536 + SIM_MSG_HDR_LEN];
 };
 
 /* ---- logging and events --------------------------------------------------- */
@@ -146,6 +166,35 @@ static void sched(struct sim_world *w, int kind, uint32_t node, uint32_t inc, ui
 
 /* ---- engine entry and timers ------------------------------------------------ */
 
+static void stack_rearm(struct sim_node *n)
+{
+	struct sim_world *w = n->w;
+	struct sim_event *ev;
+	uint64_t d;
+
+	if (!n->stk)
+		return;
+	d = sim_stack_next_deadline(n->stk);
+	/*
+	 * The host asks for "now" while sync work is pending, also when totem
+	 * refused the send (-EAGAIN) and nothing can change before the next
+	 * token: poll every millisecond instead of spinning at one instant.
+	 */
+	if (d <= w->now && n->stk_last_fire == w->now)
+		d = w->now + 1;
+	if (n->stk_armed && d == n->stk_at)
+		return;
+	n->stk_gen++;
+	n->stk_armed = false;
+	if (d == UINT64_MAX)
+		return;
+	n->stk_at = d;
+	n->stk_armed = true;
+	ev = ev_new(EV_STACK, n->idx, n->inc);
+	ev->arg = n->stk_gen;
+	ev_push(w, ev, d);
+}
+
 static void node_rearm(struct sim_node *n)
 {
 	struct sim_world *w = n->w;
@@ -154,6 +203,7 @@ static void node_rearm(struct sim_node *n)
 
 	if (!n->srp || !n->up || n->paused)
 		return;
+	stack_rearm(n);
 	d = srp_next_deadline(n->srp);
 	if (n->timer_armed && d == n->timer_at)
 		return;
@@ -255,6 +305,42 @@ static void env_deliver(void *ctx, uint32_t from_nodeid, const void *msg, size_t
 		sim_check_fail(n->w->chk, n->nodeid, "message from %u flagged foreign-endian", from_nodeid);
 	sim_check_deliver(n->w->chk, n->nodeid, from_nodeid, msg, len);
 	n->w->deliveries++;
+	if (n->stk && len >= SIM_MSG_HDR_LEN)
+		sim_stack_deliver(n->stk, from_nodeid, (const uint8_t *)msg + SIM_MSG_HDR_LEN,
+				  len - SIM_MSG_HDR_LEN);
+}
+
+/* totempg's frames travel wrapped in the checkers' header (tag, checksum). */
+static int stack_frame_mcast(void *ctx, const struct iovec *iov, size_t iovcnt)
+{
+	struct sim_node *n = ctx;
+	struct sim_world *w = n->w;
+	struct iovec one;
+	size_t len = sim_msg_wrap(w->framebuf, sizeof(w->framebuf), n->nodeid, ++n->frame_counter,
+				  iov, iovcnt);
+	int r;
+
+	if (len == 0) {
+		sim_check_fail(w->chk, n->nodeid, "totempg handed over a frame larger than 64 KiB");
+		return -EMSGSIZE;
+	}
+	one.iov_base = w->framebuf;
+	one.iov_len = len;
+	sim_check_sent(w->chk, n->nodeid, w->framebuf, len);
+	r = srp_mcast(n->srp, &one, 1);
+	if (r < 0) {
+		sim_check_refused(w->chk, n->nodeid, w->framebuf, len);
+		if (r != -EAGAIN)
+			sim_check_fail(w->chk, n->nodeid, "srp_mcast of a %zu-byte frame returned %d", len, r);
+	}
+	return r;
+}
+
+static void stack_log(void *ctx, const char *line)
+{
+	struct sim_node *n = ctx;
+
+	wlog(n->w, "n%u %s", n->nodeid, line);
 }
 
 static void env_confchg(void *ctx, const struct srp_confchg *chg)
@@ -279,6 +365,11 @@ static void env_confchg(void *ctx, const struct srp_confchg *chg)
 		     chg->ring_id.rep, chg->ring_id.seq, mb, lb, jb);
 	}
 	sim_check_confchg(w->chk, n->nodeid, chg);
+	if (n->stk) {
+		/* The real sync engine acknowledges (sim_node.c, on_sync_done). */
+		sim_stack_confchg(n->stk, chg);
+		return;
+	}
 	if (chg->type == SRP_CONFCHG_REGULAR) {
 		/* The sync engine would run now; acknowledge after a short while. */
 		struct sim_event *ev = ev_new(EV_ACK, n->idx, n->inc);
@@ -292,7 +383,10 @@ static void env_confchg(void *ctx, const struct srp_confchg *chg)
 
 static void env_token_received(void *ctx)
 {
-	(void)ctx;
+	struct sim_node *n = ctx;
+
+	if (n->stk)
+		sim_stack_token_received(n->stk);
 }
 
 static int env_ring_seq_store(void *ctx, uint64_t seq)
@@ -339,6 +433,7 @@ static void node_boot(struct sim_world *w, struct sim_node *n)
 
 	cfg.nodeid = n->nodeid;
 	cfg.ring_seq_stored = n->disk_seq;
+	w->cur_node = n->nodeid;
 	n->inc++;
 	n->paused = false;
 	n->timer_armed = false;
@@ -353,15 +448,50 @@ static void node_boot(struct sim_world *w, struct sim_node *n)
 	}
 	n->up = true;
 	wlog(w, "n%u boot (incarnation %u, stored ring seq %" PRIu64 ")", n->nodeid, n->inc, n->disk_seq);
+	if (!w->opt.srp_only) {
+		struct sim_stack_cfg sc = {
+			.nodeid = n->nodeid,
+			.srp = n->srp,
+			.queue_cap = cfg.send_queue_max,
+			.frame_max = srp_mcast_max(n->srp) - SIM_MSG_HDR_LEN,
+			.clients = n->clients,
+			.groups = w->groups,
+			.client_mean_ms = w->client_mean_ms,
+			.pid_next = &n->pid_next,
+			.prng = &w->prng,
+			.cc = w->cchk,
+			.frame_mcast = stack_frame_mcast,
+			.log = w->opt.verbose ? stack_log : NULL,
+			.ctx = n,
+		};
+
+		n->stk_armed = false;
+		n->stk_gen++;
+		r = sim_stack_create(&sc, w->now, &n->stk);
+		if (r < 0) {
+			sim_check_fail(w->chk, n->nodeid, "sim_stack_create failed: %s", strerror(-r));
+			n->stk = NULL;
+		}
+		if (!w->traffic && n->stk)
+			sim_stack_quiesce(n->stk);
+	}
 	/* knet reports its links up about 100 ms after start. */
 	sched(w, EV_START, n->idx, n->inc, w->now + sim_prng_range(&w->prng, 1, 100));
-	sched(w, EV_APP, n->idx, n->inc, w->now + 1 + sim_prng_exp(&w->prng, w->app_mean_ms));
+	if (w->opt.srp_only)
+		sched(w, EV_APP, n->idx, n->inc, w->now + 1 + sim_prng_exp(&w->prng, w->app_mean_ms));
 	node_rearm(n);
 }
 
 static void node_crash(struct sim_world *w, struct sim_node *n)
 {
 	wlog(w, "n%u crash", n->nodeid);
+	if (n->stk) {
+		sim_cpg_node_down(w->cchk, n->nodeid);
+		sim_stack_destroy(n->stk);
+		n->stk = NULL;
+		n->stk_armed = false;
+		n->stk_gen++;
+	}
 	srp_destroy(n->srp);
 	n->srp = NULL;
 	n->up = false;
@@ -638,6 +768,9 @@ static void liveness_check(struct sim_world *w)
 	w->conv_ring = ring;
 	w->res->converged_ms = w->now;
 	w->traffic = false;
+	for (uint32_t i = 0; i < w->opt.nodes; i++)
+		if (w->nodes[i].stk)
+			sim_stack_quiesce(w->nodes[i].stk);
 	wlog(w, "converged on ring %u/%" PRIu64 " after %" PRIu64 " ms; traffic stops, draining",
 	     ring.rep, ring.seq, w->now - w->heal_at);
 	{
@@ -680,6 +813,8 @@ static void end_of_run(struct sim_world *w)
 		return;
 	}
 	sim_check_final(w->chk, w->nodeids, w->opt.nodes);
+	if (!w->opt.srp_only && !sim_check_failed(w->chk))
+		sim_cpg_final(w->cchk);
 }
 
 /*
@@ -731,7 +866,20 @@ static void handle(struct sim_world *w, struct sim_event *ev)
 {
 	struct sim_node *n = ev->node < w->opt.nodes ? &w->nodes[ev->node] : NULL;
 
+	if (n && n->stk)
+		sim_stack_set_time(n->stk, w->now);
+	w->cur_node = n ? n->nodeid : 0;
 	switch (ev->kind) {
+	case EV_STACK:
+		if (!n->up || !n->stk || ev->inc != n->inc || ev->arg != n->stk_gen)
+			break;
+		if (node_defer(w, n, ev))
+			return;
+		n->stk_armed = false;
+		sim_stack_advance(n->stk, w->now);
+		n->stk_last_fire = w->now;
+		node_rearm(n);
+		break;
 	case EV_PACKET:
 		if (!n->up)
 			break;
@@ -868,6 +1016,10 @@ static void config_derive(struct sim_world *w)
 	c->cancel_token_hold_on_retransmit = false;
 	c->net_mtu = mtus[sim_prng_below(&w->prng, 3)];
 	c->send_queue_max = queues[sim_prng_below(&w->prng, 3)];
+	if (!w->opt.srp_only)
+		/* exec/totem.c: the soft limit of 64 frames plus one largest message */
+		c->send_queue_max = 64 + 8 + (uint32_t)((PG_MESSAGE_MAX + PG_MESSAGE_MAX / 16) /
+							(c->net_mtu - 45 - 64));
 
 	w->bound_ms = 3ull * c->token_ms + 2ull * c->consensus_ms + 20ull * c->join_ms +
 		      2ull * c->merge_ms + 2000;
@@ -914,6 +1066,14 @@ static void world_setup(struct sim_world *w)
 	w->app_burst_max = (uint32_t)sim_prng_range(&w->prng, 1, 8);
 	w->app_size_max = (uint32_t)sim_prng_range(&w->prng, SIM_MSG_HDR_LEN, SIM_APP_BUF);
 	w->traffic = true;
+	/* whole-stack mode: 0..3 CPG clients per node in 1..3 groups (no draw
+	 * in srp-only mode: its seeds replay as before) */
+	if (!w->opt.srp_only) {
+		w->groups = (uint32_t)sim_prng_range(&w->prng, 1, 3);
+		w->client_mean_ms = (uint32_t)sim_prng_range(&w->prng, 5, 200);
+		for (uint32_t i = 0; i < n; i++)
+			w->nodes[i].clients = (uint32_t)sim_prng_range(&w->prng, 0, 3);
+	}
 
 	wlog(w, "world: nodes=%u token=%u token_retransmit=%u hold=%u consensus=%u join=%u merge=%u net_mtu=%u send_queue_max=%u",
 	     n, w->cfg.token_ms, w->cfg.token_retransmit_ms, w->cfg.hold_ms, w->cfg.consensus_ms,
@@ -921,12 +1081,56 @@ static void world_setup(struct sim_world *w)
 	wlog(w, "world: delay=%u+exp(%u) loss=%uppm dup=%uppm app every ~%u ms burst<=%u size<=%u",
 	     no.delay_min_ms, no.delay_mean_ms, no.loss_ppm, no.dup_ppm, w->app_mean_ms,
 	     w->app_burst_max, w->app_size_max);
+	if (!w->opt.srp_only) {
+		char cb[100];
+		size_t o = 0;
+
+		for (uint32_t i = 0; i < n && o + 4 < sizeof(cb); i++)
+			o += (size_t)snprintf(cb + o, sizeof(cb) - o, "%u", w->nodes[i].clients);
+		wlog(w, "world: whole stack (the app line above is unused); CPG clients per node %s, "
+		     "%u groups, a client acts every ~%u ms", cb, w->groups, w->client_mean_ms);
+	}
 
 	for (uint32_t i = 0; i < n; i++) {
 		w->nodes[i].w = w;
 		w->nodes[i].idx = i;
 		w->nodes[i].nodeid = w->nodeids[i];
+		w->nodes[i].pid_next = 1000;
 	}
+}
+
+/*
+ * --trace: the host's, sync engine's and CPG service's log lines (libqb,
+ * include/chorus/log.h) go to the run's log with the node being entered.
+ */
+static void trace_qb_line(int32_t t, struct qb_log_callsite *cs, struct timespec *ts,
+			  const char *msg)
+{
+	struct sim_world *w = qb_log_target_user_data_get(t);
+
+	(void)ts;
+	if (w && w->log)
+		fprintf(w->log, "[%8" PRIu64 "] n%u %s: %s\n", w->now, w->cur_node,
+			log_subsys_str((enum log_subsys)cs->tags), msg);
+}
+
+static void trace_start(struct sim_world *w)
+{
+	w->log_target = -1;
+	if (!w->opt.trace || w->opt.srp_only)
+		return;
+	w->log_target = qb_log_custom_open(trace_qb_line, NULL, NULL, w);
+	if (w->log_target < 0)
+		return;
+	(void)qb_log_filter_ctl(w->log_target, QB_LOG_FILTER_ADD, QB_LOG_FILTER_FILE, "*", LOG_DEBUG);
+	(void)qb_log_ctl(w->log_target, QB_LOG_CONF_ENABLED, QB_TRUE);
+}
+
+static void trace_stop(struct sim_world *w)
+{
+	if (w->log_target >= 0)
+		qb_log_custom_close(w->log_target);
+	w->log_target = -1;
 }
 
 int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
@@ -948,11 +1152,14 @@ int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
 	sim_prng_seed(&w->prng, opt->seed);
 	world_setup(w);
 	w->chk = sim_check_new(w->nodeids, opt->nodes);
-	if (!w->chk) {
+	w->cchk = w->chk ? sim_cpg_check_new(w->chk) : NULL;
+	if (!w->cchk) {
+		sim_check_free(w->chk);
 		free(w);
 		return -ENOMEM;
 	}
 	ret->bound_ms = w->bound_ms;
+	trace_start(w);
 
 	for (uint32_t i = 0; i < opt->nodes; i++)
 		node_boot(w, &w->nodes[i]);
@@ -1022,12 +1229,30 @@ int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
 	ret->delivered = st.delivered;
 	ret->confchgs = st.confchgs;
 	ret->rings = st.rings;
+	{
+		struct sim_cpg_stats cs;
+
+		sim_cpg_stats_get(w->cchk, &cs);
+		ret->cpg_sent = cs.sent;
+		ret->cpg_delivered = cs.delivered;
+		ret->cpg_confchgs = cs.confchgs;
+		ret->cpg_joins = cs.joins;
+		ret->cpg_leaves = cs.leaves;
+		ret->cpg_crashes = cs.crashes;
+		ret->cpg_syncs = cs.syncs;
+		ret->cpg_trans_delivered = cs.trans_delivered;
+		ret->cpg_histories = cs.histories;
+	}
 
 	while ((ev = sim_heap_pop(&w->heap)))
 		ev_free(ev);
 	sim_heap_fini(&w->heap);
-	for (uint32_t i = 0; i < opt->nodes; i++)
+	for (uint32_t i = 0; i < opt->nodes; i++) {
+		sim_stack_destroy(w->nodes[i].stk);
 		srp_destroy(w->nodes[i].srp);
+	}
+	trace_stop(w);
+	sim_cpg_check_free(w->cchk);
 	sim_check_free(w->chk);
 	free(w);
 	return 0;

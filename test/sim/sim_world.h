@@ -40,6 +40,8 @@ struct sim_options {
 	uint64_t duration_ms;           /* length of the fault phase */
 	bool verbose;                   /* event trace on the log stream */
 	bool trace;                     /* and the engines' protocol log lines */
+	bool srp_only;                  /* bare srp engines with a raw application and a
+					   faked sync (the original mode; pinned seeds) */
 };
 
 struct sim_result {
@@ -50,6 +52,9 @@ struct sim_result {
 	uint64_t heal_ms, converged_ms, end_ms, bound_ms;
 	uint64_t events, sent, delivered, confchgs, rings;
 	uint32_t crashes, pauses, partitions;
+	/* whole-stack mode: CPG activity */
+	uint64_t cpg_sent, cpg_delivered, cpg_confchgs, cpg_joins, cpg_leaves, cpg_crashes;
+	uint64_t cpg_syncs, cpg_trans_delivered, cpg_histories;
 };
 
 /** Defaults derived from the seed alone: node count, fault set, duration. */
