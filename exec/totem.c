@@ -189,11 +189,23 @@ static void env_confchg(void *ctx, const struct srp_confchg *chg)
 		memcpy(t->trans, chg->members, t->trans_count * sizeof(t->trans[0]));
 		t->left_count = chg->left_count < SRP_NODES_MAX ? chg->left_count : SRP_NODES_MAX;
 		memcpy(t->left, chg->left, t->left_count * sizeof(t->left[0]));
-		/* From here until sync completes, reassembly uses the sync context. */
 		t->in_sync = true;
-		pg_sync_context(t->pg, true);
 		return;
 	}
+	/*
+	 * From the REGULAR configuration until sync completes, reassembly uses
+	 * the sync context.  Not from the TRANSITIONAL one: srp delivers the
+	 * recovered old-ring messages between the two, and their fragments
+	 * belong to the normal context (a message begun before and ended in a
+	 * recovered frame was dropped on that node only; test/sim seed 1792).
+	 * corosync v3.1.7 exec/totemsrp.c switches totempg's buffers after the
+	 * recovered messages too.  A configuration that merged members drops
+	 * the messages it cut, which the joined members could not assemble
+	 * (pg_ring_merged; test/sim seed 42, docs/compat.md).
+	 */
+	if (chg->joined_count)
+		pg_ring_merged(t->pg);
+	pg_sync_context(t->pg, true);
 	memset(&view, 0, sizeof(view));
 	view.rep_nodeid = chg->ring_id.rep;
 	view.ring_seq = chg->ring_id.seq;
