@@ -55,6 +55,8 @@ struct host_daemon_ops {
 	/* See svc_shutdown(): 0 asks for an orderly stop, anything else is fatal. */
 	int (*shutdown)(void *ctx, int exit_status, const char *reason);
 	int (*reopen_logs)(void *ctx);
+	/* svc_reload_config(); may be NULL (-ENOTSUP) */
+	int (*reload_config)(void *ctx);
 };
 
 struct host_config {

@@ -281,6 +281,12 @@ int svc_node_status(struct svc *svc, uint32_t nodeid, struct svc_node_status *re
 int svc_shutdown(struct svc *svc, int exit_status, const char *reason);
 /** Close and reopen the daemon's log files (logrotate). 0 or -errno; -ENOTSUP without a daemon. */
 int svc_reopen_logs(struct svc *svc);
+/**
+ * Re-read this node's configuration file and apply it (cfg RELOAD_CONFIG,
+ * corosync-cfgtool -R).  0, -EINVAL when the file does not parse or
+ * validate (the reason is logged), -errno; -ENOTSUP without a daemon.
+ */
+int svc_reload_config(struct svc *svc);
 
 /* ---- host API: timers ---------------------------------------------------- */
 

@@ -82,6 +82,8 @@ struct fake_host {
 	char shutdown_reason[256];
 	unsigned int reopens;
 	int reopen_result;
+	unsigned int reloads;
+	int reload_result;
 };
 
 /* ---- message lists ---------------------------------------------------------- */
@@ -605,6 +607,27 @@ void fake_host_reopen_result(struct fake_host *h, int r)
 {
 	h->reopen_result = r;
 	h->daemon = true;
+}
+
+unsigned int fake_host_reloads(const struct fake_host *h)
+{
+	return h->reloads;
+}
+
+void fake_host_reload_result(struct fake_host *h, int r)
+{
+	h->reload_result = r;
+	h->daemon = true;
+}
+
+int svc_reload_config(struct svc *svc)
+{
+	struct fake_host *h = svc->host;
+
+	if (!h->daemon)
+		return -ENOTSUP;
+	h->reloads++;
+	return h->reload_result;
 }
 
 int svc_node_status(struct svc *svc, uint32_t nodeid, struct svc_node_status *ret_status)
