@@ -267,11 +267,28 @@ static int daemon_reload_config(void *ctx)
 	return 0;
 }
 
+/*
+ * stats.clear.<group> (corosync v3.1.7 exec/stats.c, stats_map_set): knet
+ * goes through totempg_stats_clear, which clears the totem counters too.
+ * No schedmiss events are kept, so that group has nothing to clear.
+ */
+static int daemon_stats_clear(void *ctx, unsigned groups)
+{
+	struct daemon *d = ctx;
+
+	if (groups & (SVC_STATS_KNET | SVC_STATS_TOTEM))
+		totem_stats_clear(d->totem, groups & SVC_STATS_KNET);
+	if ((groups & SVC_STATS_IPC) && d->ipc)
+		ipc_stats_clear(d->ipc);
+	return 0;
+}
+
 static const struct host_daemon_ops daemon_ops = {
 	.node_status = daemon_node_status,
 	.shutdown = daemon_shutdown,
 	.reopen_logs = daemon_reopen_logs,
 	.reload_config = daemon_reload_config,
+	.stats_clear = daemon_stats_clear,
 };
 
 /* ---- signals -------------------------------------------------------------- */

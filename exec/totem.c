@@ -538,6 +538,14 @@ static void on_stats(void *data)
 
 /* ---- lifecycle --------------------------------------------------------------------------- */
 
+void totem_stats_clear(struct totem *t, bool transport)
+{
+	srp_stats_clear(t->srp);
+	if (transport)
+		tknet_stats_clear(t->tk);
+	publish_stats(t);
+}
+
 int totem_nodes_update(struct totem *t, const struct totem_config *tc, char *why, size_t why_size)
 {
 	struct tknet_config *kc = malloc(sizeof(*kc));

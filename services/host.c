@@ -549,6 +549,15 @@ int svc_reload_config(struct svc *svc)
 	return h->daemon->reload_config(h->daemon_ctx);
 }
 
+int svc_stats_clear(struct svc *svc, unsigned groups)
+{
+	const struct host *h = svc->host;
+
+	if (!h->daemon || !h->daemon->stats_clear)
+		return -ENOTSUP;
+	return h->daemon->stats_clear(h->daemon_ctx, groups);
+}
+
 void svc_set_error(struct svc *svc, const char *fmt, ...)
 {
 	va_list ap;

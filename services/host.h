@@ -57,6 +57,8 @@ struct host_daemon_ops {
 	int (*reopen_logs)(void *ctx);
 	/* svc_reload_config(); may be NULL (-ENOTSUP) */
 	int (*reload_config)(void *ctx);
+	/* svc_stats_clear(); may be NULL (-ENOTSUP) */
+	int (*stats_clear)(void *ctx, unsigned groups);
 };
 
 struct host_config {

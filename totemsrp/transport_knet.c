@@ -916,6 +916,12 @@ size_t tknet_mtu(const struct tknet *tk)
 	return tk ? tk->mtu : 0;
 }
 
+void tknet_stats_clear(struct tknet *tk)
+{
+	if (tk && tk->h && knet_handle_clear_stats(tk->h, KNET_CLEARSTATS_HANDLE_AND_LINK) < 0)
+		tk_log_now(tk, LOG_WARNING, "knet_handle_clear_stats: %s", strerror(errno));
+}
+
 void tknet_get_stats(const struct tknet *tk, struct tknet_stats *ret_stats)
 {
 	memset(ret_stats, 0, sizeof(*ret_stats));

@@ -179,6 +179,8 @@ struct tknet_stats {
 	uint64_t datafd_removed;
 };
 
+/** stats.clear.knet: knet's handle and link counters back to 0. */
+void tknet_stats_clear(struct tknet *tk);
 /** Counters of the data channel (any thread may have raised them). tk may be NULL. */
 void tknet_get_stats(const struct tknet *tk, struct tknet_stats *ret_stats);
 

@@ -180,18 +180,36 @@ static uint64_t cmap_handle_new(struct cmap_conn *cc)
 
 /* ---- SET / DELETE / ADJUST_INT -------------------------------------------------- */
 
-/* stats map writes (§2.5): only stats.clear.<group>, which the host owns. */
-static cs_error_t cmap_stats_set(const char *key)
+/*
+ * stats map writes (§2.5): only stats.clear.<group>; the daemon resets the
+ * counters.  Groups are matched as prefixes, as corosync 3.1.7 does
+ * (exec/stats.c, stats_map_set: "stats.clear.knetX" clears knet too).
+ */
+static cs_error_t cmap_stats_set(struct svc *svc, const char *key)
 {
-	static const char *const groups[] = { "knet", "ipc", "totem", "schedmiss", "all" };
+	static const struct { const char *name; unsigned groups; } groups[] = {
+		{ "knet", SVC_STATS_KNET },
+		{ "ipc", SVC_STATS_IPC },
+		{ "totem", SVC_STATS_TOTEM },
+		{ "schedmiss", SVC_STATS_SCHEDMISS },
+		{ "all", SVC_STATS_KNET | SVC_STATS_IPC | SVC_STATS_TOTEM | SVC_STATS_SCHEDMISS },
+	};
 	const char *prefix = "stats.clear.";
+	unsigned mask = 0;
+	int r;
 
 	if (strncmp(key, prefix, strlen(prefix)) != 0)
 		return CS_ERR_ACCESS;
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
-		if (strcmp(key + strlen(prefix), groups[i]) == 0)
-			return CS_OK;   /* accepted; clearing counters is not wired to the host yet */
-	return CS_ERR_NOT_SUPPORTED;
+		if (strncmp(key + strlen(prefix), groups[i].name, strlen(groups[i].name)) == 0)
+			mask |= groups[i].groups;
+	if (!mask)
+		return CS_ERR_NOT_SUPPORTED;
+	/* corosync answers CS_OK whatever the clearing did */
+	r = svc_stats_clear(svc, mask);
+	if (r < 0 && r != -ENOTSUP)
+		log_warn("Clearing the statistics (%s) failed: %s", key, strerror(-r));
+	return CS_OK;
 }
 
 static cs_error_t cmap_value_check(const uint8_t *value, uint64_t value_len, uint8_t type)
@@ -229,7 +247,7 @@ static void cmap_handle_set(struct svc_conn *conn, const void *msg, size_t len)
 	else if (icmap_is_ro(map, key))
 		err = CS_ERR_ACCESS;
 	else if (cc->map_id == CMAP_MAP_STATS)
-		err = cmap_stats_set(key);
+		err = cmap_stats_set(svc_conn_svc(conn), key);
 	else if (req.value_len > len - sizeof(req))
 		err = CS_ERR_INVALID_PARAM;
 	else if ((err = cmap_value_check(value, req.value_len, req.type)) == CS_OK)

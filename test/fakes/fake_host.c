@@ -84,6 +84,8 @@ struct fake_host {
 	int reopen_result;
 	unsigned int reloads;
 	int reload_result;
+	unsigned int stats_clears;
+	unsigned int stats_cleared;     /* groups of the last svc_stats_clear */
 };
 
 /* ---- message lists ---------------------------------------------------------- */
@@ -618,6 +620,22 @@ void fake_host_reload_result(struct fake_host *h, int r)
 {
 	h->reload_result = r;
 	h->daemon = true;
+}
+
+unsigned int fake_host_stats_clears(const struct fake_host *h, unsigned int *ret_groups)
+{
+	if (ret_groups)
+		*ret_groups = h->stats_cleared;
+	return h->stats_clears;
+}
+
+int svc_stats_clear(struct svc *svc, unsigned groups)
+{
+	struct fake_host *h = svc->host;
+
+	h->stats_clears++;
+	h->stats_cleared = groups;
+	return h->daemon ? 0 : -ENOTSUP;
 }
 
 int svc_reload_config(struct svc *svc)

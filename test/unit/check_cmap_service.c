@@ -867,6 +867,7 @@ START_TEST(test_stats_map)
 	uint8_t type;
 	char key[256];
 	uint32_t u = 1;
+	unsigned int groups = 0;
 
 	env_init(&e);
 	ck_assert_int_eq(icmap_set_uint64(e.stats, "stats.srp.mcast_tx", 42), 0);
@@ -888,14 +889,31 @@ START_TEST(test_stats_map)
 	ck_assert_int_eq(iter_next(e.c, h, key, NULL, NULL), CS_ERR_NO_SECTIONS);
 	ck_assert_int_eq(iter_fin(e.c, h), CS_OK);
 
-	/* Writes: only stats.clear.<group>. */
+	/* Writes: only stats.clear.<group>, which the daemon clears (any type, any value). */
 	ck_assert_int_eq(set_u32(e.c, "stats.clear.all", 1), CS_OK);
+	ck_assert_uint_eq(fake_host_stats_clears(e.h, &groups), 1);
+	ck_assert_uint_eq(groups, SVC_STATS_KNET | SVC_STATS_IPC | SVC_STATS_TOTEM |
+				  SVC_STATS_SCHEDMISS);
 	ck_assert_int_eq(set_u32(e.c, "stats.clear.knet", 1), CS_OK);
+	ck_assert_uint_eq(fake_host_stats_clears(e.h, &groups), 2);
+	ck_assert_uint_eq(groups, SVC_STATS_KNET);
 	ck_assert_int_eq(set_str(e.c, "stats.clear.ipc", "x"), CS_OK);
+	ck_assert_uint_eq(fake_host_stats_clears(e.h, &groups), 3);
+	ck_assert_uint_eq(groups, SVC_STATS_IPC);
 	ck_assert_int_eq(set_u32(e.c, "stats.clear.totem", 1), CS_OK);
+	ck_assert_uint_eq(fake_host_stats_clears(e.h, &groups), 4);
+	ck_assert_uint_eq(groups, SVC_STATS_TOTEM);
 	ck_assert_int_eq(set_u32(e.c, "stats.clear.schedmiss", 1), CS_OK);
+	ck_assert_uint_eq(fake_host_stats_clears(e.h, &groups), 5);
+	ck_assert_uint_eq(groups, SVC_STATS_SCHEDMISS);
+	/* prefixes, as corosync 3.1.7 compares them */
+	ck_assert_int_eq(set_u32(e.c, "stats.clear.totemXYZ", 1), CS_OK);
+	ck_assert_uint_eq(fake_host_stats_clears(e.h, &groups), 6);
+	ck_assert_uint_eq(groups, SVC_STATS_TOTEM);
 	ck_assert_int_eq(set_u32(e.c, "stats.clear.other", 1), CS_ERR_NOT_SUPPORTED);
 	ck_assert_int_eq(set_u32(e.c, "stats.clear.", 1), CS_ERR_NOT_SUPPORTED);
+	ck_assert_int_eq(set_u32(e.c, "stats.clear.kne", 1), CS_ERR_NOT_SUPPORTED);
+	ck_assert_uint_eq(fake_host_stats_clears(e.h, NULL), 6);
 	ck_assert_int_eq(set_u32(e.c, "stats.srp.mcast_tx", 1), CS_ERR_ACCESS);
 	ck_assert_int_eq(set_u32(e.c, "totem.token", 1), CS_ERR_ACCESS);
 	ck_assert_int_eq(set_raw(e.c, "stats.new", ICMAP_T_UINT32, &u, 4), CS_ERR_ACCESS);
