@@ -43,6 +43,11 @@ struct cmap_state {
 	struct svc *svc;
 	struct icmap_track *cfgver_track;    /* totem.config_version in the default map */
 	struct svc_timer retry;              /* re-send a NEW_CONFIG_VERSION that got -EAGAIN */
+	/* the config_version policy (corosync v3.1.7 exec/cmap.c, cmap_sync_activate) */
+	bool synced_with_others;             /* a sync with a transitional list happened */
+	size_t sync_trans_count;
+	uint64_t my_config_version;          /* at sync start; 0: absent */
+	uint64_t highest_config_version;     /* highest received from another node */
 };
 
 struct cmap_iter_slot {
@@ -704,6 +709,12 @@ static void cmap_mcast_deliver(struct svc *svc, uint32_t from_nodeid, const void
 			r = icmap_set_uint64(svc_cmap(svc), key, version);
 			if (r < 0)
 				log_warn("cannot store %s: %s", key, strerror(-r));
+			if (from_nodeid != svc_nodeid(svc)) {
+				struct cmap_state *st = svc_state(svc);
+
+				if (version > st->highest_config_version)
+					st->highest_config_version = version;
+			}
 		}
 		/*
 		 * Padding to a multiple of 8.  off never passes len: value_len
@@ -724,20 +735,37 @@ static int cmap_sync_process(struct svc *svc)
 		return -EAGAIN;
 	if (r < 0)
 		log_warn("cannot multicast config_version for sync: %s", strerror(-r));
-	/*
-	 * The mismatch policy (leave on the first join when our config_version
-	 * differs from the highest one received) is not implemented yet: the
-	 * received versions are only stored in runtime.members.*.
-	 */
 	return 0;
 }
 
 static void cmap_sync_init(struct svc *svc, const struct svc_view *view)
 {
+	struct cmap_state *st = svc_state(svc);
+
+	st->sync_trans_count = view ? view->trans_count : 0;
+	if (icmap_get_uint64(svc_cmap(svc), CMAP_CONFIG_VERSION_KEY, &st->my_config_version) < 0)
+		st->my_config_version = 0;
+	st->highest_config_version = st->my_config_version;
 }
 
+/*
+ * corosync v3.1.7 exec/cmap.c, cmap_sync_activate: only the first sync with
+ * a transitional list decides; a node with a config_version (not 0) that
+ * someone else's exceeds stops (an orderly shutdown, exit status 0).  A node
+ * whose version is higher than everyone else's stays.
+ */
 static void cmap_sync_activate(struct svc *svc)
 {
+	struct cmap_state *st = svc_state(svc);
+
+	if (st->sync_trans_count == 0 || st->synced_with_others)
+		return;
+	st->synced_with_others = true;
+	if (st->my_config_version == 0 || st->highest_config_version == st->my_config_version)
+		return;
+	log_err("Received config version (%" PRIu64 ") is different than my config version "
+		"(%" PRIu64 ")! Exiting", st->highest_config_version, st->my_config_version);
+	(void)svc_shutdown(svc, 0, "config_version differs from the cluster's");
 }
 
 static void cmap_sync_abort(struct svc *svc)
