@@ -39,6 +39,7 @@
 #include "exec/watch.h"
 #include "ipc/ipc.h"
 #include "services/config/conf.h"
+#include "services/config/conf_reload.h"
 #include "services/host.h"
 
 /* Exit codes, as corosync's daemon uses them. */
@@ -230,10 +231,71 @@ static int daemon_reopen_logs(void *ctx)
 	return logging_reopen();
 }
 
+static void reload_notice(void *ctx, const char *msg)
+{
+	(void)ctx;
+	log_notice("%s", msg);
+}
+
+/*
+ * cfg RELOAD_CONFIG on this node (corosync v3.1.7 exec/cfg.c,
+ * message_handler_req_exec_cfg_reload_config): the map work is
+ * conf_reload_file's; here the transport follows the new nodelist.
+ * Services and the logging/timer trackers react through cmap.
+ */
+static int daemon_reload_config(void *ctx)
+{
+	struct daemon *d = ctx;
+	struct conf_reload_args args = { .notice = reload_notice, .notice_ctx = d };
+	struct totem_config ntc, old;
+	struct conf_error err;
+	char why[512];
+	int r;
+
+	memset(&ntc, 0, sizeof(ntc));
+	r = conf_reload_file(d->cmap, d->config_path, &d->tc, &args, &ntc, &err);
+	if (r < 0) {
+		log_err("Unable to reload config file: %s", err.msg[0] ? err.msg : strerror(-r));
+		return r;
+	}
+	if (conf_reload_nodes_changed(&d->tc, &ntc)) {
+		r = totem_nodes_update(d->totem, &ntc, why, sizeof(why));
+		if (r < 0)
+			log_err("Nodelist change not fully applied to the transport: %s", why);
+	}
+	if (conf_reload_crypto_changed(&d->tc, &ntc))
+		/* docs/compat.md: no knet crypto reconfiguration at run time yet */
+		log_warn("Crypto configuration changed in the config file: not applied until "
+			 "chorusd restarts");
+	/* d->tc is shared by pointer with totem and the trackers: swap its contents. */
+	old = d->tc;
+	d->tc = ntc;
+	conf_totem_config_clear(&old);
+	return 0;
+}
+
+/*
+ * stats.clear.<group> (corosync v3.1.7 exec/stats.c, stats_map_set): knet
+ * goes through totempg_stats_clear, which clears the totem counters too.
+ * No schedmiss events are kept, so that group has nothing to clear.
+ */
+static int daemon_stats_clear(void *ctx, unsigned groups)
+{
+	struct daemon *d = ctx;
+
+	if (groups & (SVC_STATS_KNET | SVC_STATS_TOTEM))
+		totem_stats_clear(d->totem, groups & SVC_STATS_KNET);
+	if ((groups & SVC_STATS_IPC) && d->ipc)
+		ipc_stats_clear(d->ipc);
+	return 0;
+}
+
 static const struct host_daemon_ops daemon_ops = {
 	.node_status = daemon_node_status,
 	.shutdown = daemon_shutdown,
 	.reopen_logs = daemon_reopen_logs,
+	.reload_config = daemon_reload_config,
+	.stats_clear = daemon_stats_clear,
 };
 
 /* ---- signals -------------------------------------------------------------- */

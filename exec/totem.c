@@ -557,6 +557,32 @@ static void on_stats(void *data)
 
 /* ---- lifecycle --------------------------------------------------------------------------- */
 
+void totem_stats_clear(struct totem *t, bool transport)
+{
+	srp_stats_clear(t->srp);
+	if (transport)
+		tknet_stats_clear(t->tk);
+	publish_stats(t);
+}
+
+int totem_nodes_update(struct totem *t, const struct totem_config *tc, char *why, size_t why_size)
+{
+	struct tknet_config *kc = malloc(sizeof(*kc));
+	struct tknet_node *kn = NULL;
+	int r;
+
+	r = kc ? knet_config_from_totem(tc, kc, &kn) : -ENOMEM;
+	if (r == 0)
+		r = tknet_hosts_update(t->tk, kc, why, why_size);
+	else
+		snprintf(why, why_size, "Can't prepare the knet configuration: %s", strerror(-r));
+	if (kc)
+		explicit_bzero(kc->key, sizeof(kc->key));
+	free(kc);
+	free(kn);
+	return r;
+}
+
 int totem_create(const struct totem_create_args *a, struct totem **ret_totem, char *why,
 		 size_t why_size)
 {

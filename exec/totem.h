@@ -40,6 +40,16 @@ void totem_sync_done(struct totem *t);
  * 0, -ENOENT for a node knet does not know, -errno.
  */
 int totem_node_status(struct totem *t, uint32_t nodeid, struct svc_node_status *ret_status);
+/**
+ * After a configuration reload that changed the nodelist: knet hosts and
+ * links follow tc (nodes added and removed).  0 or -errno with why filled.
+ */
+int totem_nodes_update(struct totem *t, const struct totem_config *tc, char *why, size_t why_size);
+/**
+ * stats.clear: the totem counters (stats.srp.*), with transport also knet's
+ * handle and link counters; the stats map is republished at once.
+ */
+void totem_stats_clear(struct totem *t, bool transport);
 /** Sends LEAVE, then tears down.  Takes NULL. */
 void totem_destroy(struct totem *t);
 

@@ -200,6 +200,24 @@ static void stats_conn_publish(struct ipc_conn *ic, bool all)
 	}
 }
 
+/*
+ * stats.clear.ipc (corosync v3.1.7 exec/ipc_glue.c, cs_ipcs_clear_stats):
+ * every connection's counters and the count of closed connections.
+ * corosync also zeroes the count of active connections, which then wraps
+ * below zero at the next close; that one is kept (docs/compat.md).
+ */
+void ipc_stats_clear(struct ipc *ipc)
+{
+	struct ipc_conn *ic;
+
+	ipc->closed = 0;
+	stats_global(ipc);
+	qb_list_for_each_entry(ic, &ipc->conns, list) {
+		ic->requests = ic->responses = ic->dispatched = ic->invalid = ic->overload = 0;
+		stats_conn_publish(ic, false);
+	}
+}
+
 static void stats_tick(void *data)
 {
 	struct ipc *ipc = data;

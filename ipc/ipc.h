@@ -48,6 +48,8 @@ extern const struct host_ipc_ops ipc_host_ops;
 int ipc_create(const struct ipc_config *cfg, struct ipc **ret_ipc);
 /** Disconnect every client (they see the connection close) and stop serving. */
 void ipc_destroy(struct ipc *ipc);
+/** stats.clear.ipc: per-connection counters and stats.ipcs.global.closed back to 0. */
+void ipc_stats_clear(struct ipc *ipc);
 /** qb_ipc_type from system.qb_ipc_type ("native", "shm", "socket"); -EINVAL otherwise. */
 int ipc_type_from_str(const char *s, enum qb_ipc_type *ret_type);
 

@@ -11,7 +11,8 @@ PKGS="build-essential autoconf automake libtool pkg-config
 libqb-dev libknet-dev libnss3-dev check libsystemd-dev
 iproute2 procps psmisc clang libqb-tools
 corosync libcmap-dev libcpg-dev libcfg-dev libquorum-dev libvotequorum-dev
-pacemaker pacemaker-cli-utils resource-agents"
+pacemaker pacemaker-cli-utils resource-agents
+corosync-notifyd corosync-qdevice corosync-qnetd"
 
 missing=""
 for p in $PKGS; do

@@ -540,6 +540,24 @@ int svc_reopen_logs(struct svc *svc)
 	return h->daemon->reopen_logs(h->daemon_ctx);
 }
 
+int svc_reload_config(struct svc *svc)
+{
+	const struct host *h = svc->host;
+
+	if (!h->daemon || !h->daemon->reload_config)
+		return -ENOTSUP;
+	return h->daemon->reload_config(h->daemon_ctx);
+}
+
+int svc_stats_clear(struct svc *svc, unsigned groups)
+{
+	const struct host *h = svc->host;
+
+	if (!h->daemon || !h->daemon->stats_clear)
+		return -ENOTSUP;
+	return h->daemon->stats_clear(h->daemon_ctx, groups);
+}
+
 void svc_set_error(struct svc *svc, const char *fmt, ...)
 {
 	va_list ap;

@@ -55,6 +55,10 @@ struct host_daemon_ops {
 	/* See svc_shutdown(): 0 asks for an orderly stop, anything else is fatal. */
 	int (*shutdown)(void *ctx, int exit_status, const char *reason);
 	int (*reopen_logs)(void *ctx);
+	/* svc_reload_config(); may be NULL (-ENOTSUP) */
+	int (*reload_config)(void *ctx);
+	/* svc_stats_clear(); may be NULL (-ENOTSUP) */
+	int (*stats_clear)(void *ctx, unsigned groups);
 };
 
 struct host_config {

@@ -454,3 +454,9 @@ const struct srp_stats *srp_stats(const struct srp *srp)
 {
 	return &srp->stats;
 }
+
+/* All of them, the running averages included (corosync v3.1.7 totemsrp_stats_clear). */
+void srp_stats_clear(struct srp *srp)
+{
+	memset(&srp->stats, 0, sizeof(srp->stats));
+}

@@ -200,6 +200,8 @@ struct srp_ring_id srp_ring_id(const struct srp *srp);
 /** Current regular membership (sorted); returns its size. */
 size_t srp_members(const struct srp *srp, const uint32_t **ret_members);
 const struct srp_stats *srp_stats(const struct srp *srp);
+/** stats.clear.totem: every counter back to 0. */
+void srp_stats_clear(struct srp *srp);
 
 /** Wrap-around sequence comparison of §2.10. */
 bool srp_seq_lt(uint32_t a, uint32_t b);

@@ -735,6 +735,128 @@ int tknet_create(const struct tknet_config *tc, const struct tknet_env *env,
 	return 0;
 }
 
+/* ---- nodelist changes at run time (configuration reload) -------------- */
+
+static void tk_host_forget(struct tknet *tk, size_t idx)
+{
+	knet_node_id_t id = tk->hosts[idx].nodeid;
+	uint8_t links[KNET_MAX_LINK];
+	size_t nl = 0, j;
+
+	if (knet_link_get_link_list(tk->h, id, links, &nl) < 0)
+		nl = 0;
+	for (j = 0; j < nl && j < KNET_MAX_LINK; j++) {
+		(void)knet_link_set_enable(tk->h, id, links[j], 0);
+		(void)knet_link_clear_config(tk->h, id, links[j]);
+	}
+	if (knet_host_remove(tk->h, id) < 0)
+		tk_log_now(tk, LOG_WARNING, "knet_host_remove(%u): %s", (unsigned)id,
+			   strerror(errno));
+	memmove(&tk->hosts[idx], &tk->hosts[idx + 1],
+		(tk->host_count - idx - 1) * sizeof(tk->hosts[0]));
+	tk->host_count--;
+}
+
+int tknet_hosts_update(struct tknet *tk, const struct tknet_config *tc, char *why,
+		       size_t why_size)
+{
+	const struct tknet_node *local = NULL;
+	struct tk_host *hosts;
+	size_t i, j;
+	int r;
+
+	if (why && why_size)
+		why[0] = '\0';
+	if (!tk || !tk->h || !tc || !tc->nodes)
+		return -EINVAL;
+	for (i = 0; i < tc->node_count; i++) {
+		if (tc->nodes[i].nodeid == 0 || tc->nodes[i].nodeid >= KNET_MAX_HOST) {
+			tk_why(why, why_size, "nodeid %u is out of knet's range 1..%d",
+			       tc->nodes[i].nodeid, KNET_MAX_HOST - 1);
+			return -EINVAL;
+		}
+		if (tc->nodes[i].nodeid == tk->local_id)
+			local = &tc->nodes[i];
+	}
+	if (!local) {
+		tk_why(why, why_size, "local nodeid %u is not in the nodelist", tk->local_id);
+		return -EINVAL;
+	}
+	/* hosts gone from the nodelist (never the local one) */
+	for (i = 0; i < tk->host_count;) {
+		bool keep = tk->hosts[i].nodeid == tk->local_id;
+
+		for (j = 0; !keep && j < tc->node_count; j++)
+			keep = tc->nodes[j].nodeid == tk->hosts[i].nodeid;
+		if (keep) {
+			i++;
+			continue;
+		}
+		tk_log_now(tk, LOG_NOTICE, "host: %u: removed from the nodelist",
+			   (unsigned)tk->hosts[i].nodeid);
+		tk_host_forget(tk, i);
+	}
+	hosts = realloc(tk->hosts, (tk->host_count + tc->node_count) * sizeof(*hosts));
+	if (!hosts)
+		return -ENOMEM;
+	tk->hosts = hosts;
+	for (i = 0; i < tc->node_count; i++) {
+		const struct tknet_node *node = &tc->nodes[i];
+		uint16_t id = (uint16_t)node->nodeid;
+		struct tk_host *host = NULL;
+		unsigned l;
+
+		if (node == local)
+			continue;
+		for (j = 0; j < tk->host_count; j++)
+			if (tk->hosts[j].nodeid == id)
+				host = &tk->hosts[j];
+		if (!host) {
+			if (knet_host_add(tk->h, id) < 0) {
+				r = -errno;
+				tk_why(why, why_size, "knet_host_add(%u): %s", (unsigned)id,
+				       strerror(errno));
+				return r;
+			}
+			host = &tk->hosts[tk->host_count++];
+			memset(host, 0, sizeof(*host));
+			host->nodeid = id;
+			if (knet_host_set_policy(tk->h, id, (uint8_t)tc->link_mode) < 0) {
+				r = -errno;
+				tk_why(why, why_size, "knet_host_set_policy(%u): %s", (unsigned)id,
+				       strerror(errno));
+				return r;
+			}
+			tk_log_now(tk, LOG_NOTICE, "host: %u: added to the nodelist", (unsigned)id);
+		}
+		/* links this host gains; a kept link keeps its address (the caller checked) */
+		for (l = 0; l < TKNET_LINKS_MAX && l < KNET_MAX_LINK; l++) {
+			if (!node->has_addr[l] || (host->links & (1u << l)))
+				continue;
+			r = tk_link_add(tk, tc, local, node, l, &host->cfg[l], why, why_size);
+			if (r < 0)
+				return r;
+			host->links |= (uint8_t)(1u << l);
+			host->configured |= (uint8_t)(1u << l);
+		}
+		/* links it lost */
+		for (l = 0; l < TKNET_LINKS_MAX && l < KNET_MAX_LINK; l++) {
+			uint8_t bit = (uint8_t)(1u << l);
+
+			if (node->has_addr[l] || !(host->links & bit))
+				continue;
+			(void)knet_link_set_enable(tk->h, id, (uint8_t)l, 0);
+			(void)knet_link_clear_config(tk->h, id, (uint8_t)l);
+			host->links &= (uint8_t)~bit;
+			host->configured &= (uint8_t)~bit;
+			host->seen_up &= (uint8_t)~bit;
+			host->readd &= (uint8_t)~bit;
+		}
+	}
+	tknet_log_drain(tk);
+	return 0;
+}
+
 /* ---- teardown --------------------------------------------------------- */
 
 void tknet_destroy(struct tknet *tk)
@@ -792,6 +914,12 @@ int tknet_log_fd(const struct tknet *tk)
 size_t tknet_mtu(const struct tknet *tk)
 {
 	return tk ? tk->mtu : 0;
+}
+
+void tknet_stats_clear(struct tknet *tk)
+{
+	if (tk && tk->h && knet_handle_clear_stats(tk->h, KNET_CLEARSTATS_HANDLE_AND_LINK) < 0)
+		tk_log_now(tk, LOG_WARNING, "knet_handle_clear_stats: %s", strerror(errno));
 }
 
 void tknet_get_stats(const struct tknet *tk, struct tknet_stats *ret_stats)

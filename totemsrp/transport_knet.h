@@ -107,6 +107,14 @@ struct tknet_env {
 int tknet_create(const struct tknet_config *tc, const struct tknet_env *env,
 		 struct tknet **ret_tk, char *why, size_t why_size);
 void tknet_destroy(struct tknet *tk);
+/**
+ * Configuration reload: make knet's hosts and links follow tc's nodelist
+ * (hosts added with their links, hosts removed, links added to or removed
+ * from a kept host).  A kept link is not reconfigured: the caller refused a
+ * changed address (corosync v3.1.7 does too).  0 or -errno with why filled.
+ */
+int tknet_hosts_update(struct tknet *tk, const struct tknet_config *tc, char *why,
+		       size_t why_size);
 
 /** The data fd (readable: a datagram is waiting) and the log fd. */
 int tknet_data_fd(const struct tknet *tk);
@@ -171,6 +179,8 @@ struct tknet_stats {
 	uint64_t datafd_removed;
 };
 
+/** stats.clear.knet: knet's handle and link counters back to 0. */
+void tknet_stats_clear(struct tknet *tk);
 /** Counters of the data channel (any thread may have raised them). tk may be NULL. */
 void tknet_get_stats(const struct tknet *tk, struct tknet_stats *ret_stats);
 

@@ -281,6 +281,22 @@ int svc_node_status(struct svc *svc, uint32_t nodeid, struct svc_node_status *re
 int svc_shutdown(struct svc *svc, int exit_status, const char *reason);
 /** Close and reopen the daemon's log files (logrotate). 0 or -errno; -ENOTSUP without a daemon. */
 int svc_reopen_logs(struct svc *svc);
+/**
+ * Re-read this node's configuration file and apply it (cfg RELOAD_CONFIG,
+ * corosync-cfgtool -R).  0, -EINVAL when the file does not parse or
+ * validate (the reason is logged), -errno; -ENOTSUP without a daemon.
+ */
+int svc_reload_config(struct svc *svc);
+
+/* Counter groups of the stats map that stats.clear.<group> resets (corosync v3.1.7 exec/stats.c). */
+enum svc_stats_group {
+	SVC_STATS_KNET = 1,         /* knet handle and link counters, and the totem ones (as corosync) */
+	SVC_STATS_IPC = 2,          /* per-connection counters and stats.ipcs.global.closed */
+	SVC_STATS_TOTEM = 4,        /* stats.srp.* */
+	SVC_STATS_SCHEDMISS = 8,    /* stats.schedmiss.* (none kept yet) */
+};
+/** Reset the counters of groups (a mask of enum svc_stats_group). 0, or -ENOTSUP without a daemon. */
+int svc_stats_clear(struct svc *svc, unsigned groups);
 
 /* ---- host API: timers ---------------------------------------------------- */
 

@@ -7,8 +7,8 @@
  * nodelist in cmap, KILLNODE and SHUTDOWN over totem, the TRYSHUTDOWN
  * negotiation with the tracking clients (TESTSHUTDOWN events, a timer of
  * cfg.shutdown_timeout ms), REOPEN_LOG_FILES through the daemon.
- * RELOAD_CONFIG is refused with CS_ERR_NOT_SUPPORTED (no reload path yet,
- * docs/compat.md).
+ * RELOAD_CONFIG goes over totem (SAFE): every node reloads its own file
+ * through the daemon and the origin answers its client.
  *
  * Owns no file-scope state: the negotiation and counters live in struct
  * cfg_state, the tracking flag and answer in each connection's state.
@@ -59,6 +59,10 @@ struct cfg_conn {
 	struct cfg_conn *next;              /* in cfg_state.trackers_head while tracking */
 	bool tracking;
 	enum cfg_reply reply;
+	/* RELOAD_CONFIG sent, answer due on delivery: the token carried as the
+	 * message's "connection" (0: none pending); in cfg_state.reloads_head */
+	uint64_t reload_token;
+	struct cfg_conn *reload_next;
 };
 
 struct cfg_state {
@@ -72,6 +76,9 @@ struct cfg_state {
 	uint32_t shutdown_flags;
 	unsigned int shutdown_yes, shutdown_no, shutdown_expected;
 	struct svc_timer shutdown_timer;
+	/* clients waiting for their RELOAD_CONFIG to come back from totem */
+	struct cfg_conn *reloads_head;
+	uint64_t reload_tokens;
 };
 
 uint64_t cfg_exec_rx_count(struct svc *svc, enum cfg_exec_fn fn)
@@ -690,17 +697,53 @@ static void cfg_handle_trackstop(struct svc_conn *conn, const void *msg, size_t 
 /* ---- RELOAD_CONFIG, REOPEN_LOG_FILES ------------------------------------------- */
 
 /*
- * Not supported yet (docs/compat.md): chorus has no runtime reload path for
- * corosync.conf (spec: corosync 3.1.7 exec/cfg.c,
- * message_handler_req_exec_cfg_reload_config).  Refused at once rather than
- * half done, so nothing changes on any node.
+ * corosync 3.1.7 exec/cfg.c, message_handler_req_lib_cfg_reload_config:
+ * multicast SAFE, no reply now.  corosync puts its connection pointer in
+ * the message; we put a token naming the waiting connection instead, so a
+ * client that went away in between is simply not answered.
  */
 static void cfg_handle_reload_config(struct svc_conn *conn, const void *msg, size_t len)
 {
+	struct svc *svc = svc_conn_svc(conn);
+	struct cfg_state *st = svc_state(svc);
+	struct cfg_conn *cc = svc_conn_state(conn);
 	struct res_lib_cfg_header_only res;
+	struct req_exec_cfg_source ex;
+	struct iovec iov = { .iov_base = &ex, .iov_len = sizeof(ex) };
+	int r;
 
-	memset(&res, 0, sizeof(res));
-	cfg_reply(conn, &res, sizeof(res), MESSAGE_RES_CFG_RELOAD_CONFIG, CS_ERR_NOT_SUPPORTED);
+	if (cc->reload_token) {
+		/* libcfg waits for each answer: a second request is a confused client */
+		memset(&res, 0, sizeof(res));
+		cfg_reply(conn, &res, sizeof(res), MESSAGE_RES_CFG_RELOAD_CONFIG, CS_ERR_EXIST);
+		return;
+	}
+	memset(&ex, 0, sizeof(ex));
+	ex.source.nodeid = svc_nodeid(svc);
+	ex.source.conn = ++st->reload_tokens;
+	r = svc_mcast(svc, MESSAGE_REQ_EXEC_CFG_RELOAD_CONFIG, &iov, 1, SVC_SAFE);
+	if (r < 0) {
+		memset(&res, 0, sizeof(res));
+		cfg_reply(conn, &res, sizeof(res), MESSAGE_RES_CFG_RELOAD_CONFIG,
+			  r == -EAGAIN ? CS_ERR_TRY_AGAIN : CS_ERR_LIBRARY);
+		return;
+	}
+	cc->reload_token = ex.source.conn;
+	cc->reload_next = st->reloads_head;
+	st->reloads_head = cc;
+}
+
+/* Take cc off the list of waiting reloads (if it is on it). */
+static void cfg_reload_forget(struct cfg_state *st, struct cfg_conn *cc)
+{
+	for (struct cfg_conn **pp = &st->reloads_head; *pp; pp = &(*pp)->reload_next) {
+		if (*pp == cc) {
+			*pp = cc->reload_next;
+			break;
+		}
+	}
+	cc->reload_next = NULL;
+	cc->reload_token = 0;
 }
 
 static void cfg_handle_reopen_log_files(struct svc_conn *conn, const void *msg, size_t len)
@@ -799,12 +842,41 @@ static void cfg_exec_shutdown(struct svc *svc, uint32_t from, const void *msg, s
 		(void)svc_shutdown(svc, 0, "shut down by sysadmin");
 }
 
-/* Only the sender of a reload acts on these; no chorus node sends one (no reload yet). */
+/*
+ * corosync 3.1.7 exec/cfg.c, message_handler_req_exec_cfg_reload_config:
+ * every node re-reads its own file; the origin answers its client with its
+ * own node's result.
+ */
 static void cfg_exec_reload_config(struct svc *svc, uint32_t from, const void *msg, size_t len)
 {
+	struct cfg_state *st = svc_state(svc);
+	struct req_exec_cfg_source m;
+	struct res_lib_cfg_header_only res;
+	cs_error_t err = CS_OK;
+	int r;
+
+	memcpy(&m, msg, sizeof(m));
 	cfg_exec_count(svc, MESSAGE_REQ_EXEC_CFG_RELOAD_CONFIG);
-	log_notice("node %" PRIu32 " asked for a configuration reload: not supported here, "
-		   "this node keeps its configuration", from);
+	log_notice("Config reload requested by node " CS_PRI_NODE_ID, from);
+	r = svc_reload_config(svc);
+	if (r == -EINVAL)
+		err = CS_ERR_INVALID_PARAM;
+	else if (r == -ENOTSUP)
+		err = CS_ERR_NOT_SUPPORTED;
+	else if (r == -ENOMEM)
+		err = CS_ERR_NO_MEMORY;
+	else if (r < 0)
+		err = CS_ERR_LIBRARY;
+	if (from != svc_nodeid(svc) || m.source.nodeid != from || m.source.conn == 0)
+		return;
+	for (struct cfg_conn *cc = st->reloads_head; cc; cc = cc->reload_next) {
+		if (cc->reload_token != m.source.conn)
+			continue;
+		cfg_reload_forget(st, cc);
+		memset(&res, 0, sizeof(res));
+		cfg_reply(cc->conn, &res, sizeof(res), MESSAGE_RES_CFG_RELOAD_CONFIG, err);
+		return;
+	}
 }
 
 static void cfg_exec_crypto_reconfig(struct svc *svc, uint32_t from, const void *msg, size_t len)
@@ -844,6 +916,7 @@ static int cfg_conn_open(struct svc_conn *conn)
 
 static void cfg_conn_close(struct svc_conn *conn)
 {
+	cfg_reload_forget(svc_state(svc_conn_svc(conn)), svc_conn_state(conn));
 	cfg_untrack(conn);
 }
 

@@ -43,6 +43,11 @@ struct cmap_state {
 	struct svc *svc;
 	struct icmap_track *cfgver_track;    /* totem.config_version in the default map */
 	struct svc_timer retry;              /* re-send a NEW_CONFIG_VERSION that got -EAGAIN */
+	/* the config_version policy (corosync v3.1.7 exec/cmap.c, cmap_sync_activate) */
+	bool synced_with_others;             /* a sync with a transitional list happened */
+	size_t sync_trans_count;
+	uint64_t my_config_version;          /* at sync start; 0: absent */
+	uint64_t highest_config_version;     /* highest received from another node */
 };
 
 struct cmap_iter_slot {
@@ -180,18 +185,36 @@ static uint64_t cmap_handle_new(struct cmap_conn *cc)
 
 /* ---- SET / DELETE / ADJUST_INT -------------------------------------------------- */
 
-/* stats map writes (§2.5): only stats.clear.<group>, which the host owns. */
-static cs_error_t cmap_stats_set(const char *key)
+/*
+ * stats map writes (§2.5): only stats.clear.<group>; the daemon resets the
+ * counters.  Groups are matched as prefixes, as corosync 3.1.7 does
+ * (exec/stats.c, stats_map_set: "stats.clear.knetX" clears knet too).
+ */
+static cs_error_t cmap_stats_set(struct svc *svc, const char *key)
 {
-	static const char *const groups[] = { "knet", "ipc", "totem", "schedmiss", "all" };
+	static const struct { const char *name; unsigned groups; } groups[] = {
+		{ "knet", SVC_STATS_KNET },
+		{ "ipc", SVC_STATS_IPC },
+		{ "totem", SVC_STATS_TOTEM },
+		{ "schedmiss", SVC_STATS_SCHEDMISS },
+		{ "all", SVC_STATS_KNET | SVC_STATS_IPC | SVC_STATS_TOTEM | SVC_STATS_SCHEDMISS },
+	};
 	const char *prefix = "stats.clear.";
+	unsigned mask = 0;
+	int r;
 
 	if (strncmp(key, prefix, strlen(prefix)) != 0)
 		return CS_ERR_ACCESS;
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
-		if (strcmp(key + strlen(prefix), groups[i]) == 0)
-			return CS_OK;   /* accepted; clearing counters is not wired to the host yet */
-	return CS_ERR_NOT_SUPPORTED;
+		if (strncmp(key + strlen(prefix), groups[i].name, strlen(groups[i].name)) == 0)
+			mask |= groups[i].groups;
+	if (!mask)
+		return CS_ERR_NOT_SUPPORTED;
+	/* corosync answers CS_OK whatever the clearing did */
+	r = svc_stats_clear(svc, mask);
+	if (r < 0 && r != -ENOTSUP)
+		log_warn("Clearing the statistics (%s) failed: %s", key, strerror(-r));
+	return CS_OK;
 }
 
 static cs_error_t cmap_value_check(const uint8_t *value, uint64_t value_len, uint8_t type)
@@ -229,7 +252,7 @@ static void cmap_handle_set(struct svc_conn *conn, const void *msg, size_t len)
 	else if (icmap_is_ro(map, key))
 		err = CS_ERR_ACCESS;
 	else if (cc->map_id == CMAP_MAP_STATS)
-		err = cmap_stats_set(key);
+		err = cmap_stats_set(svc_conn_svc(conn), key);
 	else if (req.value_len > len - sizeof(req))
 		err = CS_ERR_INVALID_PARAM;
 	else if ((err = cmap_value_check(value, req.value_len, req.type)) == CS_OK)
@@ -686,6 +709,12 @@ static void cmap_mcast_deliver(struct svc *svc, uint32_t from_nodeid, const void
 			r = icmap_set_uint64(svc_cmap(svc), key, version);
 			if (r < 0)
 				log_warn("cannot store %s: %s", key, strerror(-r));
+			if (from_nodeid != svc_nodeid(svc)) {
+				struct cmap_state *st = svc_state(svc);
+
+				if (version > st->highest_config_version)
+					st->highest_config_version = version;
+			}
 		}
 		/*
 		 * Padding to a multiple of 8.  off never passes len: value_len
@@ -706,20 +735,37 @@ static int cmap_sync_process(struct svc *svc)
 		return -EAGAIN;
 	if (r < 0)
 		log_warn("cannot multicast config_version for sync: %s", strerror(-r));
-	/*
-	 * The mismatch policy (leave on the first join when our config_version
-	 * differs from the highest one received) is not implemented yet: the
-	 * received versions are only stored in runtime.members.*.
-	 */
 	return 0;
 }
 
 static void cmap_sync_init(struct svc *svc, const struct svc_view *view)
 {
+	struct cmap_state *st = svc_state(svc);
+
+	st->sync_trans_count = view ? view->trans_count : 0;
+	if (icmap_get_uint64(svc_cmap(svc), CMAP_CONFIG_VERSION_KEY, &st->my_config_version) < 0)
+		st->my_config_version = 0;
+	st->highest_config_version = st->my_config_version;
 }
 
+/*
+ * corosync v3.1.7 exec/cmap.c, cmap_sync_activate: only the first sync with
+ * a transitional list decides; a node with a config_version (not 0) that
+ * someone else's exceeds stops (an orderly shutdown, exit status 0).  A node
+ * whose version is higher than everyone else's stays.
+ */
 static void cmap_sync_activate(struct svc *svc)
 {
+	struct cmap_state *st = svc_state(svc);
+
+	if (st->sync_trans_count == 0 || st->synced_with_others)
+		return;
+	st->synced_with_others = true;
+	if (st->my_config_version == 0 || st->highest_config_version == st->my_config_version)
+		return;
+	log_err("Received config version (%" PRIu64 ") is different than my config version "
+		"(%" PRIu64 ")! Exiting", st->highest_config_version, st->my_config_version);
+	(void)svc_shutdown(svc, 0, "config_version differs from the cluster's");
 }
 
 static void cmap_sync_abort(struct svc *svc)

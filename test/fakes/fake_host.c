@@ -82,6 +82,10 @@ struct fake_host {
 	char shutdown_reason[256];
 	unsigned int reopens;
 	int reopen_result;
+	unsigned int reloads;
+	int reload_result;
+	unsigned int stats_clears;
+	unsigned int stats_cleared;     /* groups of the last svc_stats_clear */
 };
 
 /* ---- message lists ---------------------------------------------------------- */
@@ -605,6 +609,43 @@ void fake_host_reopen_result(struct fake_host *h, int r)
 {
 	h->reopen_result = r;
 	h->daemon = true;
+}
+
+unsigned int fake_host_reloads(const struct fake_host *h)
+{
+	return h->reloads;
+}
+
+void fake_host_reload_result(struct fake_host *h, int r)
+{
+	h->reload_result = r;
+	h->daemon = true;
+}
+
+unsigned int fake_host_stats_clears(const struct fake_host *h, unsigned int *ret_groups)
+{
+	if (ret_groups)
+		*ret_groups = h->stats_cleared;
+	return h->stats_clears;
+}
+
+int svc_stats_clear(struct svc *svc, unsigned groups)
+{
+	struct fake_host *h = svc->host;
+
+	h->stats_clears++;
+	h->stats_cleared = groups;
+	return h->daemon ? 0 : -ENOTSUP;
+}
+
+int svc_reload_config(struct svc *svc)
+{
+	struct fake_host *h = svc->host;
+
+	if (!h->daemon)
+		return -ENOTSUP;
+	h->reloads++;
+	return h->reload_result;
 }
 
 int svc_node_status(struct svc *svc, uint32_t nodeid, struct svc_node_status *ret_status)

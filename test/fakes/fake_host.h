@@ -112,6 +112,11 @@ unsigned int fake_host_shutdowns(const struct fake_host *host, int *ret_status,
 /** svc_reopen_logs() calls so far, and what the next ones return. */
 unsigned int fake_host_reopens(const struct fake_host *host);
 void fake_host_reopen_result(struct fake_host *host, int r);
+/** svc_reload_config() calls so far, and what the next ones return. */
+unsigned int fake_host_reloads(const struct fake_host *host);
+void fake_host_reload_result(struct fake_host *host, int r);
+/** svc_stats_clear() calls so far (counted with or without the daemon) and the last groups. */
+unsigned int fake_host_stats_clears(const struct fake_host *host, unsigned int *ret_groups);
 
 /** Advance the fake clock by ms and fire the timers that fell due. */
 void fake_host_advance(struct fake_host *host, uint64_t ms);

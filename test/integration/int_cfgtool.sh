@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # corosync-cfgtool and chorus-cfgtool against a 3-node chorusd cluster and
 # a 3-node Debian corosync cluster on the same two-link network: -s, -s -b,
-# -n and -a print the same with both tools on both clusters, and so do -R
-# (not supported by chorusd), -k of an unknown node and a vetoed -H; the
+# -n and -a print the same with both tools on both clusters, and so do -R,
+# -k of an unknown node and a vetoed -H; the
 # ring status (RINGSTATUSGET) is the same through both libcfgs on both
 # daemons; --json parses.  -k makes the named chorusd exit 255 (the others
 # see it leave); a tracker that answers no (Debian's libcfg, as Pacemaker)
@@ -131,11 +131,11 @@ it_check "chorus-cfgtool -n --json parses" python3 -c 'import json,sys; d=json.l
 json=$(ours 1 -a 2 -j)
 it_eq "chorus-cfgtool -a 2 --json" '{"nodeid": 2, "addresses": ["192.168.60.2", "192.168.61.2"]}' "$json"
 
-# -R: no reload in chorusd (reported, exit = CS_ERR_NOT_SUPPORTED)
+# -R: every node reloads its unchanged file (int_reload.sh tests real changes)
 out=$(split deb 1 -R)
-it_eq "corosync-cfgtool -R on chorusd: not supported" "Reloading corosync.conf...
-E: Could not reload configuration. Error CS_ERR_NOT_SUPPORTED
-exit=19" "$out"
+it_eq "corosync-cfgtool -R on chorusd" "Reloading corosync.conf...
+Done
+exit=0" "$out"
 it_eq "chorus-cfgtool -R prints the same" "$out" "$(split ours 1 -R)"
 out=$(split deb 1 -L)
 it_eq "corosync-cfgtool -L on chorusd" "exit=0" "$out"

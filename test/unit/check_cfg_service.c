@@ -306,10 +306,6 @@ START_TEST(test_fixed_replies)
 	/* corosync 3.1.7 refuses RINGREENABLE too */
 	ck_assert_int_eq(reply_check(call_hdr(e.c, MESSAGE_REQ_CFG_RINGREENABLE, 16),
 				     MESSAGE_RES_CFG_RINGREENABLE, 24), CS_ERR_NOT_SUPPORTED);
-	/* no reload path (docs/compat.md): refused, nothing multicast */
-	ck_assert_int_eq(reply_check(call_hdr(e.c, MESSAGE_REQ_CFG_RELOAD_CONFIG, 16),
-				     MESSAGE_RES_CFG_RELOAD_CONFIG, 24), CS_ERR_NOT_SUPPORTED);
-	ck_assert_uint_eq(fake_host_mcast_count(e.h), 0);
 	/* no shutdown negotiation runs: a reply to one is refused */
 	ck_assert_int_eq(reply_check(call_hdr(e.c, MESSAGE_REQ_CFG_REPLYTOSHUTDOWN, 24),
 				     MESSAGE_RES_CFG_REPLYTOSHUTDOWN, 24), CS_ERR_ACCESS);
@@ -323,6 +319,92 @@ START_TEST(test_fixed_replies)
 	ck_assert_int_eq(reply_check(call_hdr(e.c, MESSAGE_REQ_CFG_REOPEN_LOG_FILES, 16),
 				     MESSAGE_RES_CFG_REOPEN_LOG_FILES, 24), CS_ERR_LIBRARY);
 	ck_assert_uint_eq(fake_host_reopens(e.h), 2);
+	env_fini(&e);
+}
+END_TEST
+
+/* ---- RELOAD_CONFIG ---------------------------------------------------------------- */
+
+/* Bring the multicast RELOAD_CONFIG number index back as node from delivers it. */
+static void reload_deliver(struct env *e, size_t index, uint32_t from)
+{
+	const struct fake_msg *m = fake_host_mcast(e->h, index);
+
+	ck_assert_uint_eq(m->len, 32);
+	ck_assert_int_eq(fake_host_deliver(e->h, from, m->data, m->len, false), 0);
+}
+
+START_TEST(test_reload_config)
+{
+	struct env e;
+	struct svc_conn *c2;
+	const struct req_exec_cfg_source *x;
+	const struct fake_msg *m;
+
+	env_init(&e, 1);
+	ck_assert_int_eq(fake_conn_open(e.h, 101, 0, 0, &c2), 0);
+	/* no reply before the message came back from totem */
+	ck_assert_int_eq(fake_conn_request(e.c, &(struct req_lib_cfg_header_only){
+		.header = { .id = MESSAGE_REQ_CFG_RELOAD_CONFIG, .size = 16 } }, 16), 0);
+	ck_assert_uint_eq(fake_conn_reply_count(e.c), 0);
+	ck_assert_uint_eq(fake_host_mcast_count(e.h), 1);
+	m = fake_host_mcast(e.h, 0);
+	x = (const void *)m->data;
+	ck_assert_int_eq(x->header.id, 1 << 16 | MESSAGE_REQ_EXEC_CFG_RELOAD_CONFIG);
+	ck_assert_uint_eq(x->source.nodeid, 1);
+	ck_assert_uint_ne(x->source.conn, 0);
+	ck_assert_uint_eq(m->guarantee, SVC_SAFE);
+
+	/* no daemon behind the host: NOT_SUPPORTED, to the right client only */
+	reload_deliver(&e, 0, 1);
+	ck_assert_uint_eq(fake_conn_reply_count(c2), 0);
+	ck_assert_uint_eq(fake_conn_reply_count(e.c), 1);
+	ck_assert_int_eq(reply_check(fake_conn_reply(e.c, 0), MESSAGE_RES_CFG_RELOAD_CONFIG, 24),
+			 CS_ERR_NOT_SUPPORTED);
+
+	/* a reload from another node reloads here, answers nobody here */
+	fake_host_reload_result(e.h, 0);
+	ck_assert_int_eq(fake_conn_request(c2, &(struct req_lib_cfg_header_only){
+		.header = { .id = MESSAGE_REQ_CFG_RELOAD_CONFIG, .size = 16 } }, 16), 0);
+	ck_assert_uint_eq(fake_host_mcast_count(e.h), 2);
+	x = (const void *)fake_host_mcast(e.h, 1)->data;
+	{
+		struct req_exec_cfg_source other = *x;
+
+		other.source.nodeid = 2;
+		ck_assert_int_eq(fake_host_deliver(e.h, 2, &other, sizeof(other), false), 0);
+	}
+	ck_assert_uint_eq(fake_host_reloads(e.h), 1);
+	ck_assert_uint_eq(fake_conn_reply_count(c2), 0);
+	/* its own comes back: CS_OK */
+	reload_deliver(&e, 1, 1);
+	ck_assert_uint_eq(fake_host_reloads(e.h), 2);
+	ck_assert_uint_eq(fake_conn_reply_count(c2), 1);
+	ck_assert_int_eq(reply_check(fake_conn_reply(c2, 0), MESSAGE_RES_CFG_RELOAD_CONFIG, 24), CS_OK);
+	/* delivered again (a replay): nobody waits, no reply */
+	reload_deliver(&e, 1, 1);
+	ck_assert_uint_eq(fake_conn_reply_count(c2), 1);
+
+	/* a bad file: INVALID_PARAM */
+	fake_host_reload_result(e.h, -EINVAL);
+	ck_assert_int_eq(fake_conn_request(e.c, &(struct req_lib_cfg_header_only){
+		.header = { .id = MESSAGE_REQ_CFG_RELOAD_CONFIG, .size = 16 } }, 16), 0);
+	reload_deliver(&e, 2, 1);
+	ck_assert_int_eq(reply_check(fake_conn_reply(e.c, 1), MESSAGE_RES_CFG_RELOAD_CONFIG, 24),
+			 CS_ERR_INVALID_PARAM);
+
+	/* the client leaves before delivery: the reload still happens, no reply */
+	ck_assert_int_eq(fake_conn_request(c2, &(struct req_lib_cfg_header_only){
+		.header = { .id = MESSAGE_REQ_CFG_RELOAD_CONFIG, .size = 16 } }, 16), 0);
+	fake_conn_close(c2);
+	fake_host_reload_result(e.h, 0);
+	reload_deliver(&e, 3, 1);
+	ck_assert_uint_eq(fake_host_reloads(e.h), 5);
+
+	/* totem full: TRY_AGAIN at once */
+	fake_host_mcast_fail(e.h, -EAGAIN);
+	ck_assert_int_eq(reply_check(call_hdr(e.c, MESSAGE_REQ_CFG_RELOAD_CONFIG, 16),
+				     MESSAGE_RES_CFG_RELOAD_CONFIG, 24), CS_ERR_TRY_AGAIN);
 	env_fini(&e);
 }
 END_TEST
@@ -986,6 +1068,7 @@ int main(void)
 	add_tcase(s, tc, test_local_get);
 	add_tcase(s, tc, test_trackstart_stop);
 	add_tcase(s, tc, test_fixed_replies);
+	add_tcase(s, tc, test_reload_config);
 	add_tcase(s, tc, test_nodestatus);
 	add_tcase(s, tc, test_ringstatus);
 	add_tcase(s, tc, test_killnode);

@@ -867,6 +867,7 @@ START_TEST(test_stats_map)
 	uint8_t type;
 	char key[256];
 	uint32_t u = 1;
+	unsigned int groups = 0;
 
 	env_init(&e);
 	ck_assert_int_eq(icmap_set_uint64(e.stats, "stats.srp.mcast_tx", 42), 0);
@@ -888,14 +889,31 @@ START_TEST(test_stats_map)
 	ck_assert_int_eq(iter_next(e.c, h, key, NULL, NULL), CS_ERR_NO_SECTIONS);
 	ck_assert_int_eq(iter_fin(e.c, h), CS_OK);
 
-	/* Writes: only stats.clear.<group>. */
+	/* Writes: only stats.clear.<group>, which the daemon clears (any type, any value). */
 	ck_assert_int_eq(set_u32(e.c, "stats.clear.all", 1), CS_OK);
+	ck_assert_uint_eq(fake_host_stats_clears(e.h, &groups), 1);
+	ck_assert_uint_eq(groups, SVC_STATS_KNET | SVC_STATS_IPC | SVC_STATS_TOTEM |
+				  SVC_STATS_SCHEDMISS);
 	ck_assert_int_eq(set_u32(e.c, "stats.clear.knet", 1), CS_OK);
+	ck_assert_uint_eq(fake_host_stats_clears(e.h, &groups), 2);
+	ck_assert_uint_eq(groups, SVC_STATS_KNET);
 	ck_assert_int_eq(set_str(e.c, "stats.clear.ipc", "x"), CS_OK);
+	ck_assert_uint_eq(fake_host_stats_clears(e.h, &groups), 3);
+	ck_assert_uint_eq(groups, SVC_STATS_IPC);
 	ck_assert_int_eq(set_u32(e.c, "stats.clear.totem", 1), CS_OK);
+	ck_assert_uint_eq(fake_host_stats_clears(e.h, &groups), 4);
+	ck_assert_uint_eq(groups, SVC_STATS_TOTEM);
 	ck_assert_int_eq(set_u32(e.c, "stats.clear.schedmiss", 1), CS_OK);
+	ck_assert_uint_eq(fake_host_stats_clears(e.h, &groups), 5);
+	ck_assert_uint_eq(groups, SVC_STATS_SCHEDMISS);
+	/* prefixes, as corosync 3.1.7 compares them */
+	ck_assert_int_eq(set_u32(e.c, "stats.clear.totemXYZ", 1), CS_OK);
+	ck_assert_uint_eq(fake_host_stats_clears(e.h, &groups), 6);
+	ck_assert_uint_eq(groups, SVC_STATS_TOTEM);
 	ck_assert_int_eq(set_u32(e.c, "stats.clear.other", 1), CS_ERR_NOT_SUPPORTED);
 	ck_assert_int_eq(set_u32(e.c, "stats.clear.", 1), CS_ERR_NOT_SUPPORTED);
+	ck_assert_int_eq(set_u32(e.c, "stats.clear.kne", 1), CS_ERR_NOT_SUPPORTED);
+	ck_assert_uint_eq(fake_host_stats_clears(e.h, NULL), 6);
 	ck_assert_int_eq(set_u32(e.c, "stats.srp.mcast_tx", 1), CS_ERR_ACCESS);
 	ck_assert_int_eq(set_u32(e.c, "totem.token", 1), CS_ERR_ACCESS);
 	ck_assert_int_eq(set_raw(e.c, "stats.new", ICMAP_T_UINT32, &u, 4), CS_ERR_ACCESS);
@@ -1039,6 +1057,91 @@ static void mcast_check(const struct fake_msg *m, uint8_t reason, uint8_t type, 
 	}
 }
 
+/* One sync of view in steps, with deliveries between process and activate. */
+static void sync_with(struct env *e, const struct svc_view *view, uint32_t from, uint64_t version)
+{
+	const struct svc_sync_ops *ops = cmap_service_def.sync;
+	struct svc *svc = fake_host_svc(e->h);
+	union mcast_buf b;
+	size_t len;
+
+	ops->init(svc, view);
+	ck_assert_int_eq(ops->process(svc), 0);
+	if (from) {
+		len = mcast_build(&b, CMAP_MCAST_REASON_SYNC, version ? ICMAP_T_UINT64 : 0, version);
+		ck_assert_int_eq(fake_host_deliver(e->h, from, &b, len, false), 0);
+	}
+	ops->activate(svc);
+}
+
+START_TEST(test_config_version_policy)
+{
+	struct env e;
+	struct svc_view view;
+	uint32_t members[2] = { 1, 2 }, trans[1] = { 1 };
+	int status = -1;
+
+	/* alone (no transitional list): no decision, the first-sync mark is kept */
+	env_init(&e);
+	fake_host_daemon(e.h, true);
+	ck_assert_int_eq(icmap_set_uint64(e.cmap, "totem.config_version", 2), 0);
+	memset(&view, 0, sizeof(view));
+	view.members = members;
+	view.members_count = 1;
+	sync_with(&e, &view, 0, 0);
+	ck_assert_uint_eq(fake_host_shutdowns(e.h, NULL, NULL), 0);
+	/* first sync with others: node 2 has 3, we have 2: orderly exit */
+	view.members_count = 2;
+	view.trans = trans;
+	view.trans_count = 1;
+	sync_with(&e, &view, 2, 3);
+	ck_assert_uint_eq(fake_host_shutdowns(e.h, &status, NULL), 1);
+	ck_assert_int_eq(status, 0);
+	env_fini(&e);
+
+	/* a lower version elsewhere: we stay */
+	env_init(&e);
+	fake_host_daemon(e.h, true);
+	ck_assert_int_eq(icmap_set_uint64(e.cmap, "totem.config_version", 5), 0);
+	memset(&view, 0, sizeof(view));
+	view.members = members;
+	view.members_count = 2;
+	view.trans = trans;
+	view.trans_count = 1;
+	sync_with(&e, &view, 2, 4);
+	ck_assert_uint_eq(fake_host_shutdowns(e.h, NULL, NULL), 0);
+	/* only the first such sync decides */
+	sync_with(&e, &view, 2, 9);
+	ck_assert_uint_eq(fake_host_shutdowns(e.h, NULL, NULL), 0);
+	env_fini(&e);
+
+	/* our version 0 (absent): never */
+	env_init(&e);
+	fake_host_daemon(e.h, true);
+	memset(&view, 0, sizeof(view));
+	view.members = members;
+	view.members_count = 2;
+	view.trans = trans;
+	view.trans_count = 1;
+	sync_with(&e, &view, 2, 7);
+	ck_assert_uint_eq(fake_host_shutdowns(e.h, NULL, NULL), 0);
+	env_fini(&e);
+
+	/* our own message does not count, even with a higher version */
+	env_init(&e);
+	fake_host_daemon(e.h, true);
+	ck_assert_int_eq(icmap_set_uint64(e.cmap, "totem.config_version", 1), 0);
+	memset(&view, 0, sizeof(view));
+	view.members = members;
+	view.members_count = 2;
+	view.trans = trans;
+	view.trans_count = 1;
+	sync_with(&e, &view, 1, 8);
+	ck_assert_uint_eq(fake_host_shutdowns(e.h, NULL, NULL), 0);
+	env_fini(&e);
+}
+END_TEST
+
 START_TEST(test_sync_and_config_version)
 {
 	struct env e;
@@ -1122,6 +1225,7 @@ static Suite *cmap_service_suite(void)
 	add_tcase(s, tc, test_stats_map);
 	add_tcase(s, tc, test_mcast_deliver);
 	add_tcase(s, tc, test_sync_and_config_version);
+	add_tcase(s, tc, test_config_version_policy);
 	return s;
 }
 
