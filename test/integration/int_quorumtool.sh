@@ -146,6 +146,24 @@ assert [m["name"] for m in d["members"]] == ["node1", "node2", "node3"], d
 assert [m["local"] for m in d["members"]] == [True, False, False], d
 ' && it_pass "-s -j facts" || it_fail "-s -j facts"
 
+# --json of chorus-cmapctl and chorus-cpgtool on the same cluster.
+it_exec 1 env LD_LIBRARY_PATH="$top_builddir/lib/.libs" "$top_builddir/tools/chorus-cmapctl" -j \
+	runtime.votequorum. | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+k = {e["key"]: e for e in d["keys"]}
+assert k["runtime.votequorum.this_node_id"] == {"key": "runtime.votequorum.this_node_id", "type": "u32", "value": 1}, k
+' && it_pass "chorus-cmapctl -j runtime.votequorum." || it_fail "chorus-cmapctl -j"
+it_exec 2 env LD_LIBRARY_PATH="$top_builddir/lib/.libs" "$top_builddir/tools/chorus-cmapctl" -j -g \
+	totem.cluster_name nodelist.node.1.name | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert [e["value"] for e in d["keys"]][1] == "node2", d
+' && it_pass "chorus-cmapctl -j -g" || it_fail "chorus-cmapctl -j -g"
+it_exec 1 env LD_LIBRARY_PATH="$top_builddir/lib/.libs" "$top_builddir/tools/chorus-cpgtool" -j |
+	python3 -c 'import json, sys; assert "groups" in json.load(sys.stdin)' &&
+	it_pass "chorus-cpgtool -j parses" || it_fail "chorus-cpgtool -j"
+
 # -m -j: one document per quorum change (the kill of node 3).
 ours 1 -m -j > "$IT_TMP/mon.json" 2> "$IT_TMP/mon.err" &
 mon=$!
