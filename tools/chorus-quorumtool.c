@@ -394,9 +394,10 @@ static int qt_show_status(struct qt *qt)
 		fprintf(stderr, "Unable to stop quorum status tracking: %s\n", cs_strerror(err));
 	/*
 	 * corosync tests using_votequorum() for truth, so -1 (no provider)
-	 * also goes here and fails on the unopened handle, as corosync does.
+	 * also goes here and fails on the unopened handle, as corosync does;
+	 * --json (ours alone) shows the quorum facts instead.
 	 */
-	if (qt->using_vq) {
+	if (qt->using_vq > 0 || (qt->using_vq && !qt->json)) {
 		err = votequorum_trackstart(qt->vq, 0, CS_TRACK_CURRENT);
 		if (err != CS_OK) {
 			fprintf(stderr, "Unable to start votequorum status tracking: %s\n",
