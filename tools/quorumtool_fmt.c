@@ -59,6 +59,8 @@ void qt_sort_nodes(struct qt_view *v, enum qt_sort sort)
 	if (v->count && !v->have_first) {
 		v->first = v->nodes[0].info;
 		v->have_first = 1;
+		for (size_t n = 0; n < v->count; n++)
+			v->nodes[n].pos = n;
 	}
 	/* qsort is not stable; neither is corosync's order for equal names */
 	if (sort == QT_SORT_NODEID)
@@ -170,11 +172,20 @@ void qt_print_nodes(FILE *f, const struct qt_view *v)
 	bool qdev = qt_any_qdevice(v);
 	uint32_t our_flags = 0;
 
-	/* corosync prints a failed GETINFO on stdout, before the block */
-	if (v->votequorum)
-		for (size_t n = 0; n < v->count; n++)
-			if (v->nodes[n].info_err != CS_OK)
-				fprintf(f, "Unable to get node %" PRIu32 " info\n", v->nodes[n].nodeid);
+	/* corosync prints a failed GETINFO on stdout, before the block, in daemon order */
+	if (v->votequorum) {
+		for (size_t p = 0; p < v->count; p++) {
+			for (size_t n = 0; n < v->count; n++) {
+				const struct qt_node *q = &v->nodes[n];
+
+				if ((v->have_first ? q->pos : n) != p)
+					continue;
+				if (q->info_err != CS_OK)
+					fprintf(f, "Unable to get node %" PRIu32 " info\n", q->nodeid);
+				break;
+			}
+		}
+	}
 	fprintf(f, "\nMembership information\n");
 	fprintf(f, "----------------------\n");
 	qt_cell(f, "Nodeid");

@@ -24,6 +24,7 @@ struct qt_node {
 	cs_error_t info_err;            /* votequorum GETINFO result (votequorum only) */
 	struct votequorum_info info;    /* zeroed when the call failed */
 	char *name;                     /* resolved name / addresses, never NULL */
+	size_t pos;                     /* daemon order (set by qt_sort_nodes) */
 };
 
 /** Everything -s, -l and -m show. */
@@ -43,7 +44,8 @@ struct qt_view {
 	struct qt_node *nodes;
 	/*
 	 * corosync takes the qdevice line's votes and name from the first
-	 * node in daemon order; qt_sort_nodes keeps that node's info here.
+	 * node in daemon order, and reports failed GETINFOs in that order;
+	 * qt_sort_nodes keeps the first node's info here and each node's pos.
 	 */
 	int have_first;
 	struct votequorum_info first;

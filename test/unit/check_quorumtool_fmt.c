@@ -311,6 +311,14 @@ START_TEST(test_sort)
 		   "         2          1 a\n"
 		   "         3          2 b\n");
 	qt_sort_nodes(&x.v, QT_SORT_NAME);
+	/* failed GETINFOs are reported in daemon order (3 then 2), before the block */
+	x.nodes[1].info_err = CS_ERR_NOT_EXIST;   /* node 3 "b" */
+	x.nodes[0].info_err = CS_ERR_NOT_EXIST;   /* node 2 "a" */
+	out_open(&o);
+	qt_print_nodes(o.f, &x.v);
+	fclose(o.f);
+	ck_assert(strncmp(o.buf, "Unable to get node 3 info\nUnable to get node 2 info\n\n", 53) == 0);
+	free(o.buf);
 	ck_assert_str_eq(x.nodes[0].name, "a");
 	ck_assert_str_eq(x.nodes[1].name, "b");
 	ck_assert_uint_eq(x.nodes[1].info.node_votes, 2);
