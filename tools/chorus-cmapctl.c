@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,8 @@ struct cmapctl {
 	cmap_handle_t handle;
 	int show_binary;
 	int quiet;
+	int json;               /* -j / --json */
+	unsigned long printed;  /* JSON: keys written so far (for the separators) */
 };
 
 static void cmapctl_usage(void)
@@ -98,6 +101,10 @@ static void cmapctl_usage(void)
 	"\n"
 	"Track changes on keys with key prefix:\n"
 	"    chorus-cmapctl [-b] -T key_prefix\n"
+	"\n"
+	"JSON output (-j or --json): the keys shown as one document, or one line per\n"
+	"tracked change:\n"
+	"    chorus-cmapctl -j [-b] [-g] key_name...\n"
 	"\n");
 }
 
@@ -163,10 +170,14 @@ static void cmapctl_print_key(struct cmapctl *ctl, const char *key, size_t value
 		sleep(1);
 	}
 
-	if (err != CS_OK)
+	if (err != CS_OK) {
 		fprintf(stderr, "Can't get value of %s. Error %s\n", key, cs_strerror(err));
-	else
+	} else if (ctl->json) {
+		fprintf(stdout, "%s\n  ", ctl->printed++ ? "," : "");
+		cmapctl_print_json_value(stdout, NULL, key, type, data, len, ctl->show_binary);
+	} else {
 		cmapctl_print_value(stdout, key, type, data, len, ctl->show_binary, ctl->quiet);
+	}
 	free(str);
 	free(bin);
 }
@@ -222,6 +233,18 @@ static void cmapctl_notify(cmap_handle_t handle, cmap_track_handle_t track, int3
 	struct cmapctl *ctl = user_data;
 	struct cmap_notify_value *v;
 
+	if (ctl->json) {
+		const char *name = event == CMAP_TRACK_ADD ? "create" :
+				   event == CMAP_TRACK_DELETE ? "delete" :
+				   event == CMAP_TRACK_MODIFY ? "modify" : "unknown";
+
+		v = event == CMAP_TRACK_DELETE ? &old_val : &new_val;
+		cmapctl_print_json_value(stdout, name, key, v->type, v->data, v->len,
+					 ctl->show_binary);
+		fputc('\n', stdout);
+		fflush(stdout);
+		return;
+	}
 	switch (event) {
 	case CMAP_TRACK_ADD:
 		printf("create> ");
@@ -276,7 +299,8 @@ static void cmapctl_track_loop(struct cmapctl *ctl)
 	pfd[1].fd = STDIN_FILENO;
 	pfd[0].events = pfd[1].events = POLLIN;
 
-	printf("Type \"q\" to finish\n");
+	if (!ctl->json)
+		printf("Type \"q\" to finish\n");
 	fflush(stdout);
 	do {
 		pfd[0].revents = pfd[1].revents = 0;
@@ -424,8 +448,16 @@ int main(int argc, char *argv[])
 	cmap_value_types_t type;
 	cs_error_t err;
 
-	while ((c = getopt(argc, argv, "m:hqgsdDtTbp:C:")) != -1) {
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((c = getopt_long(argc, argv, "m:hqgsdDtTbp:C:j", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'j':
+			ctl.json = 1;
+			break;
 		case 'h':
 			cmapctl_usage();
 			return EXIT_SUCCESS;
@@ -502,6 +534,9 @@ int main(int argc, char *argv[])
 		exit(EXIT_FAILURE);
 	}
 
+	if (ctl.json && (action == ACTION_PRINT_ALL || action == ACTION_PRINT_PREFIX ||
+			 action == ACTION_GET))
+		printf("{\"keys\": [");
 	switch (action) {
 	case ACTION_PRINT_ALL:
 		seen = cmapctl_print_iter(&ctl, NULL);
@@ -559,6 +594,9 @@ int main(int argc, char *argv[])
 		break;
 	}
 
+	if (ctl.json && (action == ACTION_PRINT_ALL || action == ACTION_PRINT_PREFIX ||
+			 action == ACTION_GET))
+		printf("%s]}\n", ctl.printed ? "\n" : "");
 	err = cmap_finalize(ctl.handle);
 	if (err != CS_OK) {
 		fprintf(stderr, "Failed to finalize the cmap API. Error %s\n", cs_strerror(err));

@@ -5,10 +5,12 @@
  * corosync-cpgtool 3.1.7's (tools/corosync-cpgtool.c in
  * corosync v3.1.7), so scripts written for corosync keep working.  Owns the
  * command line and the libcpg/libcfg calls; the output bytes are written
- * by cpgtool_fmt.c.  All state lives in main()'s locals.
+ * by cpgtool_fmt.c.  -j/--json prints the same facts as one JSON document.
+ * All state lives in main()'s locals.
  */
 #include <config.h>
 
+#include <getopt.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@ struct cpgtool {
 	corosync_cfg_handle_t cfg;
 	char delimiter;        /* 0: none */
 	int escape;
+	int json;              /* -j / --json */
 };
 
 static void cpgtool_usage(const char *prog_name)
@@ -37,6 +40,7 @@ static void cpgtool_usage(const char *prog_name)
 	printf("\t-e\tDon't escape unprintable characters in group name.\n");
 	printf("\t-n\tDisplay only all existing group names.\n");
 	printf("\t-h\tDisplay this help.\n");
+	printf("\t-j\t(--json) Print the groups and members as one JSON document.\n");
 }
 
 /* -n: names only.  As corosync's, the end of the iteration is not checked. */
@@ -50,6 +54,16 @@ static int cpgtool_names(struct cpgtool *t)
 	if (err != CS_OK) {
 		fprintf(stderr, "Cannot initialize cpg iterator error %d\n", err);
 		return 0;
+	}
+	if (t->json) {
+		struct cpgtool_json j;
+
+		cpgtool_json_begin(&j, stdout, 1);
+		while (cpg_iteration_next(it, &d) == CS_OK)
+			cpgtool_json_entry(&j, stdout, d.group.value, d.group.length, 0, 0, NULL, -1);
+		cpgtool_json_end(&j, stdout);
+		cpg_iteration_finalize(it);
+		return 1;
 	}
 	while (cpg_iteration_next(it, &d) == CS_OK)
 		cpgtool_print_name_only(stdout, t->delimiter, t->escape, d.group.value,
@@ -68,6 +82,7 @@ static int cpgtool_members(struct cpgtool *t)
 {
 	struct cpg_iteration_description_t d;
 	struct cpgtool_list list;
+	struct cpgtool_json j;
 	cpg_iteration_handle_t it;
 	cs_error_t err;
 
@@ -76,17 +91,26 @@ static int cpgtool_members(struct cpgtool *t)
 		fprintf(stderr, "Cannot initialize cpg iterator error %d\n", err);
 		return 0;
 	}
-	cpgtool_list_begin(&list, stdout, t->delimiter, t->escape);
+	if (t->json)
+		cpgtool_json_begin(&j, stdout, 0);
+	else
+		cpgtool_list_begin(&list, stdout, t->delimiter, t->escape);
 	while ((err = cpg_iteration_next(it, &d)) == CS_OK) {
 		corosync_cfg_node_address_t addrs[CFG_MAX_LINKS];
 		int n = -1;
 
-		if (!t->delimiter &&
+		if ((t->json || !t->delimiter) &&
 		    corosync_cfg_get_node_addrs(t->cfg, d.nodeid, CFG_MAX_LINKS, &n, addrs) != CS_OK)
 			n = -1;
-		cpgtool_list_member(&list, stdout, d.group.value, d.group.length, d.pid, d.nodeid,
-				    addrs, n);
+		if (t->json)
+			cpgtool_json_entry(&j, stdout, d.group.value, d.group.length, d.pid,
+					   d.nodeid, addrs, n);
+		else
+			cpgtool_list_member(&list, stdout, d.group.value, d.group.length, d.pid,
+					    d.nodeid, addrs, n);
 	}
+	if (t->json)
+		cpgtool_json_end(&j, stdout);
 	if (err != CS_ERR_NO_SECTIONS) {
 		fprintf(stderr, "cpg iteration error %d\n", err);
 		return 0;
@@ -103,8 +127,16 @@ int main(int argc, char *argv[])
 	cs_error_t err;
 	int opt, ok;
 
-	while ((opt = getopt(argc, argv, "hd:ne")) != -1) {
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	while ((opt = getopt_long(argc, argv, "hd:nej", longopts, NULL)) != -1) {
 		switch (opt) {
+		case 'j':
+			t.json = 1;
+			break;
 		case 'd':
 			/* the first character; an empty argument keeps the default */
 			if (optarg[0] != '\0')

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 #include "cmapctl_fmt.h"
@@ -242,4 +243,90 @@ void cmapctl_print_value(FILE *f, const char *key, cmap_value_types_t type, cons
 		break;
 	}
 	fputc('\n', f);
+}
+
+/* ---- JSON ----------------------------------------------------------------------- */
+
+void cmapctl_json_bytes(FILE *f, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	fputc('"', f);
+	for (size_t i = 0; i < len; i++) {
+		if (p[i] == '"' || p[i] == '\\')
+			fprintf(f, "\\%c", p[i]);
+		else if (p[i] >= ' ' && p[i] < 0x7f)
+			fputc(p[i], f);
+		else
+			fprintf(f, "\\u%04x", p[i]);
+	}
+	fputc('"', f);
+}
+
+static void cmapctl_json_double(FILE *f, double d, int digits)
+{
+	if (isfinite(d))
+		fprintf(f, "%.*g", digits, d);
+	else
+		fprintf(f, "null");
+}
+
+void cmapctl_print_json_value(FILE *f, const char *event, const char *key, cmap_value_types_t type,
+			      const void *data, size_t len, int show_binary)
+{
+	union {
+		int8_t i8; uint8_t u8; int16_t i16; uint16_t u16; int32_t i32; uint32_t u32;
+		int64_t i64; uint64_t u64; float flt; double dbl;
+	} v;
+	const char *name = cmapctl_type_name(type);
+
+	cmapctl_load(&v, sizeof(v), data, len);
+	fputc('{', f);
+	if (event) {
+		fprintf(f, "\"event\": ");
+		cmapctl_json_bytes(f, event, strlen(event));
+		fprintf(f, ", ");
+	}
+	fprintf(f, "\"key\": ");
+	cmapctl_json_bytes(f, key, strlen(key));
+	fprintf(f, ", \"type\": ");
+	if (name)
+		cmapctl_json_bytes(f, name, strlen(name));
+	else
+		fprintf(f, "null");
+	fprintf(f, ", \"value\": ");
+	switch (type) {
+	case CMAP_VALUETYPE_INT8: fprintf(f, "%" PRId8, v.i8); break;
+	case CMAP_VALUETYPE_UINT8: fprintf(f, "%" PRIu8, v.u8); break;
+	case CMAP_VALUETYPE_INT16: fprintf(f, "%" PRId16, v.i16); break;
+	case CMAP_VALUETYPE_UINT16: fprintf(f, "%" PRIu16, v.u16); break;
+	case CMAP_VALUETYPE_INT32: fprintf(f, "%" PRId32, v.i32); break;
+	case CMAP_VALUETYPE_UINT32: fprintf(f, "%" PRIu32, v.u32); break;
+	case CMAP_VALUETYPE_INT64: fprintf(f, "%" PRId64, v.i64); break;
+	case CMAP_VALUETYPE_UINT64: fprintf(f, "%" PRIu64, v.u64); break;
+	case CMAP_VALUETYPE_FLOAT: cmapctl_json_double(f, (double)v.flt, 9); break;
+	case CMAP_VALUETYPE_DOUBLE: cmapctl_json_double(f, v.dbl, 17); break;
+	case CMAP_VALUETYPE_STRING:
+		if (data)
+			cmapctl_json_bytes(f, data, strnlen(data, len));
+		else
+			fprintf(f, "null");
+		break;
+	case CMAP_VALUETYPE_BINARY:
+		if (show_binary && data) {
+			const unsigned char *p = data;
+
+			fputc('"', f);
+			for (size_t i = 0; i < len; i++)
+				fprintf(f, "%02x", p[i]);
+			fputc('"', f);
+		} else {
+			fprintf(f, "null");
+		}
+		break;
+	default:
+		fprintf(f, "null");
+		break;
+	}
+	fputc('}', f);
 }

@@ -58,4 +58,23 @@ void cmapctl_print_binary(FILE *f, const void *data, size_t len);
 void cmapctl_print_value(FILE *f, const char *key, cmap_value_types_t type, const void *data,
 			 size_t len, int show_binary, int quiet);
 
+/* ---- -j / --json ------------------------------------------------------------ */
+
+/**
+ * Bytes as a JSON string: printable ASCII as is (quote and backslash
+ * escaped), every other byte b as "\u00XX" (the code point of the byte),
+ * so any value stays valid JSON and its bytes can be recovered.
+ */
+void cmapctl_json_bytes(FILE *f, const void *data, size_t len);
+
+/**
+ * One key as a JSON object, no newline: {"key": ..., "type": ..., "value": ...}.
+ * Numbers are JSON numbers (float and double: %.9g / %.17g, null when not
+ * finite), str a string (up to its NUL), bin its bytes as lowercase hex
+ * with @p show_binary and null without; an unknown type has a null value.
+ * @p event (NULL: none) adds "event" first, for tracking.
+ */
+void cmapctl_print_json_value(FILE *f, const char *event, const char *key, cmap_value_types_t type,
+			      const void *data, size_t len, int show_binary);
+
 #endif

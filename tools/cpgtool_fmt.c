@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -35,23 +36,32 @@ void cpgtool_print_group(FILE *f, int escape, const char *value, size_t length)
 	}
 }
 
+/* The text of one address; false for an entry with family 0 (skipped). */
+static bool cpgtool_addr_text(const corosync_cfg_node_address_t *a, char *buf, size_t size)
+{
+	struct sockaddr_storage ss;
+	const void *raw;
+
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, a->address, sizeof(a->address));
+	if (ss.ss_family == 0)
+		return false;
+	if (ss.ss_family == AF_INET6)
+		raw = &((const struct sockaddr_in6 *)&ss)->sin6_addr;
+	else
+		raw = &((const struct sockaddr_in *)&ss)->sin_addr;
+	if (!inet_ntop(ss.ss_family, raw, buf, (socklen_t)size))
+		buf[0] = '\0';
+	return true;
+}
+
 void cpgtool_print_addrs(FILE *f, const corosync_cfg_node_address_t *addrs, int count)
 {
 	for (int i = 0; i < count; i++) {
-		struct sockaddr_storage ss;
 		char buf[INET6_ADDRSTRLEN];
-		const void *raw;
 
-		memset(&ss, 0, sizeof(ss));
-		memcpy(&ss, addrs[i].address, sizeof(addrs[i].address));
-		if (ss.ss_family == 0)
+		if (!cpgtool_addr_text(&addrs[i], buf, sizeof(buf)))
 			continue;
-		if (ss.ss_family == AF_INET6)
-			raw = &((const struct sockaddr_in6 *)&ss)->sin6_addr;
-		else
-			raw = &((const struct sockaddr_in *)&ss)->sin_addr;
-		if (!inet_ntop(ss.ss_family, raw, buf, sizeof(buf)))
-			buf[0] = '\0';
 		if (i != 0)
 			fputc(' ', f);
 		fputs(buf, f);
@@ -102,4 +112,74 @@ void cpgtool_list_member(struct cpgtool_list *l, FILE *f, const char *value, siz
 	if (addrs_count > 0)
 		cpgtool_print_addrs(f, addrs, addrs_count);
 	fputs(")\n", f);
+}
+
+/* ---- JSON ----------------------------------------------------------------------- */
+
+void cpgtool_json_group(FILE *f, const char *value, size_t length)
+{
+	length = cpgtool_clamp(length);
+	fputc('"', f);
+	for (size_t i = 0; i < length; i++) {
+		unsigned char c = (unsigned char)value[i];
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c >= ' ' && c < 0x7f)
+			fputc(c, f);
+		else
+			fprintf(f, "\\u%04x", c);
+	}
+	fputc('"', f);
+}
+
+void cpgtool_json_begin(struct cpgtool_json *j, FILE *f, int names_only)
+{
+	memset(j, 0, sizeof(*j));
+	j->names_only = names_only;
+	fprintf(f, "{\"groups\": [");
+}
+
+void cpgtool_json_entry(struct cpgtool_json *j, FILE *f, const char *value, size_t length,
+			uint32_t pid, uint32_t nodeid, const corosync_cfg_node_address_t *addrs,
+			int addrs_count)
+{
+	bool first_member = false;
+
+	length = cpgtool_clamp(length);
+	if (j->names_only) {
+		fprintf(f, "%s", j->groups++ ? ", " : "");
+		cpgtool_json_group(f, value, length);
+		return;
+	}
+	if (j->groups == 0 || length != j->last_length || memcmp(value, j->last_value, length)) {
+		fprintf(f, "%s{\"name\": ", j->groups ? "]}, " : "");
+		cpgtool_json_group(f, value, length);
+		fprintf(f, ", \"members\": [");
+		j->groups++;
+		j->last_length = length;
+		memcpy(j->last_value, value, length);
+		first_member = true;
+	}
+	fprintf(f, "%s{\"pid\": %u, \"nodeid\": %u", first_member ? "" : ", ", pid, nodeid);
+	if (addrs_count >= 0) {
+		bool first = true;
+
+		fprintf(f, ", \"addresses\": [");
+		for (int i = 0; i < addrs_count; i++) {
+			char buf[INET6_ADDRSTRLEN];
+
+			if (!cpgtool_addr_text(&addrs[i], buf, sizeof(buf)))
+				continue;
+			fprintf(f, "%s\"%s\"", first ? "" : ", ", buf);
+			first = false;
+		}
+		fputc(']', f);
+	}
+	fputc('}', f);
+}
+
+void cpgtool_json_end(struct cpgtool_json *j, FILE *f)
+{
+	fprintf(f, "%s]}\n", !j->names_only && j->groups ? "]}" : "");
 }

@@ -63,4 +63,35 @@ void cpgtool_list_member(struct cpgtool_list *l, FILE *f, const char *value, siz
 			 uint32_t pid, uint32_t nodeid, const corosync_cfg_node_address_t *addrs,
 			 int addrs_count);
 
+/* ---- -j / --json: one document ---------------------------------------------- */
+
+/**
+ * A group name as a JSON string: printable ASCII as is (quote and
+ * backslash escaped), every other byte b as "\u00XX", so the bytes can be
+ * recovered (each code point below 256 is one byte).
+ */
+void cpgtool_json_group(FILE *f, const char *value, size_t length);
+
+/** The state of a JSON listing: the group of the previous entry. */
+struct cpgtool_json {
+	int names_only;
+	size_t groups;                  /* groups opened so far */
+	size_t last_length;
+	char last_value[CPGTOOL_NAME_MAX];
+};
+
+/** {"groups": [ */
+void cpgtool_json_begin(struct cpgtool_json *j, FILE *f, int names_only);
+/**
+ * One entry.  Names only: the name, as a string.  Otherwise a member of the
+ * current group, a new {"name": ..., "members": [...]} whenever the name
+ * differs from the previous entry's; addresses as in cpgtool_list_member
+ * (addrs_count < 0: the call failed, "addresses" is left out).
+ */
+void cpgtool_json_entry(struct cpgtool_json *j, FILE *f, const char *value, size_t length,
+			uint32_t pid, uint32_t nodeid, const corosync_cfg_node_address_t *addrs,
+			int addrs_count);
+/** ]} and a newline. */
+void cpgtool_json_end(struct cpgtool_json *j, FILE *f);
+
 #endif

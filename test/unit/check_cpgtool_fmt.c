@@ -243,6 +243,41 @@ START_TEST(test_length_clamped)
 }
 END_TEST
 
+/* --json: groups with their members and addresses; names with any bytes. */
+START_TEST(test_json)
+{
+	corosync_cfg_node_address_t a[2];
+	struct cpgtool_json j;
+	struct out o;
+
+	addr4(&a[0], "192.168.60.1");
+	addr6(&a[1], "fd00::1");
+	out_open(&o);
+	cpgtool_json_begin(&j, o.f, 0);
+	cpgtool_json_entry(&j, o.f, "g1", 2, 100, 1, a, 2);
+	cpgtool_json_entry(&j, o.f, "g1", 2, 200, 2, a, 1);
+	cpgtool_json_entry(&j, o.f, "a\"\\\x01\xe9", 5, 300, 3, a, -1);
+	cpgtool_json_end(&j, o.f);
+	OUT_CHECK(&o, "{\"groups\": [{\"name\": \"g1\", \"members\": [{\"pid\": 100, "
+		      "\"nodeid\": 1, \"addresses\": [\"192.168.60.1\", \"fd00::1\"]}, "
+		      "{\"pid\": 200, \"nodeid\": 2, \"addresses\": [\"192.168.60.1\"]}]}, "
+		      "{\"name\": \"a\\\"\\\\\\u0001\\u00e9\", \"members\": [{\"pid\": 300, "
+		      "\"nodeid\": 3}]}]}\n");
+
+	out_open(&o);
+	cpgtool_json_begin(&j, o.f, 0);
+	cpgtool_json_end(&j, o.f);
+	OUT_CHECK(&o, "{\"groups\": []}\n");
+
+	out_open(&o);
+	cpgtool_json_begin(&j, o.f, 1);
+	cpgtool_json_entry(&j, o.f, "x", 1, 0, 0, NULL, -1);
+	cpgtool_json_entry(&j, o.f, "y", 1, 0, 0, NULL, -1);
+	cpgtool_json_end(&j, o.f);
+	OUT_CHECK(&o, "{\"groups\": [\"x\", \"y\"]}\n");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cpgtool_fmt");
@@ -256,5 +291,6 @@ int main(void)
 	add_tcase(s, tc, test_escaping);
 	add_tcase(s, tc, test_raw_names);
 	add_tcase(s, tc, test_length_clamped);
+	add_tcase(s, tc, test_json);
 	return check_run_suite(s);
 }

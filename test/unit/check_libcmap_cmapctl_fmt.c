@@ -221,6 +221,64 @@ START_TEST(test_print_unknown_type)
 }
 END_TEST
 
+/* --json: one object per key (or per tracked change). */
+static char *render_json(const char *event, const char *key, cmap_value_types_t type,
+			 const void *data, size_t len, int show_binary)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	ck_assert_ptr_nonnull(f);
+	cmapctl_print_json_value(f, event, key, type, data, len, show_binary);
+	fclose(f);
+	return buf;
+}
+
+#define ASSERT_JSON(want, ...)                          \
+	do {                                            \
+		char *got_ = render_json(__VA_ARGS__);  \
+		ck_assert_str_eq(got_, want);           \
+		free(got_);                             \
+	} while (0)
+
+START_TEST(test_json_values)
+{
+	int8_t i8 = -5;
+	uint16_t u16 = 65535;
+	int32_t i32 = -2147483647 - 1;
+	uint64_t u64 = UINT64_MAX;
+	float flt = 0.5f;
+	double dbl = 1.0 / 0.0, third = 1.0 / 3.0;
+	static const unsigned char bin[] = { 0x00, 0x7f, 0xff };
+
+	ASSERT_JSON("{\"key\": \"a.b\", \"type\": \"i8\", \"value\": -5}", NULL, "a.b",
+		    CMAP_VALUETYPE_INT8, &i8, 1, 0);
+	ASSERT_JSON("{\"key\": \"k\", \"type\": \"u16\", \"value\": 65535}", NULL, "k",
+		    CMAP_VALUETYPE_UINT16, &u16, 2, 0);
+	ASSERT_JSON("{\"key\": \"k\", \"type\": \"i32\", \"value\": -2147483648}", NULL, "k",
+		    CMAP_VALUETYPE_INT32, &i32, 4, 0);
+	ASSERT_JSON("{\"key\": \"k\", \"type\": \"u64\", \"value\": 18446744073709551615}", NULL,
+		    "k", CMAP_VALUETYPE_UINT64, &u64, 8, 0);
+	ASSERT_JSON("{\"key\": \"k\", \"type\": \"flt\", \"value\": 0.5}", NULL, "k",
+		    CMAP_VALUETYPE_FLOAT, &flt, 4, 0);
+	ASSERT_JSON("{\"key\": \"k\", \"type\": \"dbl\", \"value\": null}", NULL, "k",
+		    CMAP_VALUETYPE_DOUBLE, &dbl, 8, 0);
+	ASSERT_JSON("{\"key\": \"k\", \"type\": \"dbl\", \"value\": 0.33333333333333331}", NULL,
+		    "k", CMAP_VALUETYPE_DOUBLE, &third, 8, 0);
+	ASSERT_JSON("{\"key\": \"k\", \"type\": \"str\", \"value\": \"q\\\"b\\\\\\u0001\\u00e9\"}",
+		    NULL, "k", CMAP_VALUETYPE_STRING, "q\"b\\\x01\xe9", 6, 0);
+	ASSERT_JSON("{\"key\": \"k\", \"type\": \"bin\", \"value\": null}", NULL, "k",
+		    CMAP_VALUETYPE_BINARY, bin, 3, 0);
+	ASSERT_JSON("{\"key\": \"k\", \"type\": \"bin\", \"value\": \"007fff\"}", NULL, "k",
+		    CMAP_VALUETYPE_BINARY, bin, 3, 1);
+	ASSERT_JSON("{\"key\": \"k\", \"type\": null, \"value\": null}", NULL, "k",
+		    (cmap_value_types_t)99, bin, 3, 1);
+	ASSERT_JSON("{\"event\": \"modify\", \"key\": \"k\", \"type\": \"u16\", \"value\": 65535}",
+		    "modify", "k", CMAP_VALUETYPE_UINT16, &u16, 2, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cmapctl_fmt");
@@ -235,5 +293,6 @@ int main(void)
 	add_tcase(s, tc, test_print_binary);
 	add_tcase(s, tc, test_print_binary_escapes_all_bytes);
 	add_tcase(s, tc, test_print_unknown_type);
+	add_tcase(s, tc, test_json_values);
 	return check_run_suite(s);
 }
