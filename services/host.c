@@ -1177,8 +1177,15 @@ uint64_t host_next_deadline(const struct host *host)
 {
 	uint64_t next = host->timers ? host->timers->deadline_ms : UINT64_MAX;
 
-	if (sync_has_work(host->sync))
-		return 0;
+	/* Sync work runs at once; work that just met -EAGAIN (totem full, a
+	 * service waiting for something) is retried every millisecond, not in
+	 * a loop that spins until the next token. */
+	if (sync_has_work(host->sync)) {
+		if (!sync_stalled(host->sync))
+			return 0;
+		if (host->now_ms + 1 < next)
+			next = host->now_ms + 1;
+	}
 	/* Parked requests wait for totem room: look again every millisecond
 	 * (corosync re-checks its flow control as often). */
 	if (host->parked && !sync_in_progress(host->sync) && host->now_ms + 1 < next)

@@ -122,7 +122,8 @@ struct svc *host_service_at(struct host *host, size_t index);
 void host_set_time(struct host *host, uint64_t now_ms);
 /** Fire due timers and run pending sync work. */
 void host_advance(struct host *host, uint64_t now_ms);
-/** Earliest timer deadline, 0 if sync work is pending, UINT64_MAX if none. */
+/** Earliest timer deadline, 0 if sync work is pending (now + 1 ms if it last
+ * met -EAGAIN), UINT64_MAX if none. */
 uint64_t host_next_deadline(const struct host *host);
 
 /* ---- IPC side ---------------------------------------------------------- */

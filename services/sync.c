@@ -37,6 +37,7 @@ struct sync {
 	struct host *host;
 	enum sync_state state;
 	bool send_pending;            /* our BUILD/BARRIER still to be sent */
+	bool stalled;                 /* sync_run() stopped at -EAGAIN; see sync_stalled() */
 	struct sync_ring_id ring;
 	struct svc_view view;
 	struct sync_list members, trans, left, joined;
@@ -106,6 +107,11 @@ static int list_copy(struct sync_list *dst, const uint32_t *ids, size_t count)
 bool sync_in_progress(const struct sync *sync)
 {
 	return sync->state != SYNC_IDLE;
+}
+
+bool sync_stalled(const struct sync *sync)
+{
+	return sync->stalled;
 }
 
 bool sync_has_work(const struct sync *sync)
@@ -192,6 +198,7 @@ void sync_start(struct sync *sync, const struct svc_view *view)
 	int id;
 
 	abort_round(sync);
+	sync->stalled = false;
 	marked = calloc(view->members_count ? view->members_count : 1, sizeof(*marked));
 	if (!marked || list_copy(&sync->members, view->members, view->members_count) < 0 ||
 	    list_copy(&sync->trans, view->trans, view->trans_count) < 0 ||
@@ -263,6 +270,7 @@ void sync_run(struct sync *sync)
 {
 	struct svc *svc;
 
+	sync->stalled = true;     /* until it gets past every -EAGAIN below */
 	if (sync->send_pending) {
 		int r = sync->state == SYNC_BUILD ? send_build(sync) : send_barrier(sync);
 
@@ -282,10 +290,12 @@ void sync_run(struct sync *sync)
 			return;
 		sync->send_pending = false;
 	}
+	sync->stalled = false;
 }
 
 static void next_service(struct sync *sync)
 {
+	sync->stalled = false;
 	marks_clear(sync);
 	if (sync->current < sync->services_count) {
 		sync->state = SYNC_PROCESS;

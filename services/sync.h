@@ -70,6 +70,9 @@ void sync_run(struct sync *sync);
 bool sync_in_progress(const struct sync *sync);
 /** Is there local work that sync_run() should do now? */
 bool sync_has_work(const struct sync *sync);
+/** Did the last sync_run() stop at -EAGAIN (totem full, or process() asked
+ * to be called again) with nothing changed since? Then retry in a while. */
+bool sync_stalled(const struct sync *sync);
 
 /* Provided by the host. */
 void host_sync_done(struct host *host, const struct svc_view *view);

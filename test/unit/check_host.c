@@ -419,8 +419,10 @@ START_TEST(test_flow_control_during_sync)
 	ck_assert_uint_eq(R.sync_len[0], 552);
 	pump(host);
 	ck_assert_int_eq(host_next_deadline(host), 0);
-	/* process() asks to be called again twice, then a BARRIER goes out */
+	/* process() asks to be called again twice, then a BARRIER goes out;
+	 * asked again, it is retried a millisecond later, not at once */
 	host_advance(host, 1);
+	ck_assert_uint_eq(host_next_deadline(host), 2);
 	host_advance(host, 2);
 	ck_assert(host_sync_in_progress(host));
 	host_advance(host, 3);
