@@ -31,6 +31,7 @@
 #include "exec/knet_config.h"
 #include "exec/totem.h"
 #include "totemsrp/pg.h"
+#include "totemsrp/pg_confchg.h"
 #include "totemsrp/srp.h"
 #include "totemsrp/transport_knet.h"
 
@@ -56,7 +57,7 @@ struct totem {
 	bool timer_armed;
 	uint64_t timer_deadline;     /* what the armed timer waits for (ms) */
 	qb_loop_timer_handle start_timer, stats_timer, warn_timer;
-	bool started, in_sync;
+	bool started;
 	bool data_polled;           /* the knet data fd is in the loop */
 	uint64_t rx_full_logged;    /* tknet rx_full count at the last notice */
 	bool token_warned;          /* this silence was logged already */
@@ -64,11 +65,7 @@ struct totem {
 	size_t queue_cap;           /* srp's send queue, in frames */
 	size_t queue_soft;          /* admission stops above this many queued frames */
 
-	/* the last transitional configuration, for the next regular one's view */
-	uint32_t trans[SRP_NODES_MAX];
-	size_t trans_count;
-	uint32_t left[SRP_NODES_MAX];
-	size_t left_count;
+	struct pg_confchg_state cc;  /* configuration changes -> pg -> the host's view */
 
 	uint8_t rx[65536] __attribute__((aligned(8)));
 	uint8_t msg[PG_MESSAGE_MAX] __attribute__((aligned(8)));
@@ -183,41 +180,8 @@ static void env_confchg(void *ctx, const struct srp_confchg *chg)
 	struct svc_view view;
 	size_t i;
 
-	pg_confchg(t->pg, chg->left, chg->left_count);
-	if (chg->type == SRP_CONFCHG_TRANSITIONAL) {
-		t->trans_count = chg->members_count < SRP_NODES_MAX ? chg->members_count : SRP_NODES_MAX;
-		memcpy(t->trans, chg->members, t->trans_count * sizeof(t->trans[0]));
-		t->left_count = chg->left_count < SRP_NODES_MAX ? chg->left_count : SRP_NODES_MAX;
-		memcpy(t->left, chg->left, t->left_count * sizeof(t->left[0]));
-		t->in_sync = true;
+	if (!pg_confchg_apply(&t->cc, t->pg, chg, &view))
 		return;
-	}
-	/*
-	 * From the REGULAR configuration until sync completes, reassembly uses
-	 * the sync context.  Not from the TRANSITIONAL one: srp delivers the
-	 * recovered old-ring messages between the two, and their fragments
-	 * belong to the normal context (a message begun before and ended in a
-	 * recovered frame was dropped on that node only; test/sim seed 1792).
-	 * corosync v3.1.7 exec/totemsrp.c switches totempg's buffers after the
-	 * recovered messages too.  A configuration that merged members drops
-	 * the messages it cut, which the joined members could not assemble
-	 * (pg_ring_merged; test/sim seed 42, docs/compat.md).
-	 */
-	if (chg->joined_count)
-		pg_ring_merged(t->pg);
-	pg_sync_context(t->pg, true);
-	memset(&view, 0, sizeof(view));
-	view.rep_nodeid = chg->ring_id.rep;
-	view.ring_seq = chg->ring_id.seq;
-	view.members = chg->members;
-	view.members_count = chg->members_count;
-	view.trans = t->trans;
-	view.trans_count = t->trans_count;
-	view.joined = chg->joined;
-	view.joined_count = chg->joined_count;
-	/* The regular configuration carries no left list: the transitional one did. */
-	view.left = t->left;
-	view.left_count = t->left_count;
 	{
 		char line[512];
 		size_t used = 0;
@@ -306,10 +270,8 @@ const struct host_totem_ops totem_host_ops = {
 
 void totem_sync_done(struct totem *t)
 {
-	if (!t->in_sync)
+	if (!pg_confchg_sync_done(&t->cc, t->pg))
 		return;
-	t->in_sync = false;
-	pg_sync_context(t->pg, false);
 	srp_trans_ack(t->srp);
 	rearm(t);
 }

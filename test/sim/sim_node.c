@@ -32,6 +32,7 @@
 #include "cpg_service/cpg_service.h"
 #include "services/host.h"
 #include "totemsrp/pg.h"
+#include "totemsrp/pg_confchg.h"
 #include "test/sim/sim_node.h"
 
 #define GROUP_A "a"
@@ -59,13 +60,10 @@ struct sim_stack {
 	struct host *host;
 	struct icmap *cmap, *stats;
 	struct svc *cpg;
-	bool in_sync, in_trans, dead, quiet;
+	bool dead, quiet;
 	uint64_t now;
 	struct srp_ring_id regular;
-	uint32_t trans[SRP_NODES_MAX];
-	size_t trans_count;
-	uint32_t left[SRP_NODES_MAX];
-	size_t left_count;
+	struct pg_confchg_state cc;   /* as in exec/totem.c */
 	struct sim_client clients[SIM_CLIENTS_MAX];
 	uint8_t *req;                 /* request scratch, SVC_IPC_MSG_MAX */
 	uint8_t *ev;                  /* event flattening scratch */
@@ -180,11 +178,8 @@ static void on_sync_done(void *ctx)
 
 	slog(stk, "sync of ring %u/%" PRIu64 " done", stk->regular.rep, stk->regular.seq);
 	report_sync_done(stk);
-	if (!stk->in_sync)
-		return;
-	stk->in_sync = false;
-	pg_sync_context(stk->pg, false);
-	srp_trans_ack(stk->cfg.srp);
+	if (pg_confchg_sync_done(&stk->cc, stk->pg))
+		srp_trans_ack(stk->cfg.srp);
 }
 
 /* ---- IPC towards the fake clients ------------------------------------------- */
@@ -249,7 +244,7 @@ static void trace_event(struct sim_stack *stk, struct sim_client *cl, const void
 
 		memcpy(&seq, d->message + 16, 8);
 		slog(stk, "cpg %u <- deliver %u/%u#%" PRIu64 " (%u bytes)%s", cl->pid, d->nodeid, d->pid,
-		     seq, d->msglen, stk->in_trans ? " in a transitional configuration" : "");
+		     seq, d->msglen, stk->cc.in_trans ? " in a transitional configuration" : "");
 	} else if (h->id == MESSAGE_RES_CPG_TOTEM_CONFCHG_CALLBACK) {
 		const struct res_lib_cpg_totem_confchg_callback *t = ev;
 
@@ -288,7 +283,7 @@ static int ipc_event(void *ipc_conn, const struct iovec *iov, size_t iovcnt)
 	if (len < sizeof(h))
 		return -EINVAL;
 	memcpy(&h, ev, sizeof(h));
-	if (h.id == MESSAGE_RES_CPG_DELIVER_CALLBACK && stk->in_trans)
+	if (h.id == MESSAGE_RES_CPG_DELIVER_CALLBACK && stk->cc.in_trans)
 		sim_cpg_check_note_trans_delivery(stk->cfg.cc);
 	if (stk->cfg.log)
 		trace_event(stk, cl, ev, len);
@@ -627,43 +622,10 @@ void sim_stack_confchg(struct sim_stack *stk, const struct srp_confchg *chg)
 	struct svc_view view;
 
 	sim_cpg_srp_confchg(stk->cfg.cc, stk->cfg.nodeid, chg);
-	pg_confchg(stk->pg, chg->left, chg->left_count);
-	if (chg->type == SRP_CONFCHG_TRANSITIONAL) {
-		stk->trans_count = chg->members_count < SRP_NODES_MAX ? chg->members_count : SRP_NODES_MAX;
-		memcpy(stk->trans, chg->members, stk->trans_count * sizeof(stk->trans[0]));
-		stk->left_count = chg->left_count < SRP_NODES_MAX ? chg->left_count : SRP_NODES_MAX;
-		memcpy(stk->left, chg->left, stk->left_count * sizeof(stk->left[0]));
-		stk->in_sync = true;
-		stk->in_trans = true;
+	/* the daemon's own wiring (exec/totem.c runs the same) */
+	if (!pg_confchg_apply(&stk->cc, stk->pg, chg, &view))
 		return;
-	}
-	stk->in_trans = false;
 	stk->regular = chg->ring_id;
-	/*
-	 * Two differences from exec/totem.c (reported to be made there too):
-	 * totempg's sync context starts here at the REGULAR configuration, not
-	 * at the TRANSITIONAL one: srp delivers the recovered old-ring messages
-	 * between the two, and their fragments belong to the normal context
-	 * (a message started before the TRANSITIONAL configuration and ended in
-	 * a recovered frame was dropped on that node only; seed 1792).
-	 * corosync v3.1.7 exec/totemsrp.c switches totempg's buffers after
-	 * delivering the recovered messages for the same reason.  And a merging
-	 * configuration drops messages cut by it (pg_ring_merged; seed 42).
-	 */
-	if (chg->joined_count)
-		pg_ring_merged(stk->pg);
-	pg_sync_context(stk->pg, true);
-	memset(&view, 0, sizeof(view));
-	view.rep_nodeid = chg->ring_id.rep;
-	view.ring_seq = chg->ring_id.seq;
-	view.members = chg->members;
-	view.members_count = chg->members_count;
-	view.trans = stk->trans;
-	view.trans_count = stk->trans_count;
-	view.joined = chg->joined;
-	view.joined_count = chg->joined_count;
-	view.left = stk->left;
-	view.left_count = stk->left_count;
 	host_confchg(stk->host, &view);
 }
 
@@ -700,5 +662,5 @@ void sim_stack_quiesce(struct sim_stack *stk)
 
 bool sim_stack_in_sync(const struct sim_stack *stk)
 {
-	return stk->in_sync;
+	return stk->cc.in_sync;
 }
