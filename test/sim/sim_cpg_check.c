@@ -664,7 +664,8 @@ static void ev_confchg(struct sim_cpg_check *cc, struct ccl *c, const void *ev, 
 		vec_push(&next, ckey(a[i].nodeid, a[i].pid));
 		key = mix(key, ckey(a[i].nodeid, a[i].pid));
 	}
-	qsort(next.v, next.n, sizeof(*next.v), u64cmp);
+	if (next.n)
+		qsort(next.v, next.n, sizeof(*next.v), u64cmp);
 	for (size_t i = 1; i < next.n; i++)
 		if (next.v[i] == next.v[i - 1]) {
 			FAIL(cc, c->nodeid, "confchg to %u/%u lists member %u/%u twice", c->nodeid, c->pid,
@@ -913,7 +914,8 @@ void sim_cpg_srp_confchg(struct sim_cpg_check *cc, uint32_t nodeid, const struct
 	if (chg->type == SRP_CONFCHG_TRANSITIONAL) {
 		n->trans_count = chg->members_count < SIM_CHECK_NODES_MAX ? chg->members_count :
 									     SIM_CHECK_NODES_MAX;
-		memcpy(n->trans, chg->members, n->trans_count * sizeof(n->trans[0]));
+		if (n->trans_count)
+			memcpy(n->trans, chg->members, n->trans_count * sizeof(n->trans[0]));
 		n->after_trans = true;
 	}
 	n->path = mix(mix(mix(n->path, chg->type + 1), chg->ring_id.rep), chg->ring_id.seq);
@@ -954,7 +956,8 @@ void sim_cpg_sync_done(struct sim_cpg_check *cc, uint32_t nodeid, struct srp_rin
 	rs = &cc->rings[r];
 	for (size_t i = 0; i < n; i++)
 		vec_push(&v, proc_key(&procs[i]));
-	qsort(v.v, v.n, sizeof(*v.v), u64cmp);
+	if (v.n)
+		qsort(v.v, v.n, sizeof(*v.v), u64cmp);
 	if (!rs->have) {
 		rs->have = true;
 		rs->first_node = nodeid;
