@@ -94,6 +94,9 @@ struct daemon {
 	struct totem_config tc;
 	qb_loop_t *loop;
 	qb_loop_timer_handle timer;
+	qb_loop_timer_handle stop_timer;
+	bool stopping;
+	uint64_t stop_deadline;     /* ms: stop even if a client has not read its events */
 	bool timer_armed;
 	struct host *host;
 	struct totem *totem;
@@ -199,6 +202,37 @@ static int daemon_node_status(void *ctx, uint32_t nodeid, struct svc_node_status
 }
 
 /*
+ * An orderly stop (signal, cfg SHUTDOWN) lets the clients read the events
+ * already sent to them first (e.g. cfg's last TESTSHUTDOWN): libqb's client
+ * drops unread events once it sees the server gone.  The loop keeps
+ * running until no event is unread, for STOP_DRAIN_MS at most (a client
+ * that does not read holds nobody back for longer).
+ */
+#define STOP_DRAIN_MS 1000
+#define STOP_POLL_MS 5
+
+static void stop_check(void *data)
+{
+	struct daemon *d = data;
+
+	if ((d->ipc && ipc_events_unread(d->ipc) > 0) && now_ms() < d->stop_deadline) {
+		(void)qb_loop_timer_add(d->loop, QB_LOOP_LOW, STOP_POLL_MS * QB_TIME_NS_IN_MSEC, d,
+					stop_check, &d->stop_timer);
+		return;
+	}
+	qb_loop_stop(d->loop);
+}
+
+static void stop_begin(struct daemon *d)
+{
+	if (d->stopping)
+		return;
+	d->stopping = true;
+	d->stop_deadline = now_ms() + STOP_DRAIN_MS;
+	stop_check(d);
+}
+
+/*
  * 0: the orderly stop after the current handler (corosync's
  * api->shutdown_request): the loop stops and run() unwinds its ladder
  * (services finalised in reverse order, totem leaves), exit status 0.
@@ -210,7 +244,7 @@ static int daemon_shutdown(void *ctx, int exit_status, const char *reason)
 
 	if (exit_status == 0) {
 		log_debug("orderly shutdown requested: %s", reason);
-		qb_loop_stop(d->loop);
+		stop_begin(d);
 		return 0;
 	}
 	log_err("Chorus Cluster Engine exiting with status %d (%s).", exit_status, reason);
@@ -298,7 +332,7 @@ static int32_t on_stop_signal(int32_t sig, void *data)
 	struct daemon *d = data;
 
 	log_notice("Node was shut down by a signal");
-	qb_loop_stop(d->loop);
+	stop_begin(d);
 	return 0;
 }
 

@@ -739,6 +739,28 @@ int ipc_create(const struct ipc_config *cfg, struct ipc **ret_ipc)
 	return 0;
 }
 
+size_t ipc_events_unread(struct ipc *ipc)
+{
+	struct ipc_conn *ic;
+	size_t n = 0;
+
+	qb_list_for_each_entry(ic, &ipc->conns, list) {
+		struct qb_ipcs_connection_stats_2 *st;
+
+		if (ic->dropped)
+			continue;
+		n += ic->queued_count;
+		st = qb_ipcs_connection_stats_get_2(ic->c, 0);
+		if (st) {
+			/* -ENOTCONN (no ring) arrives cast to unsigned */
+			if ((int32_t)st->event_q_length > 0)
+				n += st->event_q_length;
+			free(st);
+		}
+	}
+	return n;
+}
+
 void ipc_destroy(struct ipc *ipc)
 {
 	size_t i;

@@ -48,6 +48,13 @@ extern const struct host_ipc_ops ipc_host_ops;
 int ipc_create(const struct ipc_config *cfg, struct ipc **ret_ipc);
 /** Disconnect every client (they see the connection close) and stop serving. */
 void ipc_destroy(struct ipc *ipc);
+/**
+ * Events not yet read by their clients: queued here, or still in a client's
+ * shared-memory ring (libqb's event_q_length).  A stopping daemon waits for
+ * 0 before it disconnects: libqb's client gives up on unread events once it
+ * sees the server gone.
+ */
+size_t ipc_events_unread(struct ipc *ipc);
 /** stats.clear.ipc: per-connection counters and stats.ipcs.global.closed back to 0. */
 void ipc_stats_clear(struct ipc *ipc);
 /** qb_ipc_type from system.qb_ipc_type ("native", "shm", "socket"); -EINVAL otherwise. */
