@@ -98,6 +98,7 @@ struct daemon {
 	bool stopping;
 	uint64_t stop_deadline;     /* ms: stop even if a client has not read its events */
 	bool timer_armed;
+	uint64_t timer_deadline;     /* what the armed timer waits for (ms) */
 	struct host *host;
 	struct totem *totem;
 	struct ipc *ipc;
@@ -149,9 +150,13 @@ static void host_tick(void *data)
 
 static void rearm(struct daemon *d)
 {
-	uint64_t deadline = host_next_deadline(d->host), now = now_ms();
+	uint64_t deadline = host_next_deadline(d->host), now;
 	uint64_t after_ns;
 
+	/* Most wake-ups leave the deadline where it was: keep the timer then. */
+	if (d->timer_armed && deadline == d->timer_deadline)
+		return;
+	now = now_ms();
 	if (d->timer_armed) {
 		qb_loop_timer_del(d->loop, d->timer);
 		d->timer_armed = false;
@@ -159,8 +164,10 @@ static void rearm(struct daemon *d)
 	if (deadline == UINT64_MAX)
 		return;
 	after_ns = deadline > now ? (deadline - now) * QB_TIME_NS_IN_MSEC : 0;
-	if (qb_loop_timer_add(d->loop, QB_LOOP_MED, after_ns, d, host_tick, &d->timer) == 0)
+	if (qb_loop_timer_add(d->loop, QB_LOOP_MED, after_ns, d, host_tick, &d->timer) == 0) {
 		d->timer_armed = true;
+		d->timer_deadline = deadline;
+	}
 }
 
 static void on_deadline_changed(void *ctx)

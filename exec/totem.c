@@ -55,6 +55,7 @@ struct totem {
 	struct pg *pg;
 	qb_loop_timer_handle timer;
 	bool timer_armed;
+	uint64_t timer_deadline;     /* what the armed timer waits for (ms) */
 	qb_loop_timer_handle start_timer, stats_timer, warn_timer;
 	bool started;
 	bool data_polled;           /* the knet data fd is in the loop */
@@ -90,8 +91,12 @@ static void on_timer(void *data)
 
 static void rearm(struct totem *t)
 {
-	uint64_t deadline = srp_next_deadline(t->srp), now = now_ms();
+	uint64_t deadline = srp_next_deadline(t->srp), now;
 
+	/* Most wake-ups leave the deadline where it was: keep the timer then. */
+	if (t->timer_armed && deadline == t->timer_deadline)
+		return;
+	now = now_ms();
 	if (t->timer_armed) {
 		qb_loop_timer_del(t->loop, t->timer);
 		t->timer_armed = false;
@@ -100,8 +105,10 @@ static void rearm(struct totem *t)
 		return;
 	if (qb_loop_timer_add(t->loop, QB_LOOP_HIGH,
 			      deadline > now ? (deadline - now) * QB_TIME_NS_IN_MSEC : 0, t, on_timer,
-			      &t->timer) == 0)
+			      &t->timer) == 0) {
 		t->timer_armed = true;
+		t->timer_deadline = deadline;
+	}
 }
 
 /* ---- ring id file ------------------------------------------------------------- */
