@@ -18,111 +18,10 @@
 #include <string.h>
 
 #include "test/sim/sim_check.h"
+#include "test/sim/sim_table.h"
 #include "test/sim/sim_prng.h"
 
 /* ---- small containers ---------------------------------------------------- */
-
-struct u64vec {
-	uint64_t *v;
-	size_t n, cap;
-};
-
-struct u64map {                 /* open addressing, key 0 means empty */
-	uint64_t *keys;
-	uint32_t *vals;
-	size_t cap, count;
-};
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q) {
-		fputs("sim_check: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
-static void vec_push(struct u64vec *v, uint64_t x)
-{
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 16;
-		v->v = xrealloc(v->v, v->cap * sizeof(*v->v));
-	}
-	v->v[v->n++] = x;
-}
-
-static void vec_free(struct u64vec *v)
-{
-	free(v->v);
-	memset(v, 0, sizeof(*v));
-}
-
-static size_t map_slot(const struct u64map *m, uint64_t k)
-{
-	uint64_t h = k;
-
-	return (size_t)sim_splitmix64(&h) & (m->cap - 1);
-}
-
-static bool map_get(const struct u64map *m, uint64_t k, uint32_t *ret_val)
-{
-	size_t i;
-
-	if (m->cap == 0)
-		return false;
-	for (i = map_slot(m, k); m->keys[i]; i = (i + 1) & (m->cap - 1)) {
-		if (m->keys[i] == k) {
-			if (ret_val)
-				*ret_val = m->vals[i];
-			return true;
-		}
-	}
-	return false;
-}
-
-static void map_put(struct u64map *m, uint64_t k, uint32_t val);
-
-static void map_grow(struct u64map *m)
-{
-	struct u64map old = *m;
-
-	m->cap = old.cap ? old.cap * 2 : 64;
-	m->count = 0;
-	m->keys = xrealloc(NULL, m->cap * sizeof(*m->keys));
-	m->vals = xrealloc(NULL, m->cap * sizeof(*m->vals));
-	memset(m->keys, 0, m->cap * sizeof(*m->keys));
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.keys[i])
-			map_put(m, old.keys[i], old.vals[i]);
-	free(old.keys);
-	free(old.vals);
-}
-
-static void map_put(struct u64map *m, uint64_t k, uint32_t val)
-{
-	size_t i;
-
-	if ((m->count + 1) * 2 > m->cap)
-		map_grow(m);
-	for (i = map_slot(m, k); m->keys[i]; i = (i + 1) & (m->cap - 1)) {
-		if (m->keys[i] == k) {
-			m->vals[i] = val;
-			return;
-		}
-	}
-	m->keys[i] = k;
-	m->vals[i] = val;
-	m->count++;
-}
-
-static void map_free(struct u64map *m)
-{
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof(*m));
-}
 
 /* ---- model --------------------------------------------------------------- */
 
@@ -138,8 +37,8 @@ struct fin {
 	uint32_t node;          /* index */
 	uint32_t inc;
 	size_t p;               /* its deliveries before TRANSITIONAL: C[0..p) */
-	struct u64vec tail;
-	struct u64map tailpos;  /* tag -> index in tail */
+	struct sim_vec tail;
+	struct sim_map tailpos;  /* tag -> index in tail */
 	int32_t r2;             /* ring it moved to */
 	uint32_t t[SIM_CHECK_NODES_MAX];
 	size_t nt;
@@ -151,8 +50,8 @@ struct ring {
 	uint32_t members[SIM_CHECK_NODES_MAX];
 	size_t members_count;
 	uint32_t registered_by;
-	struct u64vec c;        /* canonical gap-free sequence */
-	struct u64map cpos;     /* tag -> index in c */
+	struct sim_vec c;        /* canonical gap-free sequence */
+	struct sim_map cpos;     /* tag -> index in c */
 	struct fin **fins;
 	size_t fins_count;
 };
@@ -166,14 +65,14 @@ struct node {
 	enum phase phase;
 	int32_t ring;           /* ring of the last REGULAR, -1 if none */
 	size_t p;
-	struct u64vec tail;
+	struct sim_vec tail;
 	struct srp_ring_id trans_id;
 	uint32_t t[SIM_CHECK_NODES_MAX];
 	size_t nt;
 	uint32_t left[SIM_CHECK_NODES_MAX];
 	size_t nleft;
-	struct u64map delivered;        /* tag -> ring index */
-	struct u64vec sent_inc;         /* tags sent in this incarnation */
+	struct sim_map delivered;        /* tag -> ring index */
+	struct sim_vec sent_inc;         /* tags sent in this incarnation */
 	uint64_t stored_seq;
 	uint64_t max_seq;               /* highest REGULAR ring seq ever (all incarnations) */
 };
@@ -182,7 +81,7 @@ struct sim_check {
 	uint64_t now_ms;
 	size_t nodes_count;
 	struct node nodes[SIM_CHECK_NODES_MAX];
-	struct u64map sent_idx;         /* tag -> index in sent[] */
+	struct sim_map sent_idx;         /* tag -> index in sent[] */
 	struct sent *sent;
 	size_t sent_count, sent_cap;
 	struct ring **rings;
@@ -280,8 +179,8 @@ static void fin_free(struct fin *f)
 {
 	if (!f)
 		return;
-	vec_free(&f->tail);
-	map_free(&f->tailpos);
+	sim_vec_free(&f->tail);
+	sim_map_free(&f->tailpos);
 	free(f);
 }
 
@@ -290,9 +189,9 @@ void sim_check_free(struct sim_check *chk)
 	if (!chk)
 		return;
 	for (size_t i = 0; i < chk->nodes_count; i++) {
-		vec_free(&chk->nodes[i].tail);
-		map_free(&chk->nodes[i].delivered);
-		vec_free(&chk->nodes[i].sent_inc);
+		sim_vec_free(&chk->nodes[i].tail);
+		sim_map_free(&chk->nodes[i].delivered);
+		sim_vec_free(&chk->nodes[i].sent_inc);
 	}
 	for (size_t r = 0; r < chk->rings_count; r++) {
 		struct ring *ring = chk->rings[r];
@@ -300,12 +199,12 @@ void sim_check_free(struct sim_check *chk)
 		for (size_t f = 0; f < ring->fins_count; f++)
 			fin_free(ring->fins[f]);
 		free(ring->fins);
-		vec_free(&ring->c);
-		map_free(&ring->cpos);
+		sim_vec_free(&ring->c);
+		sim_map_free(&ring->cpos);
 		free(ring);
 	}
 	free(chk->rings);
-	map_free(&chk->sent_idx);
+	sim_map_free(&chk->sent_idx);
 	free(chk->sent);
 	free(chk);
 }
@@ -317,7 +216,7 @@ static void node_reset(struct node *n)
 	n->p = 0;
 	n->tail.n = 0;
 	n->nt = 0;
-	map_free(&n->delivered);
+	sim_map_free(&n->delivered);
 	n->sent_inc.n = 0;
 }
 
@@ -467,14 +366,14 @@ static void sent_register(struct sim_check *chk, uint32_t nodeid, const void *ms
 	struct node *n = node_find(chk, nodeid);
 	const char *why = NULL;
 	uint64_t tag;
-	uint32_t idx;
+	uint64_t idx;
 
 	if (!n || msg_parse(msg, len, &tag, &why) < 0 || tag_sender(tag) != nodeid) {
 		sim_check_fail(chk, nodeid, "application sent a malformed payload (%s)",
 			       why ? why : "wrong sender");
 		return;
 	}
-	if (map_get(&chk->sent_idx, tag, &idx)) {
+	if (sim_map_get(&chk->sent_idx, tag, &idx)) {
 		if (refused && !chk->sent[idx].refused) {
 			chk->sent[idx].refused = true;
 			chk->stats.sent--;
@@ -486,15 +385,15 @@ static void sent_register(struct sim_check *chk, uint32_t nodeid, const void *ms
 	}
 	if (chk->sent_count == chk->sent_cap) {
 		chk->sent_cap = chk->sent_cap ? chk->sent_cap * 2 : 256;
-		chk->sent = xrealloc(chk->sent, chk->sent_cap * sizeof(*chk->sent));
+		chk->sent = sim_xrealloc(chk->sent, chk->sent_cap * sizeof(*chk->sent));
 	}
 	chk->sent[chk->sent_count] = (struct sent){ .len = (uint32_t)len, .refused = refused,
 						    .ring = -1, .time_ms = chk->now_ms };
-	map_put(&chk->sent_idx, tag, (uint32_t)chk->sent_count);
+	sim_map_put(&chk->sent_idx, tag, chk->sent_count);
 	chk->sent_count++;
 	if (!refused) {
 		chk->stats.sent++;
-		vec_push(&n->sent_inc, tag);
+		sim_vec_push(&n->sent_inc, tag);
 	}
 }
 
@@ -581,11 +480,11 @@ static size_t list_minus(const uint32_t *a, size_t na, const uint32_t *b, size_t
 /* Position of tag in the full sequence of fin f within ring r, or -1. */
 static long fin_pos(const struct ring *r, const struct fin *f, uint64_t tag)
 {
-	uint32_t k;
+	uint64_t k;
 
-	if (map_get(&r->cpos, tag, &k) && k < f->p)
+	if (sim_map_get(&r->cpos, tag, &k) && k < f->p)
 		return (long)k;
-	if (map_get(&f->tailpos, tag, &k))
+	if (sim_map_get(&f->tailpos, tag, &k))
 		return (long)(f->p + k);
 	return -1;
 }
@@ -684,11 +583,11 @@ static void ring_finish(struct sim_check *chk, struct node *n, int32_t r2)
 	memcpy(f->t, n->t, n->nt * sizeof(*n->t));
 	f->nt = n->nt;
 	for (size_t i = 0; i < n->tail.n; i++) {
-		uint32_t k;
+		uint64_t k;
 
-		vec_push(&f->tail, n->tail.v[i]);
-		map_put(&f->tailpos, n->tail.v[i], (uint32_t)i);
-		if (map_get(&r->cpos, n->tail.v[i], &k))
+		sim_vec_push(&f->tail, n->tail.v[i]);
+		sim_map_put(&f->tailpos, n->tail.v[i], i);
+		if (sim_map_get(&r->cpos, n->tail.v[i], &k))
 			last = (long)i;
 	}
 	f->last_matched = last;
@@ -697,9 +596,9 @@ static void ring_finish(struct sim_check *chk, struct node *n, int32_t r2)
 		long lastk = -1;
 
 		for (size_t i = 0; i < f->tail.n; i++) {
-			uint32_t k;
+			uint64_t k;
 
-			if (!map_get(&r->cpos, f->tail.v[i], &k))
+			if (!sim_map_get(&r->cpos, f->tail.v[i], &k))
 				continue;
 			if ((long)k <= lastk) {
 				sim_check_fail(chk, n->nodeid,
@@ -718,7 +617,7 @@ static void ring_finish(struct sim_check *chk, struct node *n, int32_t r2)
 		if (o->r2 == r2 && r2 >= 0)
 			fin_same_set_check(chk, r, f, o);
 	}
-	r->fins = xrealloc(r->fins, (r->fins_count + 1) * sizeof(*r->fins));
+	r->fins = sim_xrealloc(r->fins, (r->fins_count + 1) * sizeof(*r->fins));
 	r->fins[r->fins_count++] = f;
 }
 
@@ -731,7 +630,7 @@ void sim_check_deliver(struct sim_check *chk, uint32_t nodeid, uint32_t from_nod
 	const char *why = NULL;
 	struct ring *r;
 	uint64_t tag;
-	uint32_t idx, k;
+	uint64_t idx, k;
 	struct sent *s;
 
 	chk->stats.delivered++;
@@ -749,7 +648,7 @@ void sim_check_deliver(struct sim_check *chk, uint32_t nodeid, uint32_t from_nod
 			       tag_sender(tag), tag_counter(tag), from_nodeid);
 		return;
 	}
-	if (!map_get(&chk->sent_idx, tag, &idx)) {
+	if (!sim_map_get(&chk->sent_idx, tag, &idx)) {
 		sim_check_fail(chk, nodeid, "delivered %u:%llu which was never sent",
 			       tag_sender(tag), tag_counter(tag));
 		return;
@@ -760,7 +659,7 @@ void sim_check_deliver(struct sim_check *chk, uint32_t nodeid, uint32_t from_nod
 			       tag_sender(tag), tag_counter(tag));
 		return;
 	}
-	if (map_get(&n->delivered, tag, &k)) {
+	if (sim_map_get(&n->delivered, tag, &k)) {
 		sim_check_fail(chk, nodeid, "duplicate delivery of %u:%llu (first in ring %u/%llu)",
 			       tag_sender(tag), tag_counter(tag), chk->rings[k]->id.rep,
 			       (unsigned long long)chk->rings[k]->id.seq);
@@ -782,10 +681,10 @@ void sim_check_deliver(struct sim_check *chk, uint32_t nodeid, uint32_t from_nod
 			       (unsigned long long)chk->rings[s->ring]->id.seq);
 		return;
 	}
-	map_put(&n->delivered, tag, (uint32_t)n->ring);
+	sim_map_put(&n->delivered, tag, (uint64_t)n->ring);   /* >= 0: checked above */
 
 	if (n->phase == PH_TRANS) {
-		vec_push(&n->tail, tag);
+		sim_vec_push(&n->tail, tag);
 		return;
 	}
 	/* Regular phase: gap-free, so a prefix of the ring's canonical sequence. */
@@ -800,12 +699,12 @@ void sim_check_deliver(struct sim_check *chk, uint32_t nodeid, uint32_t from_nod
 			return;
 		}
 	} else {
-		vec_push(&r->c, tag);
-		map_put(&r->cpos, tag, (uint32_t)(r->c.n - 1));
+		sim_vec_push(&r->c, tag);
+		sim_map_put(&r->cpos, tag, r->c.n - 1);
 		for (size_t i = 0; i < r->fins_count; i++) {
 			struct fin *f = r->fins[i];
 
-			if (!map_get(&f->tailpos, tag, &k))
+			if (!sim_map_get(&f->tailpos, tag, &k))
 				continue;
 			if ((long)k <= f->last_matched) {
 				sim_check_fail(chk, nodeid,
@@ -955,7 +854,7 @@ static void confchg_regular(struct sim_check *chk, struct node *n, const struct 
 			memcpy(r->members, c->members, c->members_count * sizeof(*r->members));
 		r->members_count = c->members_count;
 		r->registered_by = n->nodeid;
-		chk->rings = xrealloc(chk->rings, (chk->rings_count + 1) * sizeof(*chk->rings));
+		chk->rings = sim_xrealloc(chk->rings, (chk->rings_count + 1) * sizeof(*chk->rings));
 		r2 = (int32_t)chk->rings_count;
 		chk->rings[chk->rings_count++] = r;
 	}
@@ -1049,11 +948,11 @@ void sim_check_final(struct sim_check *chk, const uint32_t *live, size_t n)
 		}
 		for (size_t k = 0; k < nd->sent_inc.n; k++) {
 			uint64_t tag = nd->sent_inc.v[k];
-			uint32_t idx;
+			uint64_t idx;
 
-			if (map_get(&nd->delivered, tag, NULL))
+			if (sim_map_get(&nd->delivered, tag, NULL))
 				continue;
-			(void)map_get(&chk->sent_idx, tag, &idx);
+			(void)sim_map_get(&chk->sent_idx, tag, &idx);
 			sim_check_fail(chk, live[i],
 				       "self-delivery: node %u never delivered its own message %u:%llu (sent at %llu ms)",
 				       live[i], live[i], tag_counter(tag),

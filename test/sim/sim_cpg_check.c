@@ -27,107 +27,10 @@
 #include <corosync/ipc_cpg.h>
 
 #include "test/sim/sim_cpg_check.h"
+#include "test/sim/sim_table.h"
 #include "test/sim/sim_prng.h"
 
 /* ---- containers ----------------------------------------------------------- */
-
-struct vec {
-	uint64_t *v;
-	size_t n, cap;
-};
-
-struct map {                   /* open addressing; key 0 is empty (keys here are never 0) */
-	uint64_t *keys;
-	uint64_t *vals;
-	size_t cap, count;
-};
-
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (!q) {
-		fputs("sim_cpg_check: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
-static void vec_push(struct vec *v, uint64_t x)
-{
-	if (v->n == v->cap) {
-		v->cap = v->cap ? v->cap * 2 : 16;
-		v->v = xrealloc(v->v, v->cap * sizeof(*v->v));
-	}
-	v->v[v->n++] = x;
-}
-
-static void vec_free(struct vec *v)
-{
-	free(v->v);
-	memset(v, 0, sizeof(*v));
-}
-
-static size_t map_slot(const struct map *m, uint64_t k)
-{
-	uint64_t h = k;
-
-	return (size_t)sim_splitmix64(&h) & (m->cap - 1);
-}
-
-static bool map_get(const struct map *m, uint64_t k, uint64_t *ret)
-{
-	if (m->cap == 0)
-		return false;
-	for (size_t i = map_slot(m, k); m->keys[i]; i = (i + 1) & (m->cap - 1))
-		if (m->keys[i] == k) {
-			if (ret)
-				*ret = m->vals[i];
-			return true;
-		}
-	return false;
-}
-
-static void map_put(struct map *m, uint64_t k, uint64_t val);
-
-static void map_grow(struct map *m)
-{
-	struct map old = *m;
-
-	m->cap = old.cap ? old.cap * 2 : 64;
-	m->count = 0;
-	m->keys = xrealloc(NULL, m->cap * sizeof(*m->keys));
-	m->vals = xrealloc(NULL, m->cap * sizeof(*m->vals));
-	memset(m->keys, 0, m->cap * sizeof(*m->keys));
-	for (size_t i = 0; i < old.cap; i++)
-		if (old.keys[i])
-			map_put(m, old.keys[i], old.vals[i]);
-	free(old.keys);
-	free(old.vals);
-}
-
-static void map_put(struct map *m, uint64_t k, uint64_t val)
-{
-	size_t i;
-
-	if ((m->count + 1) * 2 > m->cap)
-		map_grow(m);
-	for (i = map_slot(m, k); m->keys[i]; i = (i + 1) & (m->cap - 1))
-		if (m->keys[i] == k) {
-			m->vals[i] = val;
-			return;
-		}
-	m->keys[i] = k;
-	m->vals[i] = val;
-	m->count++;
-}
-
-static void map_free(struct map *m)
-{
-	free(m->keys);
-	free(m->vals);
-	memset(m, 0, sizeof(*m));
-}
 
 static uint64_t mix(uint64_t h, uint64_t x)
 {
@@ -145,7 +48,7 @@ struct win {
 	uint64_t group;              /* hash of the group name */
 	uint64_t path;               /* configurations after the ring's sync (at close) */
 	bool closed;
-	struct vec keys;
+	struct sim_vec keys;
 	size_t pre;                  /* events before the node's first TRANSITIONAL */
 };
 
@@ -154,10 +57,10 @@ struct ccl {
 	bool alive, join_req, in_group, left, leave_req;
 	uint8_t group[CPG_WIRE_NAME_MAX];
 	uint32_t glen;
-	struct vec view;             /* sorted member keys */
+	struct sim_vec view;             /* sorted member keys */
 	uint64_t sent_seq, self_next;
 	uint64_t merge_cut;          /* sent_seq at its node's last merging configuration */
-	struct map from_last;        /* sender key -> last seq delivered */
+	struct sim_map from_last;        /* sender key -> last seq delivered */
 	int32_t win;                 /* current window, -1 none */
 };
 
@@ -176,17 +79,17 @@ struct ring_snap {
 	struct srp_ring_id id;
 	bool have;
 	uint32_t first_node;
-	struct vec procs;            /* sorted proc keys */
+	struct sim_vec procs;            /* sorted proc keys */
 };
 
 struct sim_cpg_check {
 	struct sim_check *chk;
 	struct ccl *cl;
 	size_t cl_count, cl_cap;
-	struct map cl_idx;           /* client key -> index + 1 */
+	struct sim_map cl_idx;           /* client key -> index + 1 */
 	struct cnode nodes[SIM_CHECK_NODES_MAX];
 	size_t nodes_count;
-	struct map sent;             /* tag -> len */
+	struct sim_map sent;             /* tag -> len */
 	struct ring_snap *rings;
 	size_t rings_count;
 	struct win *wins;
@@ -234,18 +137,18 @@ void sim_cpg_check_free(struct sim_cpg_check *cc)
 	if (!cc)
 		return;
 	for (size_t i = 0; i < cc->cl_count; i++) {
-		vec_free(&cc->cl[i].view);
-		map_free(&cc->cl[i].from_last);
+		sim_vec_free(&cc->cl[i].view);
+		sim_map_free(&cc->cl[i].from_last);
 	}
 	for (size_t i = 0; i < cc->rings_count; i++)
-		vec_free(&cc->rings[i].procs);
+		sim_vec_free(&cc->rings[i].procs);
 	for (size_t i = 0; i < cc->wins_count; i++)
-		vec_free(&cc->wins[i].keys);
+		sim_vec_free(&cc->wins[i].keys);
 	free(cc->wins);
 	free(cc->rings);
 	free(cc->cl);
-	map_free(&cc->cl_idx);
-	map_free(&cc->sent);
+	sim_map_free(&cc->cl_idx);
+	sim_map_free(&cc->sent);
 	free(cc->buf);
 	free(cc);
 }
@@ -280,7 +183,7 @@ static struct ccl *client_find(struct sim_cpg_check *cc, uint32_t nodeid, uint32
 {
 	uint64_t i;
 
-	if (!map_get(&cc->cl_idx, ckey(nodeid, pid), &i))
+	if (!sim_map_get(&cc->cl_idx, ckey(nodeid, pid), &i))
 		return NULL;
 	return &cc->cl[i - 1];
 }
@@ -372,7 +275,7 @@ void sim_cpg_client_open(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid
 	}
 	if (cc->cl_count == cc->cl_cap) {
 		cc->cl_cap = cc->cl_cap ? cc->cl_cap * 2 : 32;
-		cc->cl = xrealloc(cc->cl, cc->cl_cap * sizeof(*cc->cl));
+		cc->cl = sim_xrealloc(cc->cl, cc->cl_cap * sizeof(*cc->cl));
 	}
 	c = &cc->cl[cc->cl_count];
 	memset(c, 0, sizeof(*c));
@@ -381,7 +284,7 @@ void sim_cpg_client_open(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid
 	c->alive = true;
 	c->self_next = 1;
 	c->win = -1;
-	map_put(&cc->cl_idx, ckey(nodeid, pid), ++cc->cl_count);
+	sim_map_put(&cc->cl_idx, ckey(nodeid, pid), ++cc->cl_count);
 	(void)node_get(cc, nodeid);
 }
 
@@ -436,7 +339,7 @@ void sim_cpg_client_sent(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid
 		return;
 	}
 	c->sent_seq = seq;
-	map_put(&cc->sent, tag_make(n, p, seq), len);
+	sim_map_put(&cc->sent, tag_make(n, p, seq), len);
 	cc->stats.sent++;
 }
 
@@ -452,7 +355,7 @@ static bool win_compare(struct sim_cpg_check *cc, const struct win *a, const str
 {
 	bool same = a->path == b->path;
 	size_t an = same ? a->keys.n : a->pre, bn = same ? b->keys.n : b->pre;
-	struct map pos = { 0 };
+	struct sim_map pos = { 0 };
 	size_t j, i0 = 0, run = 0;
 	bool started = false, ended = false;
 	uint64_t ai, last = 0;
@@ -460,15 +363,15 @@ static bool win_compare(struct sim_cpg_check *cc, const struct win *a, const str
 
 	(void)cc;
 	for (size_t i = 0; i < a->keys.n; i++)
-		map_put(&pos, a->keys.v[i], i + 1);
+		sim_map_put(&pos, a->keys.v[i], i + 1);
 	/* order over everything both have */
 	for (j = 0; j < b->keys.n; j++) {
-		if (!map_get(&pos, b->keys.v[j], &ai))
+		if (!sim_map_get(&pos, b->keys.v[j], &ai))
 			continue;
 		if (have_last && ai <= last) {
 			snprintf(why, cap, "shared events in another order (event %zu of one is "
 				 "event %" PRIu64 " of the other)", j, ai - 1);
-			map_free(&pos);
+			sim_map_free(&pos);
 			return false;
 		}
 		last = ai;
@@ -476,7 +379,7 @@ static bool win_compare(struct sim_cpg_check *cc, const struct win *a, const str
 	}
 	/* contiguity within the comparable parts */
 	for (j = 0; j < bn; j++) {
-		bool in_a = map_get(&pos, b->keys.v[j], &ai) && ai - 1 < an;
+		bool in_a = sim_map_get(&pos, b->keys.v[j], &ai) && ai - 1 < an;
 
 		if (!started) {
 			if (!in_a)
@@ -491,7 +394,7 @@ static bool win_compare(struct sim_cpg_check *cc, const struct win *a, const str
 				snprintf(why, cap, "%s: event %zu of one history is shared again after "
 					 "the histories differed", same ? "same configurations" :
 					 "before the first transitional configuration", j);
-				map_free(&pos);
+				sim_map_free(&pos);
 				return false;
 			}
 			continue;
@@ -506,17 +409,17 @@ static bool win_compare(struct sim_cpg_check *cc, const struct win *a, const str
 				 "(one has event %zu, the other event %zu)", same ?
 				 "same configurations" : "before the first transitional configuration",
 				 run, j, i0 + run);
-			map_free(&pos);
+			sim_map_free(&pos);
 			return false;
 		}
 		ended = true;
 		if (in_a) {
 			snprintf(why, cap, "an event appears after the end of the other history");
-			map_free(&pos);
+			sim_map_free(&pos);
 			return false;
 		}
 	}
-	map_free(&pos);
+	sim_map_free(&pos);
 	return true;
 }
 
@@ -567,7 +470,7 @@ static void win_add(struct sim_cpg_check *cc, struct ccl *c, uint64_t key)
 	if (c->win < 0) {
 		if (cc->wins_count == cc->wins_cap) {
 			cc->wins_cap = cc->wins_cap ? cc->wins_cap * 2 : 64;
-			cc->wins = xrealloc(cc->wins, cc->wins_cap * sizeof(*cc->wins));
+			cc->wins = sim_xrealloc(cc->wins, cc->wins_cap * sizeof(*cc->wins));
 		}
 		w = &cc->wins[cc->wins_count];
 		memset(w, 0, sizeof(*w));
@@ -577,14 +480,14 @@ static void win_add(struct sim_cpg_check *cc, struct ccl *c, uint64_t key)
 		c->win = (int32_t)cc->wins_count++;
 	}
 	w = &cc->wins[c->win];
-	vec_push(&w->keys, key);
+	sim_vec_push(&w->keys, key);
 	if (!n->after_trans)
 		w->pre = w->keys.n;
 }
 
 /* ---- events ---------------------------------------------------------------------- */
 
-static bool vec_has(const struct vec *v, uint64_t k)
+static bool vec_has(const struct sim_vec *v, uint64_t k)
 {
 	size_t lo = 0, hi = v->n;
 
@@ -634,7 +537,7 @@ static void ev_confchg(struct sim_cpg_check *cc, struct ccl *c, const void *ev, 
 	const mar_cpg_address_t *a = e->member_list;
 	struct cnode *node = node_get(cc, c->nodeid);
 	size_t nm, nl, nj;
-	struct vec next = { 0 };
+	struct sim_vec next = { 0 };
 	uint64_t key = 0x636f6e66ull, self = ckey(c->nodeid, c->pid);
 	bool own_join = false, own_leave = false;
 
@@ -661,7 +564,7 @@ static void ev_confchg(struct sim_cpg_check *cc, struct ccl *c, const void *ev, 
 		return;
 	}
 	for (size_t i = 0; i < nm; i++) {
-		vec_push(&next, ckey(a[i].nodeid, a[i].pid));
+		sim_vec_push(&next, ckey(a[i].nodeid, a[i].pid));
 		key = mix(key, ckey(a[i].nodeid, a[i].pid));
 	}
 	if (next.n)
@@ -775,16 +678,16 @@ static void ev_confchg(struct sim_cpg_check *cc, struct ccl *c, const void *ev, 
 		goto out;
 	}
 	win_add(cc, c, key | 1);
-	vec_free(&c->view);
+	sim_vec_free(&c->view);
 	c->view = next;
 	next.v = NULL;
 	if (own_leave) {
 		c->left = true;
 		c->in_group = false;
-		vec_free(&c->view);
+		sim_vec_free(&c->view);
 	}
 out:
-	vec_free(&next);
+	sim_vec_free(&next);
 }
 
 static void ev_deliver(struct sim_cpg_check *cc, struct ccl *c, const void *ev, size_t len)
@@ -824,18 +727,18 @@ static void ev_deliver(struct sim_cpg_check *cc, struct ccl *c, const void *ev, 
 		     p, seq, c->nodeid, c->pid, e->nodeid, e->pid);
 		return;
 	}
-	if (!map_get(&cc->sent, tag, &slen) || slen != e->msglen) {
+	if (!sim_map_get(&cc->sent, tag, &slen) || slen != e->msglen) {
 		FAIL(cc, c->nodeid, "message %u/%u#%" PRIu64 " delivered to %u/%u was never sent",
 		     n, p, seq, c->nodeid, c->pid);
 		return;
 	}
-	(void)map_get(&c->from_last, ckey(n, p), &last);
+	(void)sim_map_get(&c->from_last, ckey(n, p), &last);
 	if (seq <= last) {
 		FAIL(cc, c->nodeid, "message %u/%u#%" PRIu64 " delivered to %u/%u %s", n, p, seq,
 		     c->nodeid, c->pid, seq == last ? "twice" : "out of FIFO order");
 		return;
 	}
-	map_put(&c->from_last, ckey(n, p), seq);
+	sim_map_put(&c->from_last, ckey(n, p), seq);
 	if (n == c->nodeid && p == c->pid) {
 		/* A fragmented message cut by a merge is dropped everywhere (pg_ring_merged). */
 		if (seq > c->self_next && seq - 1 <= c->merge_cut)
@@ -928,7 +831,7 @@ static int32_t ring_get(struct sim_cpg_check *cc, struct srp_ring_id id)
 	for (size_t r = cc->rings_count; r-- > 0;)
 		if (cc->rings[r].id.rep == id.rep && cc->rings[r].id.seq == id.seq)
 			return (int32_t)r;
-	cc->rings = xrealloc(cc->rings, (cc->rings_count + 1) * sizeof(*cc->rings));
+	cc->rings = sim_xrealloc(cc->rings, (cc->rings_count + 1) * sizeof(*cc->rings));
 	memset(&cc->rings[cc->rings_count], 0, sizeof(cc->rings[0]));
 	cc->rings[cc->rings_count].id = id;
 	return (int32_t)cc->rings_count++;
@@ -943,7 +846,7 @@ void sim_cpg_sync_done(struct sim_cpg_check *cc, uint32_t nodeid, struct srp_rin
 		       const struct sim_cpg_proc *procs, size_t n)
 {
 	struct cnode *node = node_get(cc, nodeid);
-	struct vec v = { 0 };
+	struct sim_vec v = { 0 };
 	struct ring_snap *rs;
 	int32_t r;
 
@@ -955,7 +858,7 @@ void sim_cpg_sync_done(struct sim_cpg_check *cc, uint32_t nodeid, struct srp_rin
 	r = ring_get(cc, ring);
 	rs = &cc->rings[r];
 	for (size_t i = 0; i < n; i++)
-		vec_push(&v, proc_key(&procs[i]));
+		sim_vec_push(&v, proc_key(&procs[i]));
 	if (v.n)
 		qsort(v.v, v.n, sizeof(*v.v), u64cmp);
 	if (!rs->have) {
@@ -968,25 +871,25 @@ void sim_cpg_sync_done(struct sim_cpg_check *cc, uint32_t nodeid, struct srp_rin
 		     "and node %u %zu, or other ones", ring.rep, ring.seq, nodeid, v.n, rs->first_node,
 		     rs->procs.n);
 	}
-	vec_free(&v);
+	sim_vec_free(&v);
 	/* each local member's view equals the list of its group */
 	for (size_t i = 0; i < cc->cl_count; i++) {
 		struct ccl *c = &cc->cl[i];
-		struct vec g = { 0 };
+		struct sim_vec g = { 0 };
 		bool eq;
 
 		if (c->nodeid != nodeid || !c->alive || !c->in_group || c->left)
 			continue;
 		for (size_t k = 0; k < n; k++)
 			if (procs[k].name_len == c->glen && memcmp(procs[k].name, c->group, c->glen) == 0)
-				vec_push(&g, ckey(procs[k].nodeid, procs[k].pid));
+				sim_vec_push(&g, ckey(procs[k].nodeid, procs[k].pid));
 		qsort(g.v, g.n, sizeof(*g.v), u64cmp);
 		eq = g.n == c->view.n && (g.n == 0 || memcmp(g.v, c->view.v, g.n * sizeof(*g.v)) == 0);
 		if (!eq)
 			FAIL(cc, nodeid, "after the sync of ring %u/%" PRIu64 " client %u/%u sees %zu "
 			     "members but its node lists %zu (or other ones)", ring.rep, ring.seq,
 			     nodeid, c->pid, c->view.n, g.n);
-		vec_free(&g);
+		sim_vec_free(&g);
 	}
 	node->epoch_open = true;
 	node->ring = r;
