@@ -68,7 +68,7 @@ static void current(struct quorum_state *st, struct svc_quorum *q)
 	if (svc_quorum_get(st->svc, q) == 0)
 		return;
 	memset(q, 0, sizeof(*q));
-	q->quorate = st->quorum_type == QUORUM_FREE_TYPE;
+	q->quorate = st->quorum_type == QUORUM_FREE;
 }
 
 static bool in_list(uint32_t id, const uint32_t *list, size_t n)
@@ -360,9 +360,9 @@ static int quorum_init(struct svc *svc)
 			svc_set_error(svc, "Invalid quorum provider");
 			return -EINVAL;
 		}
-		st->quorum_type = QUORUM_SET_TYPE;
+		st->quorum_type = QUORUM_SET;
 	} else {
-		st->quorum_type = QUORUM_FREE_TYPE;
+		st->quorum_type = QUORUM_FREE;
 		st->primary = true;
 	}
 	return 0;

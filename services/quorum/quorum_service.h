@@ -10,16 +10,13 @@
 #include <stdint.h>
 
 #include <chorus/service.h>
+#include <corosync/quorum.h>
 
 #define QUORUM_SERVICE_ID 3
 
-/* quorum_type as GETTYPE reports it (corosync's QUORUM_FREE / QUORUM_SET) */
-#define QUORUM_FREE_TYPE 0u
-#define QUORUM_SET_TYPE  1u
-
 extern const struct svc_def quorum_service_def;
 
-/** QUORUM_FREE_TYPE or QUORUM_SET_TYPE, as chosen at init (tests). */
+/** QUORUM_FREE or QUORUM_SET (corosync/quorum.h), as chosen at init (tests). */
 uint32_t quorum_service_type(struct svc *svc);
 
 #endif

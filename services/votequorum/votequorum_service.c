@@ -46,11 +46,10 @@
 #define VQ_NODES_MAX (VQ_MEMBERS_MAX + 2)
 #define VQ_DEFAULT_LMS_WINDOW 10000
 
-enum vq_nodestate {
-	VQ_STATE_MEMBER = 1,
-	VQ_STATE_DEAD = 2,
-	VQ_STATE_LEAVING = 3,
-};
+/* node states, on the wire in the NODELIST event: corosync/votequorum.h's */
+#define VQ_STATE_MEMBER VOTEQUORUM_NODESTATE_MEMBER
+#define VQ_STATE_DEAD VOTEQUORUM_NODESTATE_DEAD
+#define VQ_STATE_LEAVING VOTEQUORUM_NODESTATE_LEAVING
 
 enum vq_atb {
 	VQ_ATB_NONE = 0,
@@ -61,7 +60,7 @@ enum vq_atb {
 
 struct vq_node {
 	uint32_t nodeid;
-	uint32_t state;            /* enum vq_nodestate; 0 for the qdevice, as corosync */
+	uint32_t state;            /* VQ_STATE_*; 0 for the qdevice, as corosync */
 	uint32_t votes;
 	uint32_t expected_votes;
 	uint32_t flags;            /* VQ_NODE_* */
@@ -126,12 +125,19 @@ struct vq_state {
 
 	struct vq_conn *trackers;
 	struct icmap_track *track_nodelist, *track_quorum, *track_reload;
-	uint64_t exec_rx[VQ_EXEC_FN_COUNT];
 };
 
 static uint32_t max_u32(uint32_t a, uint32_t b)
 {
 	return a > b ? a : b;
+}
+
+/* Votes come from clients, peers and the config unchecked (as in corosync):
+ * sums saturate instead of wrapping, so a huge value can only make quorum
+ * harder to reach, never easy (corosync's sums wrap). */
+static uint32_t add_votes(uint32_t a, uint32_t b)
+{
+	return a > UINT32_MAX - b ? UINT32_MAX : a + b;
 }
 
 /* ---- the node table --------------------------------------------------------- */
@@ -427,6 +433,61 @@ static int send_qdevice_reconfigure(struct vq_state *st, const char *oldname, co
 /* ---- the arithmetic ------------------------------------------------------------ */
 
 /*
+ * Votes and highest expected votes of the MEMBER nodes, plus the qdevice's
+ * votes when `voter` says it casts them.  Returns the number counted.
+ */
+static uint32_t member_totals(const struct vq_state *st, const struct vq_node *voter,
+			      uint32_t *ret_total, uint32_t *ret_highest)
+{
+	uint32_t total = 0, highest = 0, count = 0;
+
+	for (size_t i = 0; i < st->nodes_count; i++) {
+		const struct vq_node *n = &st->nodes[i];
+
+		if (n->state != VQ_STATE_MEMBER)
+			continue;
+		highest = max_u32(highest, n->expected_votes);
+		total = add_votes(total, n->votes);
+		count++;
+	}
+	if (voter->flags & VQ_NODE_QDEVICE_CAST_VOTE) {
+		total = add_votes(total, st->qdevice.votes);
+		count++;
+	}
+	*ret_total = total;
+	*ret_highest = highest;
+	return count;
+}
+
+/* The cluster-wide INFO flags and `node`'s qdevice bits (GETINFO, status). */
+static uint32_t info_flags(const struct vq_state *st, const struct vq_node *node)
+{
+	uint32_t f = 0;
+
+	if (st->two_node)
+		f |= VOTEQUORUM_INFO_TWONODE;
+	if (st->quorate)
+		f |= VOTEQUORUM_INFO_QUORATE;
+	if (st->wait_for_all)
+		f |= VOTEQUORUM_INFO_WAIT_FOR_ALL;
+	if (st->lms)
+		f |= VOTEQUORUM_INFO_LAST_MAN_STANDING;
+	if (st->atb != VQ_ATB_NONE)
+		f |= VOTEQUORUM_INFO_AUTO_TIE_BREAKER;
+	if (st->allow_downscale)
+		f |= VOTEQUORUM_INFO_ALLOW_DOWNSCALE;
+	if (node->flags & VQ_NODE_QDEVICE_REGISTERED)
+		f |= VOTEQUORUM_INFO_QDEVICE_REGISTERED;
+	if (node->flags & VQ_NODE_QDEVICE_ALIVE)
+		f |= VOTEQUORUM_INFO_QDEVICE_ALIVE;
+	if (node->flags & VQ_NODE_QDEVICE_CAST_VOTE)
+		f |= VOTEQUORUM_INFO_QDEVICE_CAST_VOTE;
+	if (node->flags & VQ_NODE_QDEVICE_MASTER_WINS)
+		f |= VOTEQUORUM_INFO_QDEVICE_MASTER_WINS;
+	return f;
+}
+
+/*
  * The quorum the current table gives (corosync's calculate_quorum).
  * max_expected > 0 replaces the highest expected votes (setexpected, LMS);
  * allow_decrease lets quorum go down.
@@ -434,26 +495,15 @@ static int send_qdevice_reconfigure(struct vq_state *st, const char *oldname, co
 static uint32_t calculate_quorum(struct vq_state *st, bool allow_decrease, uint32_t max_expected,
 				 uint32_t *ret_total_votes)
 {
-	uint32_t total_votes = 0, highest_expected = 0, total_nodes = 0, q;
+	uint32_t total_votes, highest_expected, total_nodes, q;
 
 	if (st->allow_downscale && allow_decrease && max_expected)
 		max_expected = max_u32(st->ev_barrier, max_expected);
-	for (size_t i = 0; i < st->nodes_count; i++) {
-		const struct vq_node *n = &st->nodes[i];
-
-		if (n->state != VQ_STATE_MEMBER)
-			continue;
-		highest_expected = max_u32(highest_expected, n->expected_votes);
-		total_votes += n->votes;
-		total_nodes++;
-	}
-	if (us(st)->flags & VQ_NODE_QDEVICE_CAST_VOTE) {
-		total_votes += st->qdevice.votes;
-		total_nodes++;
-	}
+	total_nodes = member_totals(st, us(st), &total_votes, &highest_expected);
 	if (max_expected > 0)
 		highest_expected = max_expected;
-	q = max_u32((highest_expected + 2) / 2, (total_votes + 2) / 2);
+	/* in 64 bits: (x + 2) / 2 of a saturated 32-bit value must not wrap */
+	q = (uint32_t)(((uint64_t)max_u32(highest_expected, total_votes) + 2) / 2);
 	if (!allow_decrease)
 		q = max_u32(st->quorum, q);
 	/* two_node: each of two nodes keeps quorum alone (fencing decides) */
@@ -583,12 +633,12 @@ static void recalculate(struct vq_state *st, bool allow_decrease, bool by_curren
 	for (size_t i = 0; i < st->nodes_count; i++) {
 		if (st->nodes[i].state == VQ_STATE_MEMBER) {
 			members++;
-			total_votes += st->nodes[i].votes;
+			total_votes = add_votes(total_votes, st->nodes[i].votes);
 		}
 	}
 	/* as corosync: a configured qdevice counts here whether it votes or not */
 	if (st->qdevice.votes) {
-		total_votes += st->qdevice.votes;
+		total_votes = add_votes(total_votes, st->qdevice.votes);
 		members++;
 	}
 	if (!by_current_nodes)
@@ -971,7 +1021,6 @@ static void exec_nodeinfo(struct svc *svc, uint32_t from, const void *msg, size_
 	bool new_node = false, allow_decrease = false, by_node = false;
 
 	(void)len;
-	st->exec_rx[VQ_EXEC_NODEINFO]++;
 	log_debug("nodeinfo from %" PRIu32 " for %" PRIu32 ": votes %" PRIu32 " expected %" PRIu32
 		  " flags 0x%" PRIx32, from, nodeid, m->votes, m->expected_votes, m->flags);
 	if (!node) {
@@ -1006,7 +1055,6 @@ static void exec_nodeinfo(struct svc *svc, uint32_t from, const void *msg, size_
 		if (!st->quorate && (node->flags & VQ_NODE_QUORATE)) {
 			allow_decrease = true;
 			us(st)->expected_votes = m->expected_votes;
-			node = node_find(st, nodeid);
 		}
 		if ((node->flags & VQ_NODE_QUORATE) || st->ev_tracking)
 			node->expected_votes = m->expected_votes;
@@ -1019,19 +1067,11 @@ static void exec_nodeinfo(struct svc *svc, uint32_t from, const void *msg, size_
 			svc_timer_stop(&st->lms_timer);
 		}
 	}
+	/* node stays valid: only node_add() moves entries */
 	if (new_node || nodeid == st->our_id || (node->flags & VQ_NODE_FIRST) ||
 	    old.votes != node->votes || old.expected_votes != node->expected_votes ||
-	    old.flags != node->flags || old.state != node->state) {
-		uint32_t flags = node->flags;
-
+	    old.flags != node->flags || old.state != node->state)
 		recalculate(st, allow_decrease, by_node);
-		node = node_find(st, nodeid);
-		if (node)
-			flags = node->flags;
-		if (st->wait_for_all && !(flags & VQ_NODE_WFASTATUS) && (flags & VQ_NODE_QUORATE))
-			set_wfa_status(st, false);
-		return;
-	}
 	if (st->wait_for_all && !(node->flags & VQ_NODE_WFASTATUS) &&
 	    (node->flags & VQ_NODE_QUORATE))
 		set_wfa_status(st, false);
@@ -1044,7 +1084,6 @@ static void exec_reconfigure(struct svc *svc, uint32_t from, const void *msg, si
 	struct vq_node *node;
 
 	(void)len;
-	st->exec_rx[VQ_EXEC_RECONFIGURE]++;
 	log_debug("reconfigure from %" PRIu32 " for %" PRIu32 ": param %u value %" PRIu32, from,
 		  m->nodeid, m->param, m->value);
 	switch (m->param) {
@@ -1073,18 +1112,14 @@ static void exec_reconfigure(struct svc *svc, uint32_t from, const void *msg, si
 	}
 }
 
+static void reply_status(struct svc_conn *conn, cs_error_t err);
+
 static void finish_register(struct vq_state *st, cs_error_t err)
 {
-	struct res_lib_votequorum_status res;
-	struct iovec iov = { .iov_base = &res, .iov_len = sizeof(res) };
 	struct svc_conn *conn = st->qdevice_reg_conn;
 
 	st->qdevice_reg_conn = NULL;
-	memset(&res, 0, sizeof(res));
-	res.header.id = MESSAGE_RES_VOTEQUORUM_STATUS;
-	res.header.size = sizeof(res);
-	res.header.error = err;
-	svc_reply(conn, &iov, 1);
+	reply_status(conn, err);
 	svc_conn_unref(conn);
 }
 
@@ -1096,7 +1131,6 @@ static void exec_qdevice_reg(struct svc *svc, uint32_t from, const void *msg, si
 	bool wipe = true;
 
 	(void)len;
-	st->exec_rx[VQ_EXEC_QDEVICE_REG]++;
 	/* a peer's name is not trusted to be terminated */
 	memcpy(name, m->name, sizeof(name));
 	name[sizeof(name) - 1] = '\0';
@@ -1148,7 +1182,6 @@ static void exec_qdevice_reconfigure(struct svc *svc, uint32_t from, const void 
 	char oldname[VOTEQUORUM_QDEVICE_MAX_NAME_LEN], newname[VOTEQUORUM_QDEVICE_MAX_NAME_LEN];
 
 	(void)len;
-	st->exec_rx[VQ_EXEC_QDEVICE_RECONFIGURE]++;
 	memcpy(oldname, m->oldname, sizeof(oldname));
 	oldname[sizeof(oldname) - 1] = '\0';
 	memcpy(newname, m->newname, sizeof(newname));
@@ -1162,14 +1195,9 @@ static void exec_qdevice_reconfigure(struct svc *svc, uint32_t from, const void 
 
 /* ---- timers -------------------------------------------------------------------- */
 
-static struct vq_state *state_of(struct svc *svc)
-{
-	return svc_state(svc);
-}
-
 static void lms_timer_fn(struct svc *svc, struct svc_timer *t)
 {
-	struct vq_state *st = state_of(svc);
+	struct vq_state *st = svc_state(svc);
 
 	(void)t;
 	if (st->quorate)
@@ -1178,7 +1206,7 @@ static void lms_timer_fn(struct svc *svc, struct svc_timer *t)
 
 static void qdevice_timer_fn(struct svc *svc, struct svc_timer *t)
 {
-	struct vq_state *st = state_of(svc);
+	struct vq_state *st = svc_state(svc);
 
 	(void)t;
 	if (!(us(st)->flags & VQ_NODE_QDEVICE_ALIVE))
@@ -1274,10 +1302,11 @@ static void reply_status(struct svc_conn *conn, cs_error_t err)
 	svc_reply_error(conn, MESSAGE_RES_VOTEQUORUM_STATUS, err);
 }
 
-/* A name from a client: at most 254 characters and a NUL within the field. */
+/* A name from a client: 1 to 254 characters and a NUL within the field (libvotequorum
+ * refuses an empty one; a raw client must not register one either). */
 static bool name_ok(const char *name)
 {
-	return memchr(name, '\0', VOTEQUORUM_QDEVICE_MAX_NAME_LEN) != NULL;
+	return name[0] != '\0' && memchr(name, '\0', VOTEQUORUM_QDEVICE_MAX_NAME_LEN) != NULL;
 }
 
 static void handle_getinfo(struct svc_conn *conn, const void *msg, size_t len)
@@ -1302,39 +1331,13 @@ static void handle_getinfo(struct svc_conn *conn, const void *msg, size_t len)
 		svc_reply(conn, &iov, 1);
 		return;
 	}
-	for (size_t i = 0; i < st->nodes_count; i++) {
-		if (st->nodes[i].state != VQ_STATE_MEMBER)
-			continue;
-		res.highest_expected = max_u32(res.highest_expected, st->nodes[i].expected_votes);
-		res.total_votes += st->nodes[i].votes;
-	}
-	if (node->flags & VQ_NODE_QDEVICE_CAST_VOTE)
-		res.total_votes += st->qdevice.votes;
+	(void)member_totals(st, node, &res.total_votes, &res.highest_expected);
 	res.nodeid = node->nodeid;
 	res.state = node->state;
 	res.votes = node->votes;
 	res.expected_votes = node->expected_votes;
 	res.quorum = st->quorum;
-	if (st->two_node)
-		res.flags |= VOTEQUORUM_INFO_TWONODE;
-	if (st->quorate)
-		res.flags |= VOTEQUORUM_INFO_QUORATE;
-	if (st->wait_for_all)
-		res.flags |= VOTEQUORUM_INFO_WAIT_FOR_ALL;
-	if (st->lms)
-		res.flags |= VOTEQUORUM_INFO_LAST_MAN_STANDING;
-	if (st->atb != VQ_ATB_NONE)
-		res.flags |= VOTEQUORUM_INFO_AUTO_TIE_BREAKER;
-	if (st->allow_downscale)
-		res.flags |= VOTEQUORUM_INFO_ALLOW_DOWNSCALE;
-	if (node->flags & VQ_NODE_QDEVICE_REGISTERED)
-		res.flags |= VOTEQUORUM_INFO_QDEVICE_REGISTERED;
-	if (node->flags & VQ_NODE_QDEVICE_ALIVE)
-		res.flags |= VOTEQUORUM_INFO_QDEVICE_ALIVE;
-	if (node->flags & VQ_NODE_QDEVICE_CAST_VOTE)
-		res.flags |= VOTEQUORUM_INFO_QDEVICE_CAST_VOTE;
-	if (node->flags & VQ_NODE_QDEVICE_MASTER_WINS)
-		res.flags |= VOTEQUORUM_INFO_QDEVICE_MASTER_WINS;
+	res.flags = info_flags(st, node);
 	res.qdevice_votes = st->qdevice.votes;
 	memcpy(res.qdevice_name, st->qdevice_name, sizeof(res.qdevice_name));
 	svc_reply(conn, &iov, 1);
@@ -1708,30 +1711,12 @@ void vq_status_get(struct svc *svc, struct vq_status *ret)
 	memset(ret, 0, sizeof(*ret));
 	ret->quorum = st->quorum;
 	ret->quorate = st->quorate;
-	for (size_t i = 0; i < st->nodes_count; i++) {
-		if (st->nodes[i].state != VQ_STATE_MEMBER)
-			continue;
-		ret->highest_expected = max_u32(ret->highest_expected, st->nodes[i].expected_votes);
-		ret->total_votes += st->nodes[i].votes;
-	}
-	if (me->flags & VQ_NODE_QDEVICE_CAST_VOTE)
-		ret->total_votes += st->qdevice.votes;
+	(void)member_totals(st, me, &ret->total_votes, &ret->highest_expected);
 	ret->expected_votes = me->expected_votes;
 	ret->votes = me->votes;
 	ret->qdevice_votes = st->qdevice.votes;
 	ret->wait_for_all_status = st->wait_for_all_status;
-	if (st->two_node)
-		ret->flags |= VOTEQUORUM_INFO_TWONODE;
-	if (st->quorate)
-		ret->flags |= VOTEQUORUM_INFO_QUORATE;
-	if (st->wait_for_all)
-		ret->flags |= VOTEQUORUM_INFO_WAIT_FOR_ALL;
-	if (st->lms)
-		ret->flags |= VOTEQUORUM_INFO_LAST_MAN_STANDING;
-	if (st->atb != VQ_ATB_NONE)
-		ret->flags |= VOTEQUORUM_INFO_AUTO_TIE_BREAKER;
-	if (st->allow_downscale)
-		ret->flags |= VOTEQUORUM_INFO_ALLOW_DOWNSCALE;
+	ret->flags = info_flags(st, me);
 }
 
 static void vq_dump(struct svc *svc, FILE *out)

@@ -129,7 +129,7 @@ START_TEST(no_provider_always_quorate)
 	const struct res_lib_quorum_notification *n;
 	static const uint32_t m3[] = { 1, 2, 3 };
 
-	ck_assert_uint_eq(quorum_service_type(fake_host_svc(h)), QUORUM_FREE_TYPE);
+	ck_assert_uint_eq(quorum_service_type(fake_host_svc(h)), QUORUM_FREE);
 	ck_assert_int_eq(fake_conn_open(h, 10, 0, 0, &c), 0);
 	ck_assert_uint_eq(call_u32(c, MESSAGE_REQ_QUORUM_GETTYPE, 0, false,
 				   MESSAGE_RES_QUORUM_GETTYPE, CS_OK), 0);
@@ -175,7 +175,7 @@ START_TEST(v0_client_with_provider)
 	const struct res_lib_quorum_notification *n;
 	static const uint32_t m3[] = { 1, 2, 3 };
 
-	ck_assert_uint_eq(quorum_service_type(fake_host_svc(h)), QUORUM_SET_TYPE);
+	ck_assert_uint_eq(quorum_service_type(fake_host_svc(h)), QUORUM_SET);
 	ck_assert_int_eq(fake_conn_open(h, 10, 0, 0, &c), 0);
 	ck_assert_uint_eq(call_u32(c, MESSAGE_REQ_QUORUM_GETTYPE, 0, false,
 				   MESSAGE_RES_QUORUM_GETTYPE, CS_OK), 1);

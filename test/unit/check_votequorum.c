@@ -532,6 +532,10 @@ START_TEST(setexpected_setvotes)
 			ck_assert_uint_eq(s.quorum, 3);
 			ck_assert(s.quorate);
 		}
+		/* near UINT32_MAX: the sums saturate, quorum is out of reach (refused),
+		 * where 32-bit (x + 2) / 2 wrapped to 0 and made it easy */
+		req.expected_votes = UINT32_MAX - 1;
+		ck_assert_int_eq(status_of(call(conn, &req, sizeof(req))), CS_ERR_INVALID_PARAM);
 		/* lowering is allowed too */
 		req.expected_votes = 3;
 		ck_assert_int_eq(status_of(call(conn, &req, sizeof(req))), CS_OK);
@@ -863,6 +867,10 @@ START_TEST(qdevice_disabled_and_bad_names)
 		REQ(req, req_lib_votequorum_qdevice_register, MESSAGE_REQ_VOTEQUORUM_QDEVICE_REGISTER);
 		/* unterminated name: refused, nothing multicast */
 		memset(req.name, 'a', sizeof(req.name));
+		ck_assert_int_eq(status_of(call(conn, &req, sizeof(req))), CS_ERR_INVALID_PARAM);
+		ck_assert_uint_eq(fake_host_mcast_count(cl.h[0]), 0);
+		/* an empty name (libvotequorum refuses it; a raw client may try) */
+		memset(req.name, 0, sizeof(req.name));
 		ck_assert_int_eq(status_of(call(conn, &req, sizeof(req))), CS_ERR_INVALID_PARAM);
 		ck_assert_uint_eq(fake_host_mcast_count(cl.h[0]), 0);
 	}
