@@ -108,9 +108,7 @@ static cs_error_t cfg_event_deliver(uint64_t handle, struct ipcc *ipc, uint8_t *
 	if (ev.header.id != MESSAGE_RES_CFG_TESTSHUTDOWN || len < sizeof(ev))
 		return CS_ERR_LIBRARY;
 
-	pthread_mutex_lock(&inst->ipc.req_lock);
-	cb = inst->callbacks.corosync_cfg_shutdown_callback;
-	pthread_mutex_unlock(&inst->ipc.req_lock);
+	cb = inst->callbacks.corosync_cfg_shutdown_callback;   /* fixed at initialize */
 	if (cb)
 		cb(handle, (corosync_cfg_shutdown_flags_t)ev.flags);
 	return CS_OK;

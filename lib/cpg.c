@@ -292,15 +292,7 @@ CS_EXPORT cs_error_t cpg_finalize(cpg_handle_t handle)
 	/* The result is the transport's, as corosync's; the daemon's reply is always OK. */
 	err = cpg_call(inst, &iov, 1, &res, sizeof(res), NULL);
 
-	/* Both locks: no exchange and no event read may be using the connection. */
-	pthread_mutex_lock(&inst->ipc.dispatch_lock);
-	pthread_mutex_lock(&inst->ipc.req_lock);
-	if (inst->ipc.c) {
-		qb_ipcc_disconnect(inst->ipc.c);
-		inst->ipc.c = NULL;
-	}
-	pthread_mutex_unlock(&inst->ipc.req_lock);
-	pthread_mutex_unlock(&inst->ipc.dispatch_lock);
+	(void)ipcc_disconnect(&inst->ipc);
 
 	pthread_mutex_lock(&inst->state_lock);
 	iters = inst->iters;

@@ -78,11 +78,34 @@ cs_error_t ipcc_create(struct qb_hdb *db, size_t inst_size, const char *service,
 		(void)qb_hdb_handle_destroy(db, h);
 		return err;
 	}
-	if (qb_ipcc_fd_get(inst->c, &inst->fd) < 0)
-		inst->fd = -1;
+	/* without its fd the handle could never be polled: fail now, not later */
+	if (qb_ipcc_fd_get(inst->c, &inst->fd) < 0) {
+		qb_ipcc_disconnect(inst->c);
+		inst->c = NULL;
+		ipcc_put(db, h);
+		(void)qb_hdb_handle_destroy(db, h);
+		return CS_ERR_LIBRARY;
+	}
 	*ret_handle = h;
 	*ret_inst = inst;
 	return CS_OK;
+}
+
+bool ipcc_disconnect(struct ipcc *inst)
+{
+	bool was = false;
+
+	/* Both locks: no exchange and no event read may be using the connection. */
+	pthread_mutex_lock(&inst->dispatch_lock);
+	pthread_mutex_lock(&inst->req_lock);
+	if (inst->c) {
+		qb_ipcc_disconnect(inst->c);
+		inst->c = NULL;
+		was = true;
+	}
+	pthread_mutex_unlock(&inst->req_lock);
+	pthread_mutex_unlock(&inst->dispatch_lock);
+	return was;
 }
 
 cs_error_t ipcc_finalize(struct qb_hdb *db, uint64_t handle)
@@ -92,20 +115,11 @@ cs_error_t ipcc_finalize(struct qb_hdb *db, uint64_t handle)
 
 	if (err != CS_OK)
 		return err;
-	/* Both locks: no exchange and no event read may be using the connection. */
-	pthread_mutex_lock(&inst->dispatch_lock);
-	pthread_mutex_lock(&inst->req_lock);
-	if (!inst->c) {
+	if (!ipcc_disconnect(inst)) {
 		/* another thread is finalizing this handle */
-		pthread_mutex_unlock(&inst->req_lock);
-		pthread_mutex_unlock(&inst->dispatch_lock);
 		ipcc_put(db, handle);
 		return CS_ERR_BAD_HANDLE;
 	}
-	qb_ipcc_disconnect(inst->c);
-	inst->c = NULL;
-	pthread_mutex_unlock(&inst->req_lock);
-	pthread_mutex_unlock(&inst->dispatch_lock);
 	(void)qb_hdb_handle_destroy(db, handle);
 	ipcc_put(db, handle);
 	return CS_OK;

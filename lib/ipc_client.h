@@ -16,6 +16,7 @@
 #define CHORUS_LIB_IPC_CLIENT_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,7 +30,8 @@
 struct ipcc {
 	qb_ipcc_connection_t *c;          /* NULL once finalized */
 	int32_t fd;                       /* its pollable fd, read once at create */
-	pthread_mutex_t req_lock;         /* serialises exchanges; guards the library's fields */
+	pthread_mutex_t req_lock;         /* serialises exchanges (callbacks and models are
+	                                   * fixed before the handle is returned: read freely) */
 	pthread_mutex_t dispatch_lock;    /* serialises event reads */
 	pthread_mutex_t ctx_lock;         /* context alone: never waits for an exchange */
 	const void *context;              /* *_context_set / *_context_get */
@@ -53,6 +55,8 @@ cs_error_t ipcc_get(struct qb_hdb *db, uint64_t handle, struct ipcc **ret_inst);
 void ipcc_put(struct qb_hdb *db, uint64_t handle);
 /** Disconnect and destroy the handle (BAD_HANDLE if already finalized). */
 cs_error_t ipcc_finalize(struct qb_hdb *db, uint64_t handle);
+/** Disconnect (under both locks); false if another thread already did. */
+bool ipcc_disconnect(struct ipcc *inst);
 /** The fd read at create, with no lock: a request waiting on the daemon or a
  * blocking dispatch in another thread cannot hold it up. */
 cs_error_t ipcc_fd_get(struct qb_hdb *db, uint64_t handle, int *fd);

@@ -203,11 +203,10 @@ static cs_error_t deliver(uint64_t handle, struct ipcc *ipc, uint8_t *buf, size_
 	if (len < sizeof(hdr))
 		return CS_ERR_LIBRARY;
 	memcpy(&hdr, buf, sizeof(hdr));
-	pthread_mutex_lock(&inst->ipc.req_lock);
+	/* fixed at initialize, before the handle was returned */
 	model = inst->model;
 	v0 = inst->v0;
 	v1 = inst->v1;
-	pthread_mutex_unlock(&inst->ipc.req_lock);
 
 	if (model == QUORUM_MODEL_V0 && hdr.id == MESSAGE_RES_QUORUM_NOTIFICATION) {
 		struct res_lib_quorum_notification ev;

@@ -253,9 +253,7 @@ static cs_error_t deliver(uint64_t handle, struct ipcc *ipc, uint8_t *buf, size_
 	if (len < sizeof(hdr))
 		return CS_ERR_LIBRARY;
 	memcpy(&hdr, buf, sizeof(hdr));
-	pthread_mutex_lock(&inst->ipc.req_lock);
-	cb = inst->callbacks;
-	pthread_mutex_unlock(&inst->ipc.req_lock);
+	cb = inst->callbacks;   /* fixed at initialize */
 
 	switch (hdr.id) {
 	case MESSAGE_RES_VOTEQUORUM_QUORUM_NOTIFICATION: {
