@@ -1,10 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Debian's corosync-notifyd (-f -o -n: foreground, events on stdout) on node
-# 1 of 3 chorusd nodes, then of 3 Debian corosync nodes: node 3 stops and
-# comes back.  The quorum, membership and link notifications must be the
-# same with both daemons (compared after removing pointers and pids); IPC
-# connection notifications (stats.ipcs. tracking) must appear with both.
+# 1 of 3 nodes: node 3 stops and comes back.  RUNS lists the clusters, each
+# a MIX of the kinds of nodes 1..3 (c = chorusd, k = Debian's corosync
+# 3.1.7), "|" between them; default: 3 chorusd, then 3 corosync nodes.  The
+# quorum, membership and link notifications must be the same as with 3
+# corosync nodes (compared after removing pointers and pids); IPC connection
+# notifications (stats.ipcs. tracking) must appear with every kind.
+# int_notifyd_mixed.sh runs the mixed rings.
 . "$top_srcdir/test/integration/lib.sh"
 . "$top_srcdir/test/integration/cpg_lib.sh"
 it_require_root
@@ -18,8 +21,10 @@ QUORUM='quorum {
 	provider: corosync_votequorum
 }'
 
+RUNS=${RUNS:-"c c c|k k k"}
+
 start() {
-	if [ "$1" = chorusd ]; then
+	if [ "$1" = c ]; then
 		it_node_start "$2" "$QUORUM"
 	else
 		it_corosync_start "$2" "$QUORUM"
@@ -47,11 +52,17 @@ wait_joined() {
 	done
 }
 
-# run KIND: the scenario; notifyd's output in $IT_TMP/KIND.notify
+# kind_of N: node N's kind in $mix
+kind_of() { echo "$mix" | cut -d' ' -f"$1"; }
+
+# run MIX: the scenario; notifyd's output in $IT_TMP/TAG.notify (TAG: MIX
+# without blanks)
 run() {
-	kind=$1 out="$IT_TMP/$1.notify"
+	mix=$1
+	kind="[$mix]"
+	out="$IT_TMP/$(echo "$mix" | tr -d ' ').notify"
 	for n in 1 2 3; do
-		start "$kind" "$n" >&2 || { it_fail "$kind $n starts"; return 1; }
+		start "$(kind_of "$n")" "$n" >&2 || { it_fail "$kind $n starts"; return 1; }
 	done
 	it_check "$kind: ring of 3" wait_joined 1 "1 2 3"
 	: > "$out"
@@ -66,7 +77,7 @@ run() {
 	it_check "$kind: notifyd: link to node 3 down" wait_for "$out" \
 		'link 0 to node 3 is now disconnected'
 	rm -f "$IT_TMP/node3/exit"
-	start "$kind" 3 >&2 || it_fail "$kind 3 restarts"
+	start "$(kind_of 3)" 3 >&2 || it_fail "$kind 3 restarts"
 	it_check "$kind: notifyd: node 3 joined" wait_for "$out" 'ip:192.168.60.3 joined'
 	it_check "$kind: notifyd: link to node 3 up" wait_for "$out" \
 		'link 0 to node 3 is now operational'
@@ -85,16 +96,25 @@ norm() {
 		grep -v 'disconnected from corosync$' | sort -u
 }
 
-run chorusd
-run corosync
-echo "--- chorusd:"
-cat "$IT_TMP/chorusd.notify"
-echo "--- corosync:"
-cat "$IT_TMP/corosync.notify"
-if diff -u "$(norm "$IT_TMP/corosync.notify" > "$IT_TMP/c.n"; echo "$IT_TMP/c.n")" \
-	   "$(norm "$IT_TMP/chorusd.notify" > "$IT_TMP/o.n"; echo "$IT_TMP/o.n")"; then
-	it_pass "notifyd: the same quorum, membership and link notifications"
-else
-	it_fail "notifyd notifications differ (- corosync, + chorusd)"
-fi
+IFS='|'
+set -- $RUNS
+IFS=' 	
+'
+for mix in "$@"; do
+	echo "=== $mix"
+	run "$mix"
+done
+norm "$IT_TMP/kkk.notify" > "$IT_TMP/kkk.n"
+for f in "$IT_TMP"/*.notify; do
+	tag=$(basename "$f" .notify)
+	echo "--- $tag:"
+	cat "$f"
+	[ "$tag" = kkk ] && continue
+	norm "$f" > "$IT_TMP/$tag.n"
+	if diff -u "$IT_TMP/kkk.n" "$IT_TMP/$tag.n"; then
+		it_pass "notifyd [$tag]: the same quorum, membership and link notifications as corosync's"
+	else
+		it_fail "notifyd [$tag]: notifications differ (- corosync, + $tag)"
+	fi
+done
 it_done

@@ -1,10 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Debian's corosync-qdevice + corosync-qnetd (ffsplit, TLS off): qnetd in a
-# namespace of its own, 2 chorusd nodes each with corosync-qdevice; the
-# cluster is quorate with 3 votes, and node 1 keeps quorum (its vote plus
-# the qdevice's) when node 2 is killed.  The same with 2 Debian corosync
-# nodes, and corosync-quorumtool -s compared at both steps.
+# Debian's corosync-qdevice + corosync-qnetd (ffsplit, TLS off), qnetd in a
+# namespace of its own (the fourth, 192.168.60.4), corosync-qdevice on every
+# node.  RUNS lists the clusters, each a MIX of node kinds (c = chorusd,
+# k = Debian's corosync 3.1.7), "|" between them.  For each: the cluster is
+# quorate with the qdevice's vote; after kill -9 of the last node the others
+# stay quorate with it; with 3 nodes node 2 is killed next.  At every step
+# corosync-quorumtool -s on every live node must print what it prints on the
+# same node of the all-corosync cluster of that size (which runs too).
+# int_qdevice_mixed.sh runs the mixed clusters.
 . "$top_srcdir/test/integration/lib.sh"
 . "$top_srcdir/test/integration/cpg_lib.sh"
 it_require_root
@@ -13,23 +17,16 @@ QNETD=/usr/bin/corosync-qnetd
 QUORUMTOOL=/usr/sbin/corosync-quorumtool
 [ -x "$COROSYNC" ] && [ -x "$QDEVICE" ] && [ -x "$QNETD" ] ||
 	{ echo "SKIP: no Debian corosync / corosync-qdevice / corosync-qnetd"; exit 77; }
+RUNS=${RUNS:-"c c|k k|c c c|k k k"}
 
-# namespaces 1 and 2 are the nodes, 3 the qnetd host (192.168.60.3)
-it_cluster_setup 3 1 || { it_fail "cluster setup"; it_done; exit 1; }
-printf 'nodelist {\n' > "$IT_TMP/nl2"
-for n in 1 2; do
-	printf '\tnode {\n\t\tname: node%s\n\t\tnodeid: %s\n\t\tring0_addr: 192.168.60.%s\n\t}\n' \
-		"$n" "$n" "$n" >> "$IT_TMP/nl2"
-done
-printf '}\n' >> "$IT_TMP/nl2"
-export IT_NODELIST_FILE="$IT_TMP/nl2"
+it_cluster_setup 4 1 || { it_fail "cluster setup"; it_done; exit 1; }
 QUORUM='quorum {
 	provider: corosync_votequorum
 	device {
 		model: net
 		votes: 1
 		net {
-			host: 192.168.60.3
+			host: 192.168.60.4
 			algorithm: ffsplit
 			tls: off
 		}
@@ -60,54 +57,115 @@ unspawn() {
 qt() {
 	it_exec "$1" timeout 20 "$QUORUMTOOL" -s 2>&1 | grep -v -E '^(Date|Ring ID):'
 }
+# wait_qt N PATTERN...: until node N's output matches every pattern (60 s)
 wait_qt() {
+	n=$1
+	shift
 	end=$(( $(date +%s) + 60 ))
-	until qt "$1" | grep -q "$2"; do
-		[ "$(date +%s)" -ge "$end" ] && { qt "$1"; return 1; }
+	while :; do
+		qt "$n" > "$IT_TMP/qt.now"
+		ok=1
+		for p in "$@"; do grep -q -- "$p" "$IT_TMP/qt.now" || ok=0; done
+		[ $ok = 1 ] && return 0
+		[ "$(date +%s)" -ge "$end" ] && { cat "$IT_TMP/qt.now"; return 1; }
 		sleep 0.2
 	done
 }
 
+# save TAG STEP N...: each live node's output, once it is settled on what
+# the step expects, in $IT_TMP/TAG.STEP.N
+save() {
+	tag=$1 step=$2
+	shift 2
+	for n in "$@"; do qt "$n" > "$IT_TMP/$tag.$step.$n"; done
+}
+
 run() {
-	kind=$1
-	spawn qnetd 3 "$QNETD" -f -d -s off -l 192.168.60.3
-	for n in 1 2; do
-		if [ "$kind" = chorusd ]; then
+	mix=$1
+	tag=$(echo "$mix" | tr -d ' ')
+	count=$(echo "$mix" | wc -w)
+	printf 'nodelist {\n' > "$IT_TMP/nl"
+	n=1
+	while [ $n -le "$count" ]; do
+		printf '\tnode {\n\t\tname: node%s\n\t\tnodeid: %s\n\t\tring0_addr: 192.168.60.%s\n\t}\n' \
+			"$n" "$n" "$n" >> "$IT_TMP/nl"
+		n=$((n + 1))
+	done
+	printf '}\n' >> "$IT_TMP/nl"
+	export IT_NODELIST_FILE="$IT_TMP/nl"
+	spawn qnetd 4 "$QNETD" -f -d -s off -l 192.168.60.4
+	nodes=""
+	n=1
+	for kind in $mix; do
+		if [ "$kind" = c ]; then
 			it_node_start "$n" "$QUORUM" >&2
 		else
 			it_corosync_start "$n" "$QUORUM" >&2
-		fi || { it_fail "$kind $n starts"; return 1; }
+		fi || { it_fail "$mix: node $n ($kind) starts"; return 1; }
+		nodes="$nodes $n"
+		n=$((n + 1))
 	done
-	for n in 1 2; do
-		spawn "qdevice$n" "$n" "$QDEVICE" -f -d
+	for n in $nodes; do spawn "qdevice$n" "$n" "$QDEVICE" -f -d; done
+	votes=$((count + 1))
+	for n in $nodes; do
+		it_check "[$mix] node $n: $count nodes, $votes votes, quorate with the qdevice" \
+			wait_qt "$n" "^Nodes: *$count\$" "^Total votes: *$votes\$" \
+			'^Flags: *Quorate Qdevice' '^Quorate: *Yes$'
+		it_check "[$mix] node $n: every node's qdevice votes" \
+			wait_qt "$n" "^ *$count *1 *A,V,NMW node$count"
 	done
-	it_check "$kind: quorate with the qdevice (node 1)" wait_qt 1 'Flags: *Quorate Qdevice'
-	it_check "$kind: 3 votes" wait_qt 1 '^Total votes: *3$'
-	it_check "$kind: node 2 sees it too" wait_qt 2 'Flags: *Quorate Qdevice'
-	it_check "$kind: 2 nodes" wait_qt 1 '^Nodes: *2$'
-	it_check "$kind: node 1 quorate" wait_qt 1 '^Quorate: *Yes$'
-	it_check "$kind: node 2's qdevice voting" wait_qt 1 ' 2 *1 *A,V,NMW node2$'
-	qt 1 > "$IT_TMP/$kind.both"
-	it_node_stop 2 KILL >/dev/null
-	it_check "$kind: node 1 alone: 1 node" wait_qt 1 '^Nodes: *1$'
-	it_check "$kind: node 1 alone: 2 votes" wait_qt 1 '^Total votes: *2$'
-	it_check "$kind: node 1 alone: still quorate" wait_qt 1 '^Quorate: *Yes$'
-	qt 1 > "$IT_TMP/$kind.alone"
-	for n in 1 2; do unspawn "qdevice$n"; done
+	save "$tag" all $nodes
+
+	it_node_stop "$count" KILL >/dev/null
+	unspawn "qdevice$count"
+	nodes=$(echo "$nodes" | sed "s/ $count\$//")
+	for n in $nodes; do
+		it_check "[$mix] node $count killed: node $n sees $((count - 1)), $count votes, quorate" \
+			wait_qt "$n" "^Nodes: *$((count - 1))\$" "^Total votes: *$count\$" '^Quorate: *Yes$'
+	done
+	save "$tag" killed $nodes
+
+	if [ "$count" = 3 ]; then
+		# node 1 alone of 3: its vote and the qdevice's (2 of 4, quorum 3);
+		# whatever corosync decides there, chorusd must decide the same
+		it_node_stop 2 KILL >/dev/null
+		unspawn qdevice2
+		it_check "[$mix] node 2 killed: node 1 alone" wait_qt 1 '^Nodes: *1$'
+		# qnetd's ffsplit denies the vote to 1 node of 3 (corosync's answer)
+		it_check "[$mix] node 1 alone: not quorate, the qdevice does not vote" \
+			wait_qt 1 '^Nodes: *1$' '^Quorate: *No$' '^Total votes: *1$' \
+			'^ *1 *1 *A,NV,NMW node1 (local)$'
+		save "$tag" alone 1
+		cat "$IT_TMP/$tag.alone.1"
+	fi
+	for n in $nodes; do unspawn "qdevice$n"; done
 	unspawn qnetd
-	it_node_stop 1 >/dev/null
+	for n in $nodes; do it_node_stop "$n" >/dev/null; done
 	rm -f "$IT_TMP"/node*/exit
 }
 
-run chorusd
-run corosync
-for step in both alone; do
-	echo "--- $step (corosync, then chorusd)"
-	cat "$IT_TMP/corosync.$step"
-	if diff -u "$IT_TMP/corosync.$step" "$IT_TMP/chorusd.$step"; then
-		it_pass "quorumtool -s the same with chorusd and corosync ($step)"
+IFS='|'
+set -- $RUNS
+IFS=' 	
+'
+for mix in "$@"; do
+	echo "=== $mix"
+	run "$mix"
+done
+
+# every output against the all-corosync cluster's of the same size
+for f in "$IT_TMP"/*.all.* "$IT_TMP"/*.killed.* "$IT_TMP"/*.alone.*; do
+	[ -f "$f" ] || continue
+	b=$(basename "$f")
+	tag=${b%%.*}
+	case "$tag" in *c*) ;; *) continue ;; esac
+	ref=$(echo "$tag" | tr c k).${b#*.}
+	if [ ! -f "$IT_TMP/$ref" ]; then
+		it_fail "no corosync reference for $b"
+	elif diff -u "$IT_TMP/$ref" "$f"; then
+		it_pass "quorumtool -s on $b the same as corosync's ($ref)"
 	else
-		it_fail "quorumtool -s differs ($step; - corosync, + chorusd)"
+		it_fail "quorumtool -s differs: $b (- corosync, + with chorusd)"
 	fi
 done
 it_done

@@ -66,8 +66,25 @@ it_eq "stats: knet link to node 2 connected" 1 \
 	"$(it_exec 1 /usr/sbin/corosync-cmapctl -m stats -q -g stats.knet.node2.link0.connected)"
 tokens=$(it_exec 1 /usr/sbin/corosync-cmapctl -m stats -q -g stats.srp.orf_token_rx)
 it_check "stats: tokens received ($tokens)" test "${tokens:-0}" -gt 0
-it_eq "stats: no malformed datagrams" 0 \
-	"$(it_exec 1 /usr/sbin/corosync-cmapctl -m stats -q -g stats.srp.rx_msg_dropped)"
+# rx_msg_dropped counts, as corosync's does (exec/totemsrp.c,
+# message_handler_memb_join and main_deliver_fn at v3.1.7), malformed
+# datagrams and also messages of another ring that arrive while a node is
+# in COMMIT or RECOVERY: nodes starting a moment apart can legitimately
+# count a few of those while the ring forms.  Once the ring is steady
+# nothing may be dropped: the count must not move over two refreshes of
+# the stats map while the ring id stays the same.
+stat1() { it_exec 1 /usr/sbin/corosync-cmapctl -m stats -q -g "stats.srp.$1"; }
+drop0=$(stat1 rx_msg_dropped)
+echo "rx_msg_dropped on node 1 after the ring formed: $drop0"
+refreshes=0 last=$tokens
+end=$(( $(date +%s) + 15 ))
+while [ "$refreshes" -lt 2 ] && [ "$(date +%s)" -lt "$end" ]; do
+	now=$(stat1 orf_token_rx)
+	[ "$now" != "$last" ] && { refreshes=$((refreshes + 1)); last=$now; }
+	sleep 0.2
+done
+it_eq "stats: refreshed twice while the ring stayed" "2 $ring" "$refreshes $(it_ring 1)"
+it_eq "stats: no datagram dropped in the steady ring" "$drop0" "$(stat1 rx_msg_dropped)"
 
 # kill -9 the last node: the others form a ring without it.
 rest=${all% *}
