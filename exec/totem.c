@@ -303,9 +303,36 @@ static int32_t on_data(int32_t fd, int32_t revents, void *data)
 	return 0;
 }
 
+/* knet's view of each peer for the engine (srp_peer_reachable: a peer
+ * whose every link is down is failed at once when gathering). */
+static void peers_update(struct totem *t)
+{
+	bool reachable, remote, external;
+	uint64_t now = now_ms();
+	size_t i;
+
+	if (!t->srp)
+		return;
+	for (i = 0; i < t->tc->node_count; i++) {
+		uint32_t id = t->tc->nodes[i].nodeid;
+
+		if (id == t->tc->local_nodeid ||
+		    tknet_host_status(t->tk, id, &reachable, &remote, &external) < 0)
+			continue;
+		srp_peer_reachable(t->srp, now, id, reachable);
+	}
+	rearm(t);
+}
+
 static int32_t on_log(int32_t fd, int32_t revents, void *data)
 {
-	tknet_log_drain(((struct totem *)data)->tk);
+	struct totem *t = data;
+
+	(void)fd;
+	(void)revents;
+	tknet_log_drain(t->tk);
+	if (tknet_hosts_changed(t->tk))
+		peers_update(t);
 	return 0;
 }
 

@@ -192,6 +192,18 @@ void srp_hold_cancel(struct srp *srp);
  */
 void srp_trans_ack(struct srp *srp);
 
+/**
+ * The transport's view of a peer: reachable = false when every link to it
+ * is down (knet's host status), true when one is up.  A peer that was
+ * reachable and is now down is failed at once while gathering (at GATHER
+ * entry, or now if the node is in GATHER) instead of at the consensus
+ * timeout; a down report for a peer never seen reachable (links still
+ * coming up at start) is ignored.  Nothing else changes: in OPERATIONAL,
+ * COMMIT and RECOVERY only the token timeout decides a loss, and no
+ * message or timer of the wire protocol differs (docs/compat.md).
+ */
+void srp_peer_reachable(struct srp *srp, uint64_t now_ms, uint32_t nodeid, bool reachable);
+
 /** Shutdown: broadcast the LEAVE message (§2.13.7). */
 void srp_leave(struct srp *srp, uint64_t now_ms);
 

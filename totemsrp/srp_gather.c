@@ -29,6 +29,7 @@ static const char *gather_reason_str(enum srp_gather_reason reason)
 	case SRP_GATHER_RING_ID_NOT_STORED: return "ring id not stored";
 	case SRP_GATHER_TOKEN_LOST_RECOVERY: return "token lost in RECOVERY";
 	case SRP_GATHER_FAILED_TO_RECEIVE: return "failed to receive";
+	case SRP_GATHER_PEER_UNREACHABLE: return "peer unreachable";
 	}
 	return "?";
 }
@@ -89,10 +90,52 @@ void srp_leave_send(struct srp *srp)
 	srp_out_mcast(srp, srp->txbuf, (size_t)len);
 }
 
+/*
+ * Deviation from corosync (faster failure detection, issue 10): a member
+ * of proc whose every link the transport reports down (srp_peer_reachable)
+ * is failed now, not at the consensus timeout.  It could not answer our
+ * JOINs anyway, so the consensus timeout would fail it; without the wait a
+ * killed node leaves the ring about one `consensus` period sooner (token
+ * + consensus becomes token + a few JOIN rounds).  Everything else (the
+ * JOINs, their sets, the adoption by the other members) is the usual
+ * gather; a peer failed this way that comes back merges in the next round.
+ */
+static void fail_unreachable(struct srp *srp)
+{
+	uint32_t i, id;
+
+	for (i = 0; i < srp->unreachable.n; i++) {
+		id = srp->unreachable.id[i];
+		if (id != srp->my_id && srp_set_has(&srp->proc, id))
+			(void)srp_set_add(&srp->failed, id);
+	}
+}
+
+void srp_peer_reachable(struct srp *srp, uint64_t now_ms, uint32_t nodeid, bool reachable)
+{
+	assert(srp);
+	if (now_ms > srp->now)
+		srp->now = now_ms;
+	if (nodeid == srp->my_id || nodeid == 0)
+		return;
+	if (reachable) {
+		srp_set_remove(&srp->unreachable, nodeid);
+		(void)srp_set_add(&srp->reached, nodeid);
+		return;
+	}
+	if (!srp_set_has(&srp->reached, nodeid) || srp_set_has(&srp->unreachable, nodeid) ||
+	    srp_set_add(&srp->unreachable, nodeid) < 0)
+		return;
+	if (srp->started && !srp->left && srp->state == SRP_STATE_GATHER &&
+	    srp_set_has(&srp->proc, nodeid) && !srp_set_has(&srp->failed, nodeid))
+		srp_gather_enter(srp, SRP_GATHER_PEER_UNREACHABLE);
+}
+
 void srp_gather_enter(struct srp *srp, enum srp_gather_reason reason)
 {
 	srp->discard_tokens = true;
 	(void)srp_set_add(&srp->proc, srp->my_id);
+	fail_unreachable(srp);
 	if (srp->env.log) {
 		char p[256], f[256];
 

@@ -82,6 +82,8 @@ struct srp {
 	struct srp_set new_memb;    /* ring being formed (commit token addr) */
 	struct srp_set trans_memb, deliver_memb, left_memb;
 	bool failed_to_recv;
+	/* Peers the transport reported reachable at least once / down now. */
+	struct srp_set reached, unreachable;
 	/* The failed set of the gather that formed my ring; see srp_join_receive(). */
 	struct srp_set recent_failed;
 	uint64_t recent_failed_until;
@@ -138,6 +140,7 @@ enum srp_gather_reason {
 	SRP_GATHER_RING_ID_NOT_STORED = 11,
 	SRP_GATHER_TOKEN_LOST_RECOVERY = 12,
 	SRP_GATHER_FAILED_TO_RECEIVE = 13,
+	SRP_GATHER_PEER_UNREACHABLE = 14,   /* ours: srp_peer_reachable() */
 };
 
 /* srp_set.c: sets and queues */

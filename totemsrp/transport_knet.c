@@ -90,6 +90,7 @@ struct tknet {
 	struct tk_host *hosts;
 	size_t host_count;
 	atomic_bool data_dead;
+	atomic_bool hosts_changed;             /* tk_host_status ran; see tknet_hosts_changed */
 	atomic_uint_fast64_t rx_full;          /* datagrams knet could not hand us (EAGAIN) */
 	uint64_t datafd_removed;               /* channel removals (caller's thread) */
 	size_t logbuf_len;
@@ -290,8 +291,10 @@ static void tk_sock_notify(void *priv, int datafd, int8_t channel, uint8_t tx_rx
 static void tk_host_status(void *priv, knet_node_id_t host_id, uint8_t reachable,
 			   uint8_t remote, uint8_t external)
 {
-	const struct tknet *tk = priv;
+	struct tknet *tk = priv;
 
+	atomic_store(&tk->hosts_changed, true);
+	/* The record also wakes the caller's loop, which asks tknet_hosts_changed(). */
 	tk_log_async(tk, KNET_LOG_DEBUG,
 		     "host status change: nodeid %u reachable %u remote %u external %u",
 		     (unsigned)host_id, (unsigned)reachable, (unsigned)remote,
@@ -713,6 +716,7 @@ int tknet_create(const struct tknet_config *tc, const struct tknet_env *env,
 								  : KNET_MAX_PACKET_SIZE;
 	tk->grace_ms = tc->start_grace_ms;
 	atomic_init(&tk->data_dead, false);
+	atomic_init(&tk->hosts_changed, false);
 	atomic_init(&tk->rx_full, 0);
 	if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) {
 		r = -errno;
@@ -1176,6 +1180,11 @@ static void tk_copy_str(char *dst, size_t dst_size, const char *src, size_t src_
 		n = dst_size - 1;
 	memcpy(dst, src, n);
 	dst[n] = '\0';
+}
+
+bool tknet_hosts_changed(struct tknet *tk)
+{
+	return tk && atomic_exchange(&tk->hosts_changed, false);
 }
 
 int tknet_host_status(struct tknet *tk, uint32_t nodeid, bool *ret_reachable, bool *ret_remote,

@@ -164,6 +164,12 @@ bool tknet_links_ready(struct tknet *tk);
 int tknet_link_status(struct tknet *tk, uint32_t nodeid, unsigned link,
 		      struct tknet_link_status *ret_status);
 /**
+ * knet reported a host status change since the last call (its callback runs
+ * on knet's thread and its log record makes the log fd readable): the
+ * caller then asks tknet_host_status() for each host.
+ */
+bool tknet_hosts_changed(struct tknet *tk);
+/**
  * knet's view of a host (knet_host_get_status), for cfg NODESTATUSGET:
  * reachable = knet can send to it on some link.  -EINVAL, -ENOENT for a
  * node that is not configured, or -errno from knet.

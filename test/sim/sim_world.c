@@ -51,6 +51,7 @@ enum ev_kind {
 	EV_SWIZZLE_TICK, EV_SWIZZLE_STEP, EV_HEAL, EV_DEADLINE, EV_END,
 	EV_LOST,        /* a datagram dropped while in flight */
 	EV_STACK,       /* the node's host timers, sync work and clients */
+	EV_REACH_TICK,  /* knet's view of the links: srp_peer_reachable() */
 };
 
 struct sim_world;
@@ -107,6 +108,9 @@ struct sim_world {
 	struct sim_result *res;
 	uint32_t groups, client_mean_ms;
 	uint32_t cur_node;               /* node being entered, for --trace log lines */
+	/* knet reachability (reach_tick): since when [x][y] is bad (0: good), what x was told */
+	uint64_t reach_bad_since[SIM_NODES_MAX][SIM_NODES_MAX];
+	uint8_t reach_told[SIM_NODES_MAX][SIM_NODES_MAX];    /* 0 nothing, 1 up, 2 down */
 	int32_t log_target;              /* qb_log target of --trace, -1 none */
 	uint8_t appbuf[SIM_APP_BUF];
 	uint8_t framebuf[65536 + SIM_MSG_HDR_LEN];
@@ -433,6 +437,7 @@ static void node_boot(struct sim_world *w, struct sim_node *n)
 
 	cfg.nodeid = n->nodeid;
 	cfg.ring_seq_stored = n->disk_seq;
+	memset(w->reach_told[n->idx], 0, sizeof(w->reach_told[n->idx]));   /* a new engine */
 	w->cur_node = n->nodeid;
 	n->inc++;
 	n->paused = false;
@@ -699,6 +704,57 @@ static void fault_swizzle_step(struct sim_world *w, uint32_t x)
 			sim_net_clog(&w->net, y, x, w->swz_until[x]);
 	}
 	wlog(w, "net swizzle clog n%u until %" PRIu64, w->nodeids[x], w->swz_until[x]);
+}
+
+/*
+ * knet's host status as chorusd feeds it to the engine (exec/totem.c
+ * peers_update): every ping interval (token / 4) each live node learns
+ * whether each peer is reachable.  A link is bad while either direction is
+ * blocked or clogged or the peer is down or paused (no pongs); knet
+ * reports the host down once it has been bad for the ping timeout (token /
+ * 2, corosync's knet_ping_timeout with knet_pong_count 2) and up again at
+ * the first good ping.  Loss and duplication do not take a link down.
+ * No PRNG draw: the model only follows the faults.
+ */
+static bool reach_good(const struct sim_world *w, uint32_t x, uint32_t y)
+{
+	const struct sim_node *ny = &w->nodes[y];
+
+	return ny->up && !ny->paused && !w->net.blocked[x][y] && !w->net.blocked[y][x] &&
+	       w->net.clog_until[x][y] <= w->now && w->net.clog_until[y][x] <= w->now;
+}
+
+static void reach_tick(struct sim_world *w)
+{
+	uint32_t timeout = w->cfg.token_ms / 2;
+
+	for (uint32_t x = 0; x < w->opt.nodes; x++) {
+		struct sim_node *nx = &w->nodes[x];
+
+		for (uint32_t y = 0; y < w->opt.nodes; y++) {
+			uint8_t want;
+
+			if (y == x)
+				continue;
+			if (reach_good(w, x, y)) {
+				w->reach_bad_since[x][y] = 0;
+				want = 1;
+			} else {
+				if (!w->reach_bad_since[x][y])
+					w->reach_bad_since[x][y] = w->now;
+				want = w->now - w->reach_bad_since[x][y] >= timeout ? 2 : 0;
+			}
+			if (!nx->up || nx->paused || !want || w->reach_told[x][y] == want)
+				continue;
+			w->reach_told[x][y] = want;
+			w->cur_node = nx->nodeid;
+			if (want == 2)
+				wlog(w, "n%u: knet: host n%u unreachable", nx->nodeid, w->nodeids[y]);
+			srp_peer_reachable(nx->srp, w->now, w->nodeids[y], want == 1);
+			node_rearm(nx);
+		}
+	}
+	sched(w, EV_REACH_TICK, 0, 0, w->now + (w->cfg.token_ms / 4 ? w->cfg.token_ms / 4 : 1));
 }
 
 static void heal(struct sim_world *w)
@@ -971,6 +1027,9 @@ static void handle(struct sim_world *w, struct sim_event *ev)
 	case EV_HEAL:
 		heal(w);
 		break;
+	case EV_REACH_TICK:
+		reach_tick(w);
+		break;
 	case EV_DEADLINE:
 		if (!w->converged)
 			liveness_fail(w);
@@ -1174,6 +1233,7 @@ int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
 	if (opt->faults & SIM_FAULT_SWIZZLE)
 		sched(w, EV_SWIZZLE_TICK, 0, 0, fault_gap(w));
 	sched(w, EV_HEAL, 0, 0, opt->duration_ms);
+	sched(w, EV_REACH_TICK, 0, 0, w->cfg.token_ms / 4);
 
 	while (!w->ended && !sim_check_failed(w->chk) && (ev = sim_heap_pop(&w->heap))) {
 		w->now = ev->at_ms;

@@ -508,6 +508,71 @@ START_TEST(test_fail_and_rejoin)
 }
 END_TEST
 
+/* Every node hears from the transport that every other node is (un)reachable. */
+static void net_reachable(struct net *net, int who, bool reachable)
+{
+	int i;
+
+	for (i = 0; i < net->n; i++)
+		if (i != who)
+			srp_peer_reachable(net->node[i].srp, net->now, net->node[who].id, reachable);
+}
+
+/*
+ * A peer whose links went down is failed when gathering instead of at the
+ * consensus timeout: the ring re-forms a few JOIN rounds after the token
+ * loss, not `consensus` ms later.  A down report while the ring is fine
+ * changes nothing (the token timeout decides), and neither does one for a
+ * peer never reported reachable.
+ */
+START_TEST(test_unreachable_fails_at_once)
+{
+	struct net *net = net_create(3, 0);
+	struct srp_ring_id first;
+	uint64_t cut_at;
+	int i;
+
+	/* down before ever up (links still coming up): ignored */
+	net_start(net);
+	srp_peer_reachable(net->node[0].srp, net->now, 2, false);
+	ck_assert(net_run(net, net->now + 2000, one_ring));
+	check_formed(net, 3);
+	for (i = 0; i < 3; i++)
+		net_reachable(net, i, true);
+	net_run(net, net->now + 5000, NULL);
+	first = srp_ring_id(net->node[0].srp);
+
+	/* node 3 reported down while the ring works: nothing happens */
+	srp_peer_reachable(net->node[0].srp, net->now, 3, false);
+	net_run(net, net->now + 10000, NULL);
+	ck_assert(one_ring(net));
+	ck_assert_uint_eq(srp_ring_id(net->node[0].srp).seq, first.seq);
+	srp_peer_reachable(net->node[0].srp, net->now, 3, true);
+
+	/* node 3 dies; its links go down after ~1 s (knet's ping timeout) */
+	net->node[2].cut = true;
+	cut_at = net->now;
+	net_run(net, net->now + 1000, NULL);
+	net_reachable(net, 2, false);
+	ck_assert(net_run(net, cut_at + 3000 + 3600, one_ring));
+	ck_assert_uint_lt(net->now - cut_at, 3000 + 500);
+	for (i = 0; i < 2; i++) {
+		const struct chg_rec *t = last_chg(&net->node[i], 1);
+
+		ck_assert_int_eq(t->type, SRP_CONFCHG_TRANSITIONAL);
+		ck_assert_uint_eq(t->left_count, 1);
+		ck_assert_uint_eq(t->left[0], 3);
+	}
+
+	/* it comes back: reachable again, it merges as usual */
+	net->node[2].cut = false;
+	net_reachable(net, 2, true);
+	ck_assert(net_run(net, net->now + 10000, one_ring));
+	check_formed(net, 3);
+	net_destroy(net);
+}
+END_TEST
+
 START_TEST(test_leave)
 {
 	struct net *net = net_create(3, 0);
@@ -856,6 +921,7 @@ static Suite *srp_suite(void)
 	add_tcase(s, tc, test_single_node);
 	add_tcase(s, tc, test_three_nodes_order);
 	add_tcase(s, tc, test_fail_and_rejoin);
+	add_tcase(s, tc, test_unreachable_fails_at_once);
 	add_tcase(s, tc, test_leave);
 	add_tcase(s, tc, test_flow_control);
 	add_tcase(s, tc, test_garbage_input);
