@@ -89,6 +89,37 @@ int srp_create(const struct srp_config *cfg, const struct srp_env *env, uint64_t
 	return 0;
 }
 
+/*
+ * New timers and limits at run time (a configuration reload or a cmap write
+ * to totem.*).  corosync's engine reads its totem_config at each use
+ * (corosync v3.1.7 exec/totemsrp.c; exec/totempg.c, totempg_put_config and
+ * exec/totemconfig.c, totem_change_notify update it in place): a timer
+ * already armed keeps its deadline and the new value counts from the next
+ * time that timer is armed; window_size, max_messages and the counters'
+ * limits count from the next token.  So only the values change here.
+ */
+int srp_reconfigure(struct srp *srp, const struct srp_config *cfg, uint64_t now_ms)
+{
+	struct srp_config next;
+	int r;
+
+	if (!srp || !cfg)
+		return -EINVAL;
+	/* What cannot change: the identity, the buffers sized at creation. */
+	if (cfg->nodeid != srp->cfg.nodeid || cfg->net_mtu != srp->cfg.net_mtu ||
+	    cfg->send_queue_max != srp->cfg.send_queue_max)
+		return -EINVAL;
+	next = *cfg;
+	next.ring_seq_stored = srp->cfg.ring_seq_stored;
+	r = config_check(&next);
+	if (r < 0)
+		return r;
+	if (now_ms > srp->now)
+		srp->now = now_ms;
+	srp->cfg = next;
+	return 0;
+}
+
 void srp_destroy(struct srp *srp)
 {
 	if (!srp)

@@ -149,6 +149,15 @@ struct srp_stats {
  */
 int srp_create(const struct srp_config *cfg, const struct srp_env *env, uint64_t now_ms,
 	       struct srp **ret_srp);
+/**
+ * Take new timers and limits (token_ms ... cancel_token_hold_on_retransmit)
+ * at run time, as corosync does on a configuration reload: deadlines
+ * already armed stay where they are, each new value counts from the next
+ * time it is used.  nodeid, net_mtu and send_queue_max cannot change
+ * (-EINVAL if they differ); ring_seq_stored is ignored.  0, or -EINVAL for
+ * a bad config (the engine keeps the old one).
+ */
+int srp_reconfigure(struct srp *srp, const struct srp_config *cfg, uint64_t now_ms);
 /** Takes NULL. Sends nothing (see srp_leave()). */
 void srp_destroy(struct srp *srp);
 

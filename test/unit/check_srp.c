@@ -913,6 +913,80 @@ START_TEST(test_blip_keeps_ring)
 }
 END_TEST
 
+/*
+ * srp_reconfigure: a shorter token and consensus taken at run time make a
+ * dead node be dropped within the new token + consensus (the old ones would
+ * take more than twice as long); the deadline armed before the call stays;
+ * a bad or identity-changing config is refused and the old one kept.
+ */
+START_TEST(test_reconfigure_timers)
+{
+	struct net *net = net_create(3, 0);
+	uint64_t before, cut_at;
+	int i;
+
+	net_start(net);
+	ck_assert(net_run(net, net->now + 2000, one_ring));
+	net_run(net, net->now + 5000, NULL);
+	for (i = 0; i < 3; i++) {
+		struct srp_config cfg = test_config((uint32_t)i + 1), bad;
+
+		before = srp_next_deadline(net->node[i].srp);
+		bad = cfg;
+		bad.window_size = SRP_SORT_QUEUE_MAX;
+		ck_assert_int_eq(srp_reconfigure(net->node[i].srp, &bad, net->now), -EINVAL);
+		bad = cfg;
+		bad.nodeid = 9;
+		ck_assert_int_eq(srp_reconfigure(net->node[i].srp, &bad, net->now), -EINVAL);
+		bad = cfg;
+		bad.net_mtu = cfg.net_mtu - 1;
+		ck_assert_int_eq(srp_reconfigure(net->node[i].srp, &bad, net->now), -EINVAL);
+		cfg.token_ms = 1000;
+		cfg.token_retransmit_ms = 238;
+		cfg.hold_ms = 180;
+		cfg.consensus_ms = 1200;
+		ck_assert_int_eq(srp_reconfigure(net->node[i].srp, &cfg, net->now), 0);
+		/* armed deadlines do not move (corosync's armed qb timers do not) */
+		ck_assert_uint_eq(srp_next_deadline(net->node[i].srp), before);
+	}
+	/* a few rotations: every timer is re-armed with the new values */
+	net_run(net, net->now + 3000, NULL);
+	ck_assert(one_ring(net));
+	net->node[2].cut = true;
+	cut_at = net->now;
+	ck_assert(net_run(net, net->now + 1000 + 1200 + 50 + 700, one_ring));
+	ck_assert_uint_le(net->now - cut_at, 1000 + 1200 + 50 + 700);
+	net_destroy(net);
+}
+END_TEST
+
+/* The refused calls above leave the old timers: the node is dropped only after them. */
+START_TEST(test_reconfigure_refused_keeps_old)
+{
+	struct net *net = net_create(3, 0);
+	uint64_t cut_at;
+	int i;
+
+	net_start(net);
+	ck_assert(net_run(net, net->now + 2000, one_ring));
+	net_run(net, net->now + 5000, NULL);
+	for (i = 0; i < 3; i++) {
+		struct srp_config cfg = test_config((uint32_t)i + 1);
+
+		cfg.token_ms = 1000;
+		cfg.consensus_ms = 1200;
+		cfg.max_messages = SRP_SORT_QUEUE_MAX;
+		ck_assert_int_eq(srp_reconfigure(net->node[i].srp, &cfg, net->now), -EINVAL);
+	}
+	net_run(net, net->now + 3000, NULL);
+	net->node[2].cut = true;
+	cut_at = net->now;
+	ck_assert(!net_run(net, net->now + 1000 + 1200 + 50 + 700, one_ring));
+	ck_assert(net_run(net, cut_at + 3000 + 3600 + 50 + 700, one_ring));
+	net_destroy(net);
+}
+END_TEST
+
 static Suite *srp_suite(void)
 {
 	Suite *s = suite_create("srp");
@@ -929,6 +1003,8 @@ static Suite *srp_suite(void)
 	add_tcase(s, tc, test_recovery_reoriginates);
 	add_tcase(s, tc, test_lossy_then_heal);
 	add_tcase(s, tc, test_blip_keeps_ring);
+	add_tcase(s, tc, test_reconfigure_timers);
+	add_tcase(s, tc, test_reconfigure_refused_keeps_old);
 	return s;
 }
 
