@@ -41,7 +41,6 @@ _Static_assert((int)TKNET_LINK_PASSIVE == KNET_LINK_POLICY_PASSIVE &&
 #define TK_TARGET_OFF 9
 /* Marks log pipe records written by this file rather than by knet. */
 #define TK_LOG_SELF KNET_MAX_SUBSYSTEMS
-#define TK_CRYPTO_SLOT 1
 
 /*
  * How often (at most) the data path looks for links that fail locally
@@ -82,6 +81,13 @@ struct tknet {
 	int data_fd;
 	int knet_fd;            /* knet's number for it; -1 once removed (caller's thread) */
 	uint16_t local_id;
+	uint8_t link_mode;      /* knet policy of every host, fixed at creation (as corosync) */
+	/*
+	 * knet's crypto slot (1 or 2) that holds the configuration in force, and
+	 * whether that configuration encrypts at all; see tknet_reconfigure.
+	 */
+	uint8_t crypto_index;
+	bool crypto_on;
 	size_t mtu;
 	uint32_t grace_ms;
 	struct timespec created;
@@ -331,13 +337,69 @@ static bool tk_is_none(const char *s)
 	return s[0] == '\0' || strcmp(s, "none") == 0;
 }
 
+/* Fill knet's crypto configuration from tc; false when tc has no crypto. */
+static bool tk_crypto_fill(const struct tknet_config *tc, struct knet_handle_crypto_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	snprintf(cfg->crypto_model, sizeof(cfg->crypto_model), "%s",
+		 tc->crypto_model[0] ? tc->crypto_model : "nss");
+	snprintf(cfg->crypto_cipher_type, sizeof(cfg->crypto_cipher_type), "%s",
+		 tc->crypto_cipher[0] ? tc->crypto_cipher : "none");
+	snprintf(cfg->crypto_hash_type, sizeof(cfg->crypto_hash_type), "%s",
+		 tc->crypto_hash[0] ? tc->crypto_hash : "none");
+	if (tk_is_none(tc->crypto_cipher) && tk_is_none(tc->crypto_hash))
+		return false;
+	memcpy(cfg->private_key, tc->key, tc->key_len);
+	cfg->private_key_len = (unsigned int)tc->key_len;
+	return true;
+}
+
+/*
+ * Install tc's crypto in slot `slot` (not yet used for TX).  A config
+ * without crypto clears the slot (knet: cipher and hash "none").
+ */
+static int tk_crypto_set(struct tknet *tk, const struct tknet_config *tc, uint8_t slot,
+			 char *why, size_t why_size)
+{
+	struct knet_handle_crypto_cfg *cfg;
+	bool on = !(tk_is_none(tc->crypto_cipher) && tk_is_none(tc->crypto_hash));
+	int r;
+
+	if (on && (tc->key_len < KNET_MIN_KEY_LEN || tc->key_len > KNET_MAX_KEY_LEN ||
+		   tc->key_len > sizeof(tc->key))) {
+		tk_why(why, why_size, "crypto key is %zu bytes; knet needs %d..%d", tc->key_len,
+		       KNET_MIN_KEY_LEN, KNET_MAX_KEY_LEN);
+		return -EINVAL;
+	}
+	cfg = malloc(sizeof(*cfg));
+	if (!cfg)
+		return -ENOMEM;
+	(void)tk_crypto_fill(tc, cfg);
+	r = knet_handle_crypto_set_config(tk->h, cfg, slot);
+	/* The key copy is wiped whatever happened. */
+	explicit_bzero(cfg, sizeof(*cfg));
+	free(cfg);
+	if (r != 0) {
+		/* -1 with errno, or -2 (crypto library not loaded / init failed). */
+		r = r == -1 ? -errno : -ENOTSUP;
+		tk_why(why, why_size,
+		       "knet_handle_crypto_set_config (slot %u, model %s, cipher %s, hash %s): %s",
+		       (unsigned)slot, tc->crypto_model, tc->crypto_cipher, tc->crypto_hash,
+		       strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+/* At creation: slot 1 in use, as corosync starts (crypto_index 1). */
 static int tk_crypto(struct tknet *tk, const struct tknet_config *tc, char *why,
 		     size_t why_size)
 {
-	struct knet_handle_crypto_cfg *cfg;
 	int r;
 
-	if (tk_is_none(tc->crypto_cipher) && tk_is_none(tc->crypto_hash)) {
+	tk->crypto_index = 1;
+	tk->crypto_on = !(tk_is_none(tc->crypto_cipher) && tk_is_none(tc->crypto_hash));
+	if (!tk->crypto_on) {
 		if (knet_handle_crypto_rx_clear_traffic(tk->h,
 							KNET_CRYPTO_RX_ALLOW_CLEAR_TRAFFIC) < 0) {
 			r = -errno;
@@ -347,35 +409,10 @@ static int tk_crypto(struct tknet *tk, const struct tknet_config *tc, char *why,
 		}
 		return 0;
 	}
-	if (tc->key_len < KNET_MIN_KEY_LEN || tc->key_len > KNET_MAX_KEY_LEN ||
-	    tc->key_len > sizeof(tc->key)) {
-		tk_why(why, why_size, "crypto key is %zu bytes; knet needs %d..%d", tc->key_len,
-		       KNET_MIN_KEY_LEN, KNET_MAX_KEY_LEN);
-		return -EINVAL;
-	}
-	cfg = calloc(1, sizeof(*cfg));
-	if (!cfg)
-		return -ENOMEM;
-	snprintf(cfg->crypto_model, sizeof(cfg->crypto_model), "%s",
-		 tc->crypto_model[0] ? tc->crypto_model : "nss");
-	snprintf(cfg->crypto_cipher_type, sizeof(cfg->crypto_cipher_type), "%s",
-		 tc->crypto_cipher[0] ? tc->crypto_cipher : "none");
-	snprintf(cfg->crypto_hash_type, sizeof(cfg->crypto_hash_type), "%s",
-		 tc->crypto_hash[0] ? tc->crypto_hash : "none");
-	memcpy(cfg->private_key, tc->key, tc->key_len);
-	cfg->private_key_len = (unsigned int)tc->key_len;
-	r = knet_handle_crypto_set_config(tk->h, cfg, TK_CRYPTO_SLOT);
-	/* The key copy is wiped whatever happened. */
-	memset(cfg, 0, sizeof(*cfg));
-	free(cfg);
-	if (r != 0) {
-		/* -1 with errno, or a positive value for "crypto lib not loaded". */
-		r = r < 0 ? -errno : -ENOTSUP;
-		tk_why(why, why_size, "knet_handle_crypto_set_config (model %s, cipher %s, hash %s): %s",
-		       tc->crypto_model, tc->crypto_cipher, tc->crypto_hash, strerror(-r));
+	r = tk_crypto_set(tk, tc, tk->crypto_index, why, why_size);
+	if (r < 0)
 		return r;
-	}
-	if (knet_handle_crypto_use_config(tk->h, TK_CRYPTO_SLOT) < 0) {
+	if (knet_handle_crypto_use_config(tk->h, tk->crypto_index) < 0) {
 		r = -errno;
 		tk_why(why, why_size, "knet_handle_crypto_use_config: %s", strerror(errno));
 		return r;
@@ -712,6 +749,7 @@ int tknet_create(const struct tknet_config *tc, const struct tknet_env *env,
 		tk->env = *env;
 	tk->log_rd = tk->log_wr = tk->data_fd = tk->knet_fd = -1;
 	tk->local_id = (uint16_t)tc->local_nodeid;
+	tk->link_mode = (uint8_t)tc->link_mode;
 	tk->mtu = tc->netmtu && tc->netmtu < KNET_MAX_PACKET_SIZE ? tc->netmtu
 								  : KNET_MAX_PACKET_SIZE;
 	tk->grace_ms = tc->start_grace_ms;
@@ -825,7 +863,8 @@ int tknet_hosts_update(struct tknet *tk, const struct tknet_config *tc, char *wh
 			host = &tk->hosts[tk->host_count++];
 			memset(host, 0, sizeof(*host));
 			host->nodeid = id;
-			if (knet_host_set_policy(tk->h, id, (uint8_t)tc->link_mode) < 0) {
+			/* corosync v3.1.7 totemknet_member_add: the policy read at start */
+			if (knet_host_set_policy(tk->h, id, tk->link_mode) < 0) {
 				r = -errno;
 				tk_why(why, why_size, "knet_host_set_policy(%u): %s", (unsigned)id,
 				       strerror(errno));
@@ -859,6 +898,209 @@ int tknet_hosts_update(struct tknet *tk, const struct tknet_config *tc, char *wh
 	}
 	tknet_log_drain(tk);
 	return 0;
+}
+
+/* ---- settings at run time (configuration reload, cmap writes) --------- */
+
+/* Keep the first failure for the caller; log every one. */
+__attribute__((format(printf, 4, 5)))
+static void tk_reconf_fail(struct tknet *tk, int *first, char *why_first, const char *fmt, ...)
+{
+	char text[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	tk_log_now(tk, LOG_ERR, "%s", text);
+	if (*first == 0) {
+		*first = -EIO;
+		snprintf(why_first, 256, "%s", text);
+	}
+}
+
+/*
+ * A kept link takes the priority, ping timers and pong count of tc
+ * (corosync v3.1.7 exec/totemknet.c, totemknet_refresh_config, which sets
+ * them for every host knet knows).  Its address, port and transport stay
+ * (the caller refused changes to them).  The stored copy follows, so a
+ * later reset (tk_link_reset) re-applies the new values.
+ */
+static void tk_link_refresh(struct tknet *tk, struct tk_host *host, unsigned l,
+			    const struct tknet_link *lk, int *first, char *why_first)
+{
+	struct tk_link_cfg *c = &host->cfg[l];
+	uint8_t id = (uint8_t)l;
+
+	if (knet_link_set_priority(tk->h, host->nodeid, id, lk->priority) < 0)
+		tk_reconf_fail(tk, first, why_first,
+			       "knet_link_set_priority(nodeid %u, link %u): %s",
+			       (unsigned)host->nodeid, l, strerror(errno));
+	else
+		c->priority = lk->priority;
+	if (lk->ping_interval == 0)
+		return;
+	if (lk->pong_count == 0 || lk->pong_count > UINT8_MAX) {
+		tk_reconf_fail(tk, first, why_first, "link %u: knet_pong_count %u out of range 1..255",
+			       l, lk->pong_count);
+		return;
+	}
+	if (knet_link_set_ping_timers(tk->h, host->nodeid, id, lk->ping_interval,
+				      lk->ping_timeout, lk->ping_precision) < 0) {
+		tk_reconf_fail(tk, first, why_first,
+			       "knet_link_set_ping_timers(nodeid %u, link %u, %u/%u/%u): %s",
+			       (unsigned)host->nodeid, l, lk->ping_interval, lk->ping_timeout,
+			       lk->ping_precision, strerror(errno));
+	} else {
+		c->ping_interval = lk->ping_interval;
+		c->ping_timeout = lk->ping_timeout;
+		c->ping_precision = lk->ping_precision;
+	}
+	if (knet_link_set_pong_count(tk->h, host->nodeid, id, (uint8_t)lk->pong_count) < 0)
+		tk_reconf_fail(tk, first, why_first, "knet_link_set_pong_count(nodeid %u, link %u): %s",
+			       (unsigned)host->nodeid, l, strerror(errno));
+	else
+		c->pong_count = (uint8_t)lk->pong_count;
+}
+
+int tknet_reconfigure(struct tknet *tk, const struct tknet_config *tc, unsigned flags,
+		      char *why, size_t why_size)
+{
+	char why_first[256] = "";
+	int first = 0, r;
+	size_t i;
+
+	if (why && why_size)
+		why[0] = '\0';
+	if (!tk || !tk->h || !tc)
+		return -EINVAL;
+	/* handle settings: totemknet_refresh_config */
+	if (knet_handle_enable_access_lists(tk->h, tc->block_unlisted_ips ? 1 : 0) < 0)
+		tk_reconf_fail(tk, &first, why_first, "knet_handle_enable_access_lists: %s",
+			       strerror(errno));
+	if (knet_handle_pmtud_setfreq(tk->h, tc->pmtud_interval) < 0)
+		tk_reconf_fail(tk, &first, why_first, "knet_handle_pmtud_setfreq(%u): %s",
+			       tc->pmtud_interval, strerror(errno));
+	if (knet_handle_pmtud_set(tk->h, tc->knet_mtu) < 0)
+		tk_reconf_fail(tk, &first, why_first, "knet_handle_pmtud_set(%u): %s", tc->knet_mtu,
+			       strerror(errno));
+	for (i = 0; i < tk->host_count; i++) {
+		struct tk_host *host = &tk->hosts[i];
+		unsigned l;
+
+		if (host->nodeid == tk->local_id)
+			continue;
+		for (l = 0; l < TKNET_LINKS_MAX && l < KNET_MAX_LINK; l++)
+			if (host->links & (1u << l))
+				tk_link_refresh(tk, host, l, &tc->links[l], &first, why_first);
+	}
+	/* totemknet_reconfigure: compression, then crypto into the other slot */
+	if (flags & TKNET_RECONF_RELOAD) {
+		struct knet_handle_compress_cfg cc;
+
+		memset(&cc, 0, sizeof(cc));
+		if (strlen(tc->compression_model) >= sizeof(cc.compress_model))
+			tk_reconf_fail(tk, &first, why_first, "knet_compression_model '%s' is too long",
+				       tc->compression_model);
+		else
+			memcpy(cc.compress_model,
+			       tk_is_none(tc->compression_model) ? "none" : tc->compression_model,
+			       tk_is_none(tc->compression_model) ? sizeof("none")
+								 : strlen(tc->compression_model) + 1);
+		cc.compress_threshold = tc->compression_threshold;
+		cc.compress_level = tc->compression_level;
+		if (cc.compress_model[0] && knet_handle_compress(tk->h, &cc) < 0)
+			tk_reconf_fail(tk, &first, why_first,
+				       "knet_handle_compress (model %s, level %d): %s",
+				       cc.compress_model, cc.compress_level, strerror(errno));
+	}
+	if ((flags & TKNET_RECONF_RELOAD) && (flags & TKNET_RECONF_CRYPTO)) {
+		uint8_t slot = (uint8_t)(3 - tk->crypto_index);
+		bool on = !(tk_is_none(tc->crypto_cipher) && tk_is_none(tc->crypto_hash));
+		char cwhy[200];
+
+		/* Clear traffic must be let in before anyone stops encrypting. */
+		if (!on && knet_handle_crypto_rx_clear_traffic(tk->h,
+							       KNET_CRYPTO_RX_ALLOW_CLEAR_TRAFFIC) < 0)
+			tk_reconf_fail(tk, &first, why_first,
+				       "knet_handle_crypto_rx_clear_traffic(ALLOW): %s",
+				       strerror(errno));
+		r = tk_crypto_set(tk, tc, slot, cwhy, sizeof(cwhy));
+		if (r < 0) {
+			/*
+			 * The slot in force stays in force: the phases then
+			 * re-select it and clear the failed one (corosync flips
+			 * its index whatever happened).
+			 */
+			tk_reconf_fail(tk, &first, why_first, "%s", cwhy);
+		} else {
+			tk->crypto_index = slot;
+			tk->crypto_on = on;
+			tk_log_now(tk, LOG_INFO, "kronosnet crypto reconfigured on index %u: %s/%s/%s",
+				   (unsigned)slot, tc->crypto_model[0] ? tc->crypto_model : "nss",
+				   tc->crypto_cipher[0] ? tc->crypto_cipher : "none",
+				   tc->crypto_hash[0] ? tc->crypto_hash : "none");
+		}
+	}
+	tknet_log_drain(tk);
+	if (first < 0 && why && why_size)
+		snprintf(why, why_size, "%s", why_first);
+	return first;
+}
+
+int tknet_crypto_phase(struct tknet *tk, enum tknet_crypto_phase phase)
+{
+	struct knet_handle_crypto_cfg none;
+	uint8_t use, old;
+	int r = 0;
+
+	if (!tk || !tk->h)
+		return -EINVAL;
+	switch (phase) {
+	case TKNET_CRYPTO_ACTIVATE:
+		/* TX switches to the slot in force; 0 sends in clear. */
+		use = tk->crypto_on ? tk->crypto_index : 0;
+		tk_log_now(tk, LOG_DEBUG, "crypto reconfiguration: TX now uses slot %u",
+			   (unsigned)use);
+		if (knet_handle_crypto_use_config(tk->h, use) < 0) {
+			r = -errno;
+			tk_log_now(tk, LOG_ERR, "knet_handle_crypto_use_config %u failed: %s",
+				   (unsigned)use, strerror(errno));
+		}
+		break;
+	case TKNET_CRYPTO_CLEANUP:
+		old = (uint8_t)(3 - tk->crypto_index);
+		tk_log_now(tk, LOG_DEBUG, "Clearing old knet crypto config %u", (unsigned)old);
+		memset(&none, 0, sizeof(none));
+		snprintf(none.crypto_model, sizeof(none.crypto_model), "none");
+		snprintf(none.crypto_cipher_type, sizeof(none.crypto_cipher_type), "none");
+		snprintf(none.crypto_hash_type, sizeof(none.crypto_hash_type), "none");
+		if (knet_handle_crypto_set_config(tk->h, &none, old) != 0) {
+			r = -EIO;
+			tk_log_now(tk, LOG_ERR, "knet_handle_crypto_set_config to clear index %u failed: %s",
+				   (unsigned)old, strerror(errno));
+		}
+		if (tk->crypto_on &&
+		    knet_handle_crypto_rx_clear_traffic(tk->h, KNET_CRYPTO_RX_DISALLOW_CLEAR_TRAFFIC) < 0) {
+			r = -errno;
+			tk_log_now(tk, LOG_ERR, "knet_handle_crypto_rx_clear_traffic(DISALLOW) failed: %s",
+				   strerror(errno));
+		}
+		break;
+	default:
+		return -EINVAL;
+	}
+	tknet_log_drain(tk);
+	return r;
+}
+
+int tknet_crypto_slot(const struct tknet *tk, bool *ret_on)
+{
+	if (!tk)
+		return -EINVAL;
+	if (ret_on)
+		*ret_on = tk->crypto_on;
+	return tk->crypto_index;
 }
 
 /* ---- teardown --------------------------------------------------------- */

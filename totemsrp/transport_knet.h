@@ -116,6 +116,37 @@ void tknet_destroy(struct tknet *tk);
 int tknet_hosts_update(struct tknet *tk, const struct tknet_config *tc, char *why,
 		       size_t why_size);
 
+/* tknet_reconfigure flags */
+#define TKNET_RECONF_RELOAD 1u   /* a configuration reload: compression too */
+#define TKNET_RECONF_CRYPTO 2u   /* with RELOAD: the crypto settings changed */
+
+/**
+ * New settings at run time (corosync v3.1.7 exec/totemknet.c,
+ * totemknet_refresh_config and totemknet_reconfigure): access lists,
+ * PMTUD interval and knet_mtu; for every link of every kept peer, priority,
+ * ping timers and pong count (address, port and transport stay); with
+ * TKNET_RECONF_RELOAD the compression; with TKNET_RECONF_CRYPTO as well the
+ * new crypto goes into knet's other crypto slot, where it decrypts at once
+ * but is not used to send until tknet_crypto_phase(ACTIVATE) (a config
+ * without crypto lets clear traffic in at once).  Every step is tried; 0,
+ * or the first failure (-errno, why filled; each one is logged).
+ */
+int tknet_reconfigure(struct tknet *tk, const struct tknet_config *tc, unsigned flags,
+		      char *why, size_t why_size);
+
+/* The phases of cfg's CRYPTO_RECONFIG message (corosync's values). */
+enum tknet_crypto_phase { TKNET_CRYPTO_ACTIVATE = 1, TKNET_CRYPTO_CLEANUP = 2 };
+/**
+ * ACTIVATE: send with the slot tknet_reconfigure filled (or in clear when
+ * the new configuration has no crypto).  CLEANUP: clear the other slot and,
+ * with crypto on, refuse clear traffic again.  corosync v3.1.7
+ * totemknet_crypto_reconfigure_phase.  0, -EINVAL for another phase, -errno
+ * (logged).
+ */
+int tknet_crypto_phase(struct tknet *tk, enum tknet_crypto_phase phase);
+/** The crypto slot in force (1 or 2) and whether it encrypts; -EINVAL without tk. */
+int tknet_crypto_slot(const struct tknet *tk, bool *ret_on);
+
 /** The data fd (readable: a datagram is waiting) and the log fd. */
 int tknet_data_fd(const struct tknet *tk);
 int tknet_log_fd(const struct tknet *tk);

@@ -375,6 +375,195 @@ START_TEST(test_rx_queue_full_keeps_channel)
 }
 END_TEST
 
+/* Bounded: until both links of the pair are connected. */
+static void pair_wait_up(struct tknet *a, struct tknet *b)
+{
+	uint64_t deadline = mono_ms() + 15000;
+
+	for (;;) {
+		struct tknet_link_status sa, sb;
+		struct pollfd pfd[2] = { { .fd = tknet_log_fd(a), .events = POLLIN },
+					 { .fd = tknet_log_fd(b), .events = POLLIN } };
+
+		if (tknet_link_status(a, 2, 0, &sa) == 0 && sa.connected &&
+		    tknet_link_status(b, 1, 0, &sb) == 0 && sb.connected)
+			return;
+		ck_assert_msg(mono_ms() < deadline, "knet links did not come up");
+		(void)poll(pfd, 2, 100);
+		tknet_log_drain(a);
+		tknet_log_drain(b);
+	}
+}
+
+/*
+ * from sends a tagged datagram to node to_id until `to` reads it: true, or
+ * false after `tries` sends 200 ms apart (UDP may lose one; knet may not
+ * have seen the link up yet).
+ */
+static bool pair_delivers(struct tknet *from, uint32_t to_id, struct tknet *to, unsigned char tag,
+			  unsigned tries)
+{
+	unsigned char msg[100], in[256];
+	unsigned i;
+
+	make_msg(msg, sizeof(msg), 0);
+	msg[20] = tag;
+	for (i = 0; i < tries; i++) {
+		uint64_t until = mono_ms() + 200;
+
+		(void)tknet_send(from, to_id, msg, sizeof(msg));
+		while (mono_ms() < until) {
+			struct pollfd pfd = { .fd = tknet_data_fd(to), .events = POLLIN };
+			ssize_t n;
+
+			if (poll(&pfd, 1, 50) <= 0)
+				continue;
+			while ((n = tknet_recv(to, in, sizeof(in))) > 0)
+				if (n == (ssize_t)sizeof(msg) && in[20] == tag)
+					return true;
+		}
+		tknet_log_drain(from);
+		tknet_log_drain(to);
+	}
+	return false;
+}
+
+static void crypto_set(struct tknet_config *tc, const char *cipher, const char *hash, uint8_t seed)
+{
+	size_t i;
+
+	strcpy(tc->crypto_cipher, cipher);
+	strcpy(tc->crypto_hash, hash);
+	for (i = 0; i < 128; i++)
+		tc->key[i] = (uint8_t)(i * 7 + seed);
+	tc->key_len = 128;
+}
+
+/*
+ * Crypto reconfiguration with knet's two slots, in corosync's order
+ * (tknet_reconfigure on every node, then ACTIVATE, then CLEANUP): the pair
+ * talks at every step, in both directions; afterwards a node that comes
+ * back with the old key cannot talk to it, one with the new key can.
+ * Then crypto is switched off the same way.
+ */
+START_TEST(test_crypto_reconfigure)
+{
+	struct tknet_config tc1, tc2, old2;
+	struct tknet_node n1[2], n2[2];
+	struct log_seen ls1, ls2;
+	struct tknet *a, *b;
+	uint16_t port = (uint16_t)(20000 + (getpid() + 7) % 20000);
+	unsigned char tag = 0;
+	char why[256];
+	bool on;
+
+	tc_fill_pair(&tc1, n1, 1, port);
+	tc_fill_pair(&tc2, n2, 2, port);
+	crypto_set(&tc1, "aes256", "sha256", 1);
+	crypto_set(&tc2, "aes256", "sha256", 1);
+	old2 = tc2;
+	a = open_tk(&tc1, &ls1);
+	b = open_tk(&tc2, &ls2);
+	ck_assert_int_eq(tknet_crypto_slot(a, &on), 1);
+	ck_assert(on);
+	pair_wait_up(a, b);
+	ck_assert(pair_delivers(a, 2, b, ++tag, 25));
+	ck_assert(pair_delivers(b, 1, a, ++tag, 25));
+
+	/* New cipher, hash and key, installed on a: it still sends the old way. */
+	crypto_set(&tc1, "aes128", "sha1", 3);
+	crypto_set(&tc2, "aes128", "sha1", 3);
+	ck_assert_int_eq(tknet_reconfigure(a, &tc1, TKNET_RECONF_RELOAD | TKNET_RECONF_CRYPTO, why,
+					   sizeof(why)), 0);
+	ck_assert_int_eq(tknet_crypto_slot(a, &on), 2);
+	ck_assert(pair_delivers(a, 2, b, ++tag, 25));
+	ck_assert(pair_delivers(b, 1, a, ++tag, 25));
+	ck_assert_int_eq(tknet_reconfigure(b, &tc2, TKNET_RECONF_RELOAD | TKNET_RECONF_CRYPTO, why,
+					   sizeof(why)), 0);
+	/* a sends with the new slot, b still with the old one: both decrypt both. */
+	ck_assert_int_eq(tknet_crypto_phase(a, TKNET_CRYPTO_ACTIVATE), 0);
+	ck_assert(pair_delivers(a, 2, b, ++tag, 25));
+	ck_assert(pair_delivers(b, 1, a, ++tag, 25));
+	ck_assert_int_eq(tknet_crypto_phase(b, TKNET_CRYPTO_ACTIVATE), 0);
+	ck_assert_int_eq(tknet_crypto_phase(a, TKNET_CRYPTO_CLEANUP), 0);
+	ck_assert_int_eq(tknet_crypto_phase(b, TKNET_CRYPTO_CLEANUP), 0);
+	ck_assert_int_eq(tknet_crypto_phase(b, 0), -EINVAL);
+	ck_assert(pair_delivers(a, 2, b, ++tag, 25));
+	ck_assert(pair_delivers(b, 1, a, ++tag, 25));
+
+	/* b restarts with the old key: a has cleared it. */
+	tknet_destroy(b);
+	b = open_tk(&old2, &ls2);
+	ck_assert(!pair_delivers(b, 1, a, ++tag, 15));
+	/* ... with the new one (in its slot 1; a has it in slot 2): fine. */
+	tknet_destroy(b);
+	b = open_tk(&tc2, &ls2);
+	ck_assert_int_eq(tknet_crypto_slot(b, NULL), 1);
+	ck_assert(pair_delivers(b, 1, a, ++tag, 50));
+	ck_assert(pair_delivers(a, 2, b, ++tag, 50));
+
+	/* Crypto off, the same way; then a node with crypto cannot talk to a. */
+	crypto_set(&tc1, "none", "none", 0);
+	crypto_set(&tc2, "none", "none", 0);
+	ck_assert_int_eq(tknet_reconfigure(a, &tc1, TKNET_RECONF_RELOAD | TKNET_RECONF_CRYPTO, why,
+					   sizeof(why)), 0);
+	ck_assert_int_eq(tknet_reconfigure(b, &tc2, TKNET_RECONF_RELOAD | TKNET_RECONF_CRYPTO, why,
+					   sizeof(why)), 0);
+	/* slots alternate: a is back on slot 1 */
+	ck_assert_int_eq(tknet_crypto_slot(a, &on), 1);
+	ck_assert(!on);
+	ck_assert_int_eq(tknet_crypto_phase(a, TKNET_CRYPTO_ACTIVATE), 0);
+	ck_assert(pair_delivers(a, 2, b, ++tag, 25));
+	ck_assert(pair_delivers(b, 1, a, ++tag, 25));
+	ck_assert_int_eq(tknet_crypto_phase(b, TKNET_CRYPTO_ACTIVATE), 0);
+	ck_assert_int_eq(tknet_crypto_phase(a, TKNET_CRYPTO_CLEANUP), 0);
+	ck_assert_int_eq(tknet_crypto_phase(b, TKNET_CRYPTO_CLEANUP), 0);
+	ck_assert(pair_delivers(a, 2, b, ++tag, 25));
+	ck_assert(pair_delivers(b, 1, a, ++tag, 25));
+	tknet_destroy(b);
+	b = open_tk(&old2, &ls2);
+	ck_assert(!pair_delivers(b, 1, a, ++tag, 15));
+	tknet_destroy(a);
+	tknet_destroy(b);
+}
+END_TEST
+
+/*
+ * Kept links take new priority and ping timers; a pong count out of range
+ * is refused and logged, the rest still applied.
+ */
+START_TEST(test_reconfigure_links)
+{
+	struct tknet_config tc1, tc2;
+	struct tknet_node n1[2], n2[2];
+	struct log_seen ls1, ls2;
+	struct tknet *a, *b;
+	uint16_t port = (uint16_t)(20000 + (getpid() + 13) % 20000);
+	char why[256];
+
+	tc_fill_pair(&tc1, n1, 1, port);
+	tc_fill_pair(&tc2, n2, 2, port);
+	a = open_tk(&tc1, &ls1);
+	b = open_tk(&tc2, &ls2);
+	pair_wait_up(a, b);
+	tc1.links[0].priority = 7;
+	tc1.links[0].ping_interval = 200;
+	tc1.links[0].ping_timeout = 900;
+	tc1.links[0].pong_count = 3;
+	strcpy(tc1.compression_model, "zlib");
+	tc1.compression_level = 5;
+	ck_assert_int_eq(tknet_reconfigure(a, &tc1, TKNET_RECONF_RELOAD, why, sizeof(why)), 0);
+	ck_assert(pair_delivers(a, 2, b, 1, 25));
+	tc1.links[0].pong_count = 256;
+	ck_assert_int_eq(tknet_reconfigure(a, &tc1, 0, why, sizeof(why)), -EIO);
+	ck_assert_msg(strstr(why, "knet_pong_count 256") != NULL, "%s", why);
+	ck_assert(pair_delivers(a, 2, b, 2, 25));
+	ck_assert_int_eq(tknet_reconfigure(NULL, &tc1, 0, why, sizeof(why)), -EINVAL);
+	tknet_destroy(a);
+	tknet_destroy(b);
+}
+END_TEST
+
 /*
  * A real channel failure (here an empty record, knet's "EOF"): the channel
  * is removed, counted and logged, and the data path reports -EPIPE instead
@@ -506,6 +695,8 @@ int main(void)
 	add_tcase(s, tc, test_crypto_and_compression);
 	add_tcase(s, tc, test_rx_queue_full_keeps_channel);
 	add_tcase(s, tc, test_channel_removed);
+	add_tcase(s, tc, test_crypto_reconfigure);
+	add_tcase(s, tc, test_reconfigure_links);
 	add_tcase(s, tc, test_bad_configs);
 	return check_run_suite(s);
 }
