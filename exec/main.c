@@ -273,9 +273,13 @@ static void reload_notice(void *ctx, const char *msg)
 
 /*
  * cfg RELOAD_CONFIG on this node (corosync v3.1.7 exec/cfg.c,
- * message_handler_req_exec_cfg_reload_config): the map work is
- * conf_reload_file's; here the transport follows the new nodelist.
- * Services and the logging/timer trackers react through cmap.
+ * message_handler_req_exec_cfg_reload_config, then
+ * totemconfig_commit_new_params): the map work is conf_reload_file's; here
+ * the transport follows the new nodelist, and the engine and knet take the
+ * new timers and settings (totem_reconfigure).  A crypto change is loaded
+ * into knet's spare slot and reported as 1: cfg then runs the
+ * CRYPTO_RECONFIG phases (daemon_crypto_phase).  Services and the logging
+ * tracker react through cmap.
  */
 static int daemon_reload_config(void *ctx)
 {
@@ -283,6 +287,7 @@ static int daemon_reload_config(void *ctx)
 	struct conf_reload_args args = { .notice = reload_notice, .notice_ctx = d };
 	struct totem_config ntc, old;
 	struct conf_error err;
+	unsigned flags = TOTEM_RECONF_RELOAD;
 	char why[512];
 	int r;
 
@@ -298,14 +303,37 @@ static int daemon_reload_config(void *ctx)
 			log_err("Nodelist change not fully applied to the transport: %s", why);
 	}
 	if (conf_reload_crypto_changed(&d->tc, &ntc))
-		/* docs/compat.md: no knet crypto reconfiguration at run time yet */
-		log_warn("Crypto configuration changed in the config file: not applied until "
-			 "chorusd restarts");
+		flags |= TOTEM_RECONF_CRYPTO;
 	/* d->tc is shared by pointer with totem and the trackers: swap its contents. */
 	old = d->tc;
 	d->tc = ntc;
 	conf_totem_config_clear(&old);
-	return 0;
+	r = totem_reconfigure(d->totem, &d->tc, flags, why, sizeof(why));
+	if (r < 0)
+		log_err("New totem configuration not fully applied: %s", why);
+	return (flags & TOTEM_RECONF_CRYPTO) ? 1 : 0;
+}
+
+static int daemon_crypto_phase(void *ctx, enum svc_crypto_phase phase)
+{
+	struct daemon *d = ctx;
+
+	return totem_crypto_phase(d->totem, phase);
+}
+
+/*
+ * A cmap write to totem.* (watch.c recomputed d->tc): the engine and knet
+ * take it at once, as corosync's totem_change_notify and
+ * totemknet_refresh_config do.  After a reload this runs again with the
+ * values the reload applied already.
+ */
+static void on_totem_changed(void *ctx)
+{
+	struct daemon *d = ctx;
+	char why[512];
+
+	if (totem_reconfigure(d->totem, &d->tc, 0, why, sizeof(why)) < 0)
+		log_err("New totem timers not fully applied: %s", why);
 }
 
 /*
@@ -329,6 +357,7 @@ static const struct host_daemon_ops daemon_ops = {
 	.shutdown = daemon_shutdown,
 	.reopen_logs = daemon_reopen_logs,
 	.reload_config = daemon_reload_config,
+	.crypto_phase = daemon_crypto_phase,
 	.stats_clear = daemon_stats_clear,
 };
 
@@ -640,7 +669,8 @@ static int run(struct daemon *d)
 		goto out_host;
 	}
 
-	r = watch_create(d->loop, d->cmap, &d->tc, d->host, d->state_dir, &d->watch);
+	r = watch_create(d->loop, d->cmap, &d->tc, d->host, d->state_dir, on_totem_changed, d,
+			 &d->watch);
 	if (r < 0) {
 		code = EXIT_SERVICES;
 		goto out_ipc;

@@ -572,6 +572,77 @@ int totem_nodes_update(struct totem *t, const struct totem_config *tc, char *why
 	return r;
 }
 
+/* The engine's timers and limits from the configuration (the fixed fields are the caller's). */
+static void srp_config_from_totem(const struct totem_config *tc, struct srp_config *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->nodeid = tc->local_nodeid;
+	sc->token_ms = tc->token;
+	sc->token_retransmit_ms = tc->token_retransmit;
+	sc->hold_ms = tc->hold;
+	sc->token_retransmits_before_loss_const = tc->token_retransmits_before_loss_const;
+	sc->join_ms = tc->join;
+	sc->send_join_ms = tc->send_join;
+	sc->consensus_ms = tc->consensus;
+	sc->merge_ms = tc->merge;
+	sc->fail_recv_const = tc->fail_recv_const;
+	sc->seqno_unchanged_const = tc->seqno_unchanged_const;
+	sc->max_network_delay_ms = tc->max_network_delay;
+	sc->heartbeat_failures_allowed = tc->heartbeat_failures_allowed;
+	sc->window_size = tc->window_size;
+	sc->max_messages = tc->max_messages;
+	sc->miss_count_const = tc->miss_count_const;
+	sc->cancel_token_hold_on_retransmit = tc->cancel_token_hold_on_retransmit;
+}
+
+int totem_reconfigure(struct totem *t, const struct totem_config *tc, unsigned flags, char *why,
+		      size_t why_size)
+{
+	struct tknet_config *kc;
+	struct tknet_node *kn = NULL;
+	struct srp_config sc;
+	unsigned kflags = 0;
+	int r, r2;
+
+	srp_config_from_totem(tc, &sc);
+	sc.net_mtu = (uint32_t)tknet_mtu(t->tk) - 45;
+	sc.send_queue_max = (uint32_t)t->queue_cap;
+	r = srp_reconfigure(t->srp, &sc, now_ms());
+	if (r < 0)
+		snprintf(why, why_size, "the totem engine refused the new timers: %s",
+			 strerror(-r));
+	else
+		log_debug("totem timers now: token %" PRIu32 " ms, retransmit %" PRIu32
+			  " ms, hold %" PRIu32 " ms, join %" PRIu32 " ms, consensus %" PRIu32
+			  " ms, merge %" PRIu32 " ms, window %" PRIu32 ", max_messages %" PRIu32,
+			  tc->token, tc->token_retransmit, tc->hold, tc->join, tc->consensus,
+			  tc->merge, tc->window_size, tc->max_messages);
+	if (flags & TOTEM_RECONF_RELOAD)
+		kflags |= TKNET_RECONF_RELOAD;
+	if (flags & TOTEM_RECONF_CRYPTO)
+		kflags |= TKNET_RECONF_CRYPTO;
+	kc = malloc(sizeof(*kc));
+	r2 = kc ? knet_config_from_totem(tc, kc, &kn) : -ENOMEM;
+	if (r2 == 0)
+		r2 = tknet_reconfigure(t->tk, kc, kflags, r < 0 ? NULL : why, why_size);
+	else if (r == 0)
+		snprintf(why, why_size, "Can't prepare the knet configuration: %s", strerror(-r2));
+	if (kc)
+		explicit_bzero(kc->key, sizeof(kc->key));
+	free(kc);
+	free(kn);
+	return r < 0 ? r : r2;
+}
+
+int totem_crypto_phase(struct totem *t, enum svc_crypto_phase phase)
+{
+	if (phase == SVC_CRYPTO_ACTIVATE)
+		return tknet_crypto_phase(t->tk, TKNET_CRYPTO_ACTIVATE);
+	if (phase == SVC_CRYPTO_CLEANUP)
+		return tknet_crypto_phase(t->tk, TKNET_CRYPTO_CLEANUP);
+	return -EINVAL;
+}
+
 int totem_create(const struct totem_create_args *a, struct totem **ret_totem, char *why,
 		 size_t why_size)
 {
@@ -622,24 +693,7 @@ int totem_create(const struct totem_create_args *a, struct totem **ret_totem, ch
 	if (r < 0)
 		goto fail;
 
-	memset(&sc, 0, sizeof(sc));
-	sc.nodeid = tc->local_nodeid;
-	sc.token_ms = tc->token;
-	sc.token_retransmit_ms = tc->token_retransmit;
-	sc.hold_ms = tc->hold;
-	sc.token_retransmits_before_loss_const = tc->token_retransmits_before_loss_const;
-	sc.join_ms = tc->join;
-	sc.send_join_ms = tc->send_join;
-	sc.consensus_ms = tc->consensus;
-	sc.merge_ms = tc->merge;
-	sc.fail_recv_const = tc->fail_recv_const;
-	sc.seqno_unchanged_const = tc->seqno_unchanged_const;
-	sc.max_network_delay_ms = tc->max_network_delay;
-	sc.heartbeat_failures_allowed = tc->heartbeat_failures_allowed;
-	sc.window_size = tc->window_size;
-	sc.max_messages = tc->max_messages;
-	sc.miss_count_const = tc->miss_count_const;
-	sc.cancel_token_hold_on_retransmit = tc->cancel_token_hold_on_retransmit;
+	srp_config_from_totem(tc, &sc);
 	/* corosync's knet net_mtu is the datagram limit minus 90; a totempg frame
 	 * fills net_mtu, an MCAST is 45 bytes more, a recovery copy 45 more
 	 * again (= the datagram limit).  srp's net_mtu is the MCAST datagram. */

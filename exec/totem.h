@@ -45,6 +45,20 @@ int totem_node_status(struct totem *t, uint32_t nodeid, struct svc_node_status *
  * links follow tc (nodes added and removed).  0 or -errno with why filled.
  */
 int totem_nodes_update(struct totem *t, const struct totem_config *tc, char *why, size_t why_size);
+#define TOTEM_RECONF_RELOAD 1u   /* a configuration reload (not a cmap write) */
+#define TOTEM_RECONF_CRYPTO 2u   /* ... that changed the crypto settings */
+/**
+ * New timers and transport settings at run time (corosync v3.1.7
+ * exec/totemconfig.c, totemconfig_commit_new_params and totem_change_notify):
+ * the engine takes tc's timers (armed deadlines stay), knet the handle and
+ * kept links' settings (tknet_reconfigure), and with TOTEM_RECONF_CRYPTO
+ * the new crypto in its spare slot.  Every part is tried; 0 or the first
+ * failure (-errno, why filled).
+ */
+int totem_reconfigure(struct totem *t, const struct totem_config *tc, unsigned flags, char *why,
+		      size_t why_size);
+/** A CRYPTO_RECONFIG phase (cfg): tknet_crypto_phase. */
+int totem_crypto_phase(struct totem *t, enum svc_crypto_phase phase);
 /**
  * stats.clear: the totem counters (stats.srp.*), with transport also knet's
  * handle and link counters; the stats map is republished at once.

@@ -23,6 +23,8 @@ struct watch {
 	struct host *host;
 	const char *state_dir;
 	struct icmap_track *logging, *totem, *blackbox, *state, *gather;
+	void (*totem_changed)(void *ctx);
+	void *totem_ctx;
 	qb_loop_t *loop;
 	bool scheduled;
 	bool logging_dirty, totem_dirty, gather_dirty;
@@ -111,6 +113,8 @@ static void run_later(void *data)
 		memset(&err, 0, sizeof(err));
 		if (conf_totem_volatile_update(w->cmap, w->tc, &err) < 0)
 			log_err("New totem timers not applied: %s", err.msg);
+		else if (w->totem_changed)
+			w->totem_changed(w->totem_ctx);
 	}
 	if (w->gather_dirty) {
 		w->gather_dirty = false;
@@ -119,7 +123,8 @@ static void run_later(void *data)
 }
 
 int watch_create(qb_loop_t *loop, struct icmap *cmap, struct totem_config *tc,
-		 struct host *host, const char *state_dir, struct watch **ret_watch)
+		 struct host *host, const char *state_dir, void (*totem_changed)(void *ctx),
+		 void *totem_ctx, struct watch **ret_watch)
 {
 	struct watch *w = calloc(1, sizeof(*w));
 	const int all = ICMAP_TRACK_ADD | ICMAP_TRACK_DELETE | ICMAP_TRACK_MODIFY;
@@ -132,6 +137,8 @@ int watch_create(qb_loop_t *loop, struct icmap *cmap, struct totem_config *tc,
 	w->host = host;
 	w->state_dir = state_dir;
 	w->loop = loop;
+	w->totem_changed = totem_changed;
+	w->totem_ctx = totem_ctx;
 	if ((r = icmap_track_add(cmap, "logging.", all | ICMAP_TRACK_PREFIX, on_logging, w, &w->logging)) < 0 ||
 	    (r = icmap_track_add(cmap, "totem.", all | ICMAP_TRACK_PREFIX, on_totem, w, &w->totem)) < 0 ||
 	    (r = icmap_track_add(cmap, "runtime.blackbox.dump_flight_data", all, on_blackbox, w,

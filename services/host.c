@@ -549,6 +549,17 @@ int svc_reload_config(struct svc *svc)
 	return h->daemon->reload_config(h->daemon_ctx);
 }
 
+int svc_crypto_reconfig_phase(struct svc *svc, enum svc_crypto_phase phase)
+{
+	const struct host *h = svc->host;
+
+	if (!h->daemon || !h->daemon->crypto_phase)
+		return -ENOTSUP;
+	if (phase != SVC_CRYPTO_ACTIVATE && phase != SVC_CRYPTO_CLEANUP)
+		return -EINVAL;
+	return h->daemon->crypto_phase(h->daemon_ctx, phase);
+}
+
 int svc_stats_clear(struct svc *svc, unsigned groups)
 {
 	const struct host *h = svc->host;

@@ -57,6 +57,8 @@ struct host_daemon_ops {
 	int (*reopen_logs)(void *ctx);
 	/* svc_reload_config(); may be NULL (-ENOTSUP) */
 	int (*reload_config)(void *ctx);
+	/* svc_crypto_reconfig_phase(); may be NULL (-ENOTSUP) */
+	int (*crypto_phase)(void *ctx, enum svc_crypto_phase phase);
 	/* svc_stats_clear(); may be NULL (-ENOTSUP) */
 	int (*stats_clear)(void *ctx, unsigned groups);
 };

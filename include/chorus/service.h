@@ -283,10 +283,24 @@ int svc_shutdown(struct svc *svc, int exit_status, const char *reason);
 int svc_reopen_logs(struct svc *svc);
 /**
  * Re-read this node's configuration file and apply it (cfg RELOAD_CONFIG,
- * corosync-cfgtool -R).  0, -EINVAL when the file does not parse or
- * validate (the reason is logged), -errno; -ENOTSUP without a daemon.
+ * corosync-cfgtool -R).  0; 1 when it succeeded and changed the crypto
+ * settings, which the transport then holds ready but does not use yet:
+ * the caller runs svc_crypto_reconfig_phase() as corosync's cfg runs its
+ * CRYPTO_RECONFIG phases; -EINVAL when the file does not parse or validate
+ * (the reason is logged), -errno; -ENOTSUP without a daemon.
  */
 int svc_reload_config(struct svc *svc);
+/* The phases of a crypto change (corosync's CRYPTO_RECONFIG_PHASE_*). */
+enum svc_crypto_phase {
+	SVC_CRYPTO_ACTIVATE = 1,    /* send with the new crypto */
+	SVC_CRYPTO_CLEANUP = 2,     /* forget the old one */
+};
+/**
+ * One phase of the crypto change the last svc_reload_config() prepared
+ * (corosync v3.1.7 totempg_crypto_reconfigure_phase).  0, -EINVAL for
+ * another phase, -errno (logged); -ENOTSUP without a daemon.
+ */
+int svc_crypto_reconfig_phase(struct svc *svc, enum svc_crypto_phase phase);
 
 /* Counter groups of the stats map that stats.clear.<group> resets (corosync v3.1.7 exec/stats.c). */
 enum svc_stats_group {

@@ -79,6 +79,10 @@ struct cfg_state {
 	/* clients waiting for their RELOAD_CONFIG to come back from totem */
 	struct cfg_conn *reloads_head;
 	uint64_t reload_tokens;
+	/* a CRYPTO_RECONFIG phase totem did not take (queue full), sent again
+	 * from crypto_timer; 0: none */
+	uint32_t crypto_pending;
+	struct svc_timer crypto_timer;
 };
 
 uint64_t cfg_exec_rx_count(struct svc *svc, enum cfg_exec_fn fn)
@@ -842,10 +846,50 @@ static void cfg_exec_shutdown(struct svc *svc, uint32_t from, const void *msg, s
 		(void)svc_shutdown(svc, 0, "shut down by sysadmin");
 }
 
+/* Retry period of a CRYPTO_RECONFIG phase totem did not take. */
+#define CFG_CRYPTO_RETRY_MS 20
+
+/*
+ * Multicast this node's CRYPTO_RECONFIG phase (SAFE).  corosync asserts
+ * that totem took it; here a full queue is retried until it does, since a
+ * node that never sends its phases keeps sending with the old crypto.
+ */
+static void cfg_send_crypto_phase(struct svc *svc, uint32_t phase)
+{
+	struct cfg_state *st = svc_state(svc);
+	struct req_exec_cfg_crypto_reconfig ex;
+	struct iovec iov = { .iov_base = &ex, .iov_len = sizeof(ex) };
+	int r;
+
+	memset(&ex, 0, sizeof(ex));
+	ex.phase = phase;
+	r = svc_mcast(svc, MESSAGE_REQ_EXEC_CFG_CRYPTO_RECONFIG, &iov, 1, SVC_SAFE);
+	if (r == 0) {
+		st->crypto_pending = 0;
+		return;
+	}
+	if (!st->crypto_pending)
+		log_warn("cannot send crypto reconfiguration phase %" PRIu32 " yet: %s", phase,
+			 strerror(-r));
+	st->crypto_pending = phase;
+	svc_timer_start(&st->crypto_timer, CFG_CRYPTO_RETRY_MS);
+}
+
+static void cfg_crypto_retry(struct svc *svc, struct svc_timer *timer)
+{
+	struct cfg_state *st = svc_state(svc);
+
+	(void)timer;
+	if (st->crypto_pending)
+		cfg_send_crypto_phase(svc, st->crypto_pending);
+}
+
 /*
  * corosync 3.1.7 exec/cfg.c, message_handler_req_exec_cfg_reload_config:
  * every node re-reads its own file; the origin answers its client with its
- * own node's result.
+ * own node's result.  When the crypto settings changed, every node sends
+ * its own CRYPTO_RECONFIG ACTIVATE (SAFE) once it has loaded them, so that
+ * no node depends on the origin surviving the change.
  */
 static void cfg_exec_reload_config(struct svc *svc, uint32_t from, const void *msg, size_t len)
 {
@@ -867,6 +911,8 @@ static void cfg_exec_reload_config(struct svc *svc, uint32_t from, const void *m
 		err = CS_ERR_NO_MEMORY;
 	else if (r < 0)
 		err = CS_ERR_LIBRARY;
+	if (r == 1)
+		cfg_send_crypto_phase(svc, CFG_CRYPTO_PHASE_ACTIVATE);
 	if (from != svc_nodeid(svc) || m.source.nodeid != from || m.source.conn == 0)
 		return;
 	for (struct cfg_conn *cc = st->reloads_head; cc; cc = cc->reload_next) {
@@ -879,9 +925,32 @@ static void cfg_exec_reload_config(struct svc *svc, uint32_t from, const void *m
 	}
 }
 
+/*
+ * corosync 3.1.7 exec/cfg.c, message_handler_req_exec_cfg_reconfig_crypto:
+ * a node acts on its own messages only.  ACTIVATE: the transport sends
+ * with the new crypto (every node loaded it before this message, which
+ * follows the RELOAD_CONFIG in total order), then CLEANUP goes out; on
+ * CLEANUP the old crypto is forgotten.
+ */
 static void cfg_exec_crypto_reconfig(struct svc *svc, uint32_t from, const void *msg, size_t len)
 {
+	struct req_exec_cfg_crypto_reconfig m;
+	int r;
+
+	memcpy(&m, msg, sizeof(m));
 	cfg_exec_count(svc, MESSAGE_REQ_EXEC_CFG_CRYPTO_RECONFIG);
+	if (from != svc_nodeid(svc))
+		return;
+	log_debug("Crypto reconfiguration phase %" PRIu32, m.phase);
+	if (m.phase == CFG_CRYPTO_PHASE_ACTIVATE || m.phase == CFG_CRYPTO_PHASE_CLEANUP) {
+		r = svc_crypto_reconfig_phase(svc, (enum svc_crypto_phase)m.phase);
+		if (r < 0)
+			log_err("Crypto reconfiguration phase %" PRIu32 " failed: %s", m.phase,
+				strerror(-r));
+	}
+	/* corosync moves on from any phase below CLEANUP */
+	if (m.phase < CFG_CRYPTO_PHASE_CLEANUP)
+		cfg_send_crypto_phase(svc, CFG_CRYPTO_PHASE_CLEANUP);
 }
 
 /* ---- lifetime ------------------------------------------------------------------ */
@@ -892,6 +961,7 @@ static int cfg_init(struct svc *svc)
 
 	st->svc = svc;
 	svc_timer_init(svc, &st->shutdown_timer, cfg_shutdown_timeout);
+	svc_timer_init(svc, &st->crypto_timer, cfg_crypto_retry);
 	if (!svc_cmap(svc)) {
 		svc_set_error(svc, "no configuration map");
 		return -EINVAL;
@@ -904,6 +974,7 @@ static void cfg_fini(struct svc *svc)
 	struct cfg_state *st = svc_state(svc);
 
 	svc_timer_stop(&st->shutdown_timer);
+	svc_timer_stop(&st->crypto_timer);
 }
 
 static int cfg_conn_open(struct svc_conn *conn)

@@ -161,11 +161,26 @@ const struct conf_node *conf_reload_find_node(const struct totem_config *tc, uin
 	return NULL;
 }
 
-/* A node that stays may not move to another address on a link it keeps. */
+/*
+ * A node that stays may not move to another address on a link it keeps,
+ * and a kept link may not change its knet transport (corosync v3.1.7
+ * exec/totemconfig.c, check_things_have_not_changed; both refuse the reload).
+ */
 static int check_links(const struct totem_config *old_tc, const struct totem_config *new_tc,
 		       const struct conf_src *src, struct conf_error *err)
 {
 	char key[64];
+
+	for (unsigned l = 0; l < CONF_LINKS_MAX; l++) {
+		if (!old_tc->links[l].configured || !new_tc->links[l].configured ||
+		    old_tc->links[l].knet_transport_sctp == new_tc->links[l].knet_transport_sctp)
+			continue;
+		snprintf(key, sizeof(key), "totem.interface.%u.knet_transport", l);
+		conf_err_key(err, CONF_EXIT_CONFIG, src, key,
+			     "To reconfigure an interface it must be deleted and recreated. "
+			     "A working interface needs to be available to corosync at all times");
+		return -EINVAL;
+	}
 
 	for (size_t i = 0; i < new_tc->node_count; i++) {
 		const struct conf_node *n = &new_tc->nodes[i];

@@ -84,6 +84,8 @@ struct fake_host {
 	int reopen_result;
 	unsigned int reloads;
 	int reload_result;
+	unsigned int crypto_phases;
+	enum svc_crypto_phase crypto_phase_last;
 	unsigned int stats_clears;
 	unsigned int stats_cleared;     /* groups of the last svc_stats_clear */
 };
@@ -646,6 +648,24 @@ int svc_reload_config(struct svc *svc)
 		return -ENOTSUP;
 	h->reloads++;
 	return h->reload_result;
+}
+
+int svc_crypto_reconfig_phase(struct svc *svc, enum svc_crypto_phase phase)
+{
+	struct fake_host *h = svc->host;
+
+	if (!h->daemon)
+		return -ENOTSUP;
+	h->crypto_phases++;
+	h->crypto_phase_last = phase;
+	return 0;
+}
+
+unsigned int fake_host_crypto_phases(const struct fake_host *h, enum svc_crypto_phase *ret_last)
+{
+	if (ret_last)
+		*ret_last = h->crypto_phase_last;
+	return h->crypto_phases;
 }
 
 int svc_node_status(struct svc *svc, uint32_t nodeid, struct svc_node_status *ret_status)

@@ -115,6 +115,8 @@ void fake_host_reopen_result(struct fake_host *host, int r);
 /** svc_reload_config() calls so far, and what the next ones return. */
 unsigned int fake_host_reloads(const struct fake_host *host);
 void fake_host_reload_result(struct fake_host *host, int r);
+/** svc_crypto_reconfig_phase() calls so far (with the daemon on) and the last phase. */
+unsigned int fake_host_crypto_phases(const struct fake_host *host, enum svc_crypto_phase *ret_last);
 /** svc_stats_clear() calls so far (counted with or without the daemon) and the last groups. */
 unsigned int fake_host_stats_clears(const struct fake_host *host, unsigned int *ret_groups);
 

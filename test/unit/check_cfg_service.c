@@ -409,6 +409,83 @@ START_TEST(test_reload_config)
 }
 END_TEST
 
+/*
+ * A reload that changed crypto (the daemon answers 1): this node sends its
+ * own ACTIVATE, acts on its own ACTIVATE (then sends CLEANUP) and CLEANUP,
+ * ignores other nodes' phases; a phase totem refuses is sent again.
+ */
+static void crypto_deliver(struct env *e, size_t index, uint32_t from, uint32_t want_phase)
+{
+	const struct fake_msg *m = fake_host_mcast(e->h, index);
+	const struct req_exec_cfg_crypto_reconfig *x = (const void *)m->data;
+
+	ck_assert_uint_eq(m->len, 24);
+	ck_assert_int_eq(x->header.id, 1 << 16 | MESSAGE_REQ_EXEC_CFG_CRYPTO_RECONFIG);
+	ck_assert_uint_eq(x->phase, want_phase);
+	ck_assert_uint_eq(m->guarantee, SVC_SAFE);
+	ck_assert_int_eq(fake_host_deliver(e->h, from, m->data, m->len, false), 0);
+}
+
+START_TEST(test_crypto_reconfig)
+{
+	struct env e;
+	enum svc_crypto_phase last;
+
+	env_init(&e, 1);
+	/* crypto unchanged: no phase is sent */
+	fake_host_reload_result(e.h, 0);
+	ck_assert_int_eq(fake_conn_request(e.c, &(struct req_lib_cfg_header_only){
+		.header = { .id = MESSAGE_REQ_CFG_RELOAD_CONFIG, .size = 16 } }, 16), 0);
+	reload_deliver(&e, 0, 1);
+	ck_assert_uint_eq(fake_host_mcast_count(e.h), 1);
+	ck_assert_int_eq(reply_check(fake_conn_reply(e.c, 0), MESSAGE_RES_CFG_RELOAD_CONFIG, 24),
+			 CS_OK);
+
+	/* a reload from node 2 that changed crypto here: ACTIVATE from this node */
+	fake_host_reload_result(e.h, 1);
+	{
+		struct req_exec_cfg_source other = *(const struct req_exec_cfg_source *)
+			fake_host_mcast(e.h, 0)->data;
+
+		other.source.nodeid = 2;
+		ck_assert_int_eq(fake_host_deliver(e.h, 2, &other, sizeof(other), false), 0);
+	}
+	ck_assert_uint_eq(fake_host_mcast_count(e.h), 2);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, NULL), 0);
+	/* node 2's phases are its own business */
+	ck_assert_int_eq(fake_host_deliver(e.h, 2, fake_host_mcast(e.h, 1)->data, 24, false), 0);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, NULL), 0);
+	ck_assert_uint_eq(fake_host_mcast_count(e.h), 2);
+	/* our ACTIVATE: the transport switches, CLEANUP goes out */
+	crypto_deliver(&e, 1, 1, CFG_CRYPTO_PHASE_ACTIVATE);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, &last), 1);
+	ck_assert_int_eq(last, SVC_CRYPTO_ACTIVATE);
+	ck_assert_uint_eq(fake_host_mcast_count(e.h), 3);
+	/* our CLEANUP: the old crypto goes, nothing more is sent */
+	crypto_deliver(&e, 2, 1, CFG_CRYPTO_PHASE_CLEANUP);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, &last), 2);
+	ck_assert_int_eq(last, SVC_CRYPTO_CLEANUP);
+	ck_assert_uint_eq(fake_host_mcast_count(e.h), 3);
+	ck_assert_uint_eq(cfg_exec_rx_count(fake_host_svc(e.h), MESSAGE_REQ_EXEC_CFG_CRYPTO_RECONFIG), 3);
+
+	/* totem full when ACTIVATE is due: sent again once it has room */
+	fake_host_mcast_fail(e.h, -EAGAIN);
+	reload_deliver(&e, 0, 1);
+	ck_assert_uint_eq(fake_host_mcast_count(e.h), 3);
+	fake_host_advance(e.h, 100);
+	ck_assert_uint_eq(fake_host_mcast_count(e.h), 3);
+	fake_host_mcast_fail(e.h, 0);
+	fake_host_advance(e.h, 100);
+	ck_assert_uint_eq(fake_host_mcast_count(e.h), 4);
+	crypto_deliver(&e, 3, 1, CFG_CRYPTO_PHASE_ACTIVATE);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, NULL), 3);
+	/* sent once only */
+	fake_host_advance(e.h, 100);
+	ck_assert_uint_eq(fake_host_mcast_count(e.h), 5);
+	env_fini(&e);
+}
+END_TEST
+
 /* ---- NODESTATUSGET, RINGSTATUSGET ------------------------------------------------ */
 
 static const struct fake_msg *nodestatus(struct svc_conn *c, uint32_t nodeid, uint32_t version)
@@ -1069,6 +1146,7 @@ int main(void)
 	add_tcase(s, tc, test_trackstart_stop);
 	add_tcase(s, tc, test_fixed_replies);
 	add_tcase(s, tc, test_reload_config);
+	add_tcase(s, tc, test_crypto_reconfig);
 	add_tcase(s, tc, test_nodestatus);
 	add_tcase(s, tc, test_ringstatus);
 	add_tcase(s, tc, test_killnode);

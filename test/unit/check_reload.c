@@ -212,6 +212,81 @@ START_TEST(test_address_change_refused)
 }
 END_TEST
 
+/* A kept link's knet transport may not change either (corosync refuses the reload). */
+START_TEST(test_transport_change_refused)
+{
+	static const char new_text[] =
+		TOTEM(" token: 9000\n interface {\n  linknumber: 0\n  knet_transport: sctp\n }\n")
+		"quorum {\n provider: corosync_votequorum\n expected_votes: 2\n}\n"
+		"nodelist {\n" NODE(1, "127.0.0.1") NODE(2, "127.0.0.2") "}\n";
+	struct totem_config tc;
+	struct icmap *live = live_map(old_text, &tc);
+	struct notes no = { 0 };
+	struct conf_error err;
+	uint32_t u32;
+
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(reload_text(live, &tc, new_text, &no, NULL, &err), -EINVAL);
+	ck_assert_msg(strstr(err.msg, "To reconfigure an interface it must be deleted and "
+				      "recreated.") != NULL, "%s", err.msg);
+	ck_assert_str_eq(err.key, "totem.interface.0.knet_transport");
+	ck_assert_int_eq(icmap_get_uint32(live, "totem.token", &u32), 0);
+	ck_assert_uint_eq(u32, 3000);
+	conf_totem_config_clear(&tc);
+	icmap_free(live);
+}
+END_TEST
+
+/*
+ * What the daemon hands to the engine and knet: the new timers, the knet
+ * ping timers derived from the new token (corosync 3.1.7 derives them from
+ * the token in force before the reload: docs/compat.md), a kept link's new
+ * priority, and whether crypto changed.
+ */
+START_TEST(test_new_config_for_runtime)
+{
+	static const char new_text[] =
+		TOTEM(" token: 6000\n consensus: 8000\n window_size: 40\n"
+		      " crypto_cipher: aes256\n crypto_hash: sha256\n"
+		      " key: 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n"
+		      " interface {\n  linknumber: 0\n  knet_link_priority: 5\n }\n")
+		"quorum {\n provider: corosync_votequorum\n expected_votes: 2\n}\n"
+		"nodelist {\n" NODE(1, "127.0.0.1") NODE(2, "127.0.0.2") "}\n";
+	struct totem_config tc, ntc, again;
+	struct icmap *live = live_map(old_text, &tc);
+	struct notes no = { 0 };
+	struct conf_error err;
+	uint32_t u32;
+
+	memset(&err, 0, sizeof(err));
+	memset(&ntc, 0, sizeof(ntc));
+	ck_assert_msg(reload_text(live, &tc, new_text, &no, &ntc, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(ntc.token, 6000);
+	ck_assert_uint_eq(ntc.consensus, 8000);
+	ck_assert_uint_eq(ntc.window_size, 40);
+	ck_assert_uint_eq(ntc.links[0].knet_link_priority, 5);
+	ck_assert_uint_eq(ntc.links[0].knet_ping_timeout, 6000 / 2);
+	ck_assert_uint_eq(ntc.links[0].knet_ping_interval, 6000 / 4);
+	ck_assert_int_eq(icmap_get_uint32(live, "runtime.config.totem.interface.0.knet_ping_timeout",
+					  &u32), 0);
+	ck_assert_uint_eq(u32, 3000);
+	ck_assert(conf_reload_crypto_changed(&tc, &ntc));
+	ck_assert(!conf_reload_nodes_changed(&tc, &ntc));
+	/* the same file again: nothing changed */
+	memset(&again, 0, sizeof(again));
+	ck_assert_msg(reload_text(live, &ntc, new_text, &no, &again, &err) == 0, "%s", err.msg);
+	ck_assert(!conf_reload_crypto_changed(&ntc, &again));
+	/* only the key differs: a change */
+	again.key[0] ^= 1;
+	ck_assert(conf_reload_crypto_changed(&ntc, &again));
+	conf_totem_config_clear(&again);
+	conf_totem_config_clear(&ntc);
+	conf_totem_config_clear(&tc);
+	icmap_free(live);
+}
+END_TEST
+
 START_TEST(test_invalid_timer_refused)
 {
 	static const char new_text[] =
@@ -295,6 +370,8 @@ int main(void)
 	add_tcase(s, tc, test_apply_changes);
 	add_tcase(s, tc, test_fixed_keys_kept);
 	add_tcase(s, tc, test_address_change_refused);
+	add_tcase(s, tc, test_transport_change_refused);
+	add_tcase(s, tc, test_new_config_for_runtime);
 	add_tcase(s, tc, test_invalid_timer_refused);
 	add_tcase(s, tc, test_reload_file_flags);
 	return check_run_suite(s);
