@@ -311,6 +311,7 @@ static void peers_update(struct totem *t)
 	uint64_t now = now_ms();
 	size_t i;
 
+	tknet_link_timers_update(t->tk);
 	if (!t->srp)
 		return;
 	for (i = 0; i < t->tc->node_count; i++) {

@@ -63,6 +63,7 @@ struct tk_host {
 	uint8_t links;          /* peer links configured (bit per link id) */
 	uint8_t configured;     /* links given to knet, the loopback included */
 	uint8_t seen_up;        /* links seen connected at least once */
+	uint8_t fast;           /* links pinging at tk_fast_interval (not connected) */
 	uint8_t readd;          /* links reset whose re-configuration failed */
 	struct tk_link_cfg cfg[TKNET_LINKS_MAX];
 	uint32_t tx_errors[TKNET_LINKS_MAX]; /* knet's tx_data_errors last seen */
@@ -452,6 +453,37 @@ static int tk_compress(struct tknet *tk, const struct tknet_config *tc, char *wh
 	return 0;
 }
 
+/*
+ * Deviation from corosync (faster link-up, issue 10): while a link is not
+ * connected knet pings at an eighth of its ping interval (at least
+ * TK_FAST_PING_MIN_MS), and at the configured interval once it is up
+ * (tknet_link_timers_update).  knet marks a link up after pong_count pongs:
+ * with the default timers (token 3650 ms: interval 912 ms, pong_count 2)
+ * that took about 2 s after the peer started, now a few hundred ms (knet's
+ * heartbeat thread wakes every 200 ms).  The ping timeout, pong count and
+ * the interval of a connected link are the configured ones, so failure
+ * detection does not change.
+ */
+#define TK_FAST_PING_MIN_MS 50
+
+static uint32_t tk_fast_interval(const struct tk_link_cfg *c)
+{
+	uint32_t v = c->ping_interval / 8;
+
+	if (v < TK_FAST_PING_MIN_MS)
+		v = TK_FAST_PING_MIN_MS;
+	return v < c->ping_interval ? v : c->ping_interval;
+}
+
+/* knet's ping timers for link l of host id: c's, or the fast interval. */
+static int tk_link_timers(struct tknet *tk, uint16_t id, unsigned l, const struct tk_link_cfg *c,
+			  bool fast)
+{
+	return knet_link_set_ping_timers(tk->h, id, (uint8_t)l,
+					 fast ? tk_fast_interval(c) : c->ping_interval,
+					 c->ping_timeout, c->ping_precision);
+}
+
 /* Hand one computed link configuration to knet and enable it (§1.1 step 15). */
 static int tk_link_apply(struct tknet *tk, uint16_t id, unsigned l, const struct tk_link_cfg *c,
 			 char *why, size_t why_size)
@@ -474,8 +506,8 @@ static int tk_link_apply(struct tknet *tk, uint16_t id, unsigned l, const struct
 		return r;
 	}
 	if (c->ping_interval != 0) {
-		if (knet_link_set_ping_timers(tk->h, id, (uint8_t)l, c->ping_interval,
-					      c->ping_timeout, c->ping_precision) < 0) {
+		/* a new link is down: fast pings until it is up */
+		if (tk_link_timers(tk, id, l, c, true) < 0) {
 			r = -errno;
 			tk_why(why, why_size,
 			       "knet_link_set_ping_timers(nodeid %u, link %u, %u/%u/%u): %s", id, l,
@@ -638,6 +670,7 @@ static int tk_hosts_add(struct tknet *tk, const struct tknet_config *tc, char *w
 				return r;
 			host->links |= (uint8_t)(1u << l);
 			host->configured = host->links;
+			host->fast = host->links;       /* tk_link_apply: down, fast pings */
 		}
 		if (!host->links) {
 			tk_why(why, why_size, "nodeid %u has no link address", node->nodeid);
@@ -881,6 +914,7 @@ int tknet_hosts_update(struct tknet *tk, const struct tknet_config *tc, char *wh
 				return r;
 			host->links |= (uint8_t)(1u << l);
 			host->configured |= (uint8_t)(1u << l);
+			host->fast |= (uint8_t)(1u << l);
 		}
 		/* links it lost */
 		for (l = 0; l < TKNET_LINKS_MAX && l < KNET_MAX_LINK; l++) {
@@ -945,16 +979,19 @@ static void tk_link_refresh(struct tknet *tk, struct tk_host *host, unsigned l,
 			       l, lk->pong_count);
 		return;
 	}
-	if (knet_link_set_ping_timers(tk->h, host->nodeid, id, lk->ping_interval,
-				      lk->ping_timeout, lk->ping_precision) < 0) {
-		tk_reconf_fail(tk, first, why_first,
-			       "knet_link_set_ping_timers(nodeid %u, link %u, %u/%u/%u): %s",
-			       (unsigned)host->nodeid, l, lk->ping_interval, lk->ping_timeout,
-			       lk->ping_precision, strerror(errno));
-	} else {
-		c->ping_interval = lk->ping_interval;
-		c->ping_timeout = lk->ping_timeout;
-		c->ping_precision = lk->ping_precision;
+	{
+		struct tk_link_cfg next = *c;
+
+		next.ping_interval = lk->ping_interval;
+		next.ping_timeout = lk->ping_timeout;
+		next.ping_precision = lk->ping_precision;
+		if (tk_link_timers(tk, host->nodeid, l, &next, (host->fast >> l) & 1u) < 0)
+			tk_reconf_fail(tk, first, why_first,
+				       "knet_link_set_ping_timers(nodeid %u, link %u, %u/%u/%u): %s",
+				       (unsigned)host->nodeid, l, lk->ping_interval,
+				       lk->ping_timeout, lk->ping_precision, strerror(errno));
+		else
+			*c = next;
 	}
 	if (knet_link_set_pong_count(tk->h, host->nodeid, id, (uint8_t)lk->pong_count) < 0)
 		tk_reconf_fail(tk, first, why_first, "knet_link_set_pong_count(nodeid %u, link %u): %s",
@@ -1223,6 +1260,7 @@ static void tk_link_reset(struct tknet *tk, struct tk_host *host, unsigned l)
 		return;
 	}
 	host->configured |= bit;
+	host->fast |= bit;
 }
 
 /*
@@ -1266,6 +1304,7 @@ static void tk_health_check(struct tknet *tk)
 						  sizeof(why)) == 0) {
 					host->readd &= (uint8_t)~bit;
 					host->configured |= bit;
+					host->fast |= bit;
 				}
 				continue;
 			}
@@ -1376,6 +1415,40 @@ static uint64_t tk_elapsed_ms(const struct tknet *tk)
 	return ms > 0 ? (uint64_t)ms : 0;
 }
 
+void tknet_link_timers_update(struct tknet *tk)
+{
+	size_t i;
+
+	if (!tk || !tk->h)
+		return;
+	for (i = 0; i < tk->host_count; i++) {
+		struct tk_host *host = &tk->hosts[i];
+		unsigned l;
+
+		for (l = 0; l < TKNET_LINKS_MAX && l < KNET_MAX_LINK; l++) {
+			uint8_t bit = (uint8_t)(1u << l);
+			struct knet_link_status st;
+			bool fast;
+
+			if (!(host->links & bit) || !(host->configured & bit) ||
+			    host->cfg[l].ping_interval == 0)
+				continue;
+			memset(&st, 0, sizeof(st));
+			if (knet_link_get_status(tk->h, host->nodeid, (uint8_t)l, &st, sizeof(st)) < 0)
+				continue;
+			fast = !st.connected;
+			if (fast == ((host->fast & bit) != 0))
+				continue;
+			if (tk_link_timers(tk, host->nodeid, l, &host->cfg[l], fast) < 0)
+				continue;
+			if (fast)
+				host->fast |= bit;
+			else
+				host->fast &= (uint8_t)~bit;
+		}
+	}
+}
+
 bool tknet_links_ready(struct tknet *tk)
 {
 	bool all = true;
@@ -1385,6 +1458,7 @@ bool tknet_links_ready(struct tknet *tk)
 		return false;
 	if (tk->ready)
 		return true;
+	tknet_link_timers_update(tk);
 	for (i = 0; i < tk->host_count; i++) {
 		struct tk_host *host = &tk->hosts[i];
 		unsigned l;

@@ -195,6 +195,13 @@ bool tknet_links_ready(struct tknet *tk);
 int tknet_link_status(struct tknet *tk, uint32_t nodeid, unsigned link,
 		      struct tknet_link_status *ret_status);
 /**
+ * Links that are not connected ping at a fraction of their interval, links
+ * that are up at the configured one (faster link-up, docs/compat.md).
+ * Called while starting (tknet_links_ready) and whenever knet reports a
+ * host status change.
+ */
+void tknet_link_timers_update(struct tknet *tk);
+/**
  * knet reported a host status change since the last call (its callback runs
  * on knet's thread and its log record makes the log fd readable): the
  * caller then asks tknet_host_status() for each host.
