@@ -44,6 +44,11 @@ int sim_net_route(struct sim_net *net, uint32_t from, uint32_t to, uint64_t now_
 		return 0;
 	}
 	ret_at[0] = now_ms + delay_draw(net);
+	/* No draw without the fault: seeds without it replay as before. */
+	if (net->lossy && net->opt.straggle_ppm && sim_prng_chance(net->prng, net->opt.straggle_ppm)) {
+		ret_at[0] += sim_prng_range(net->prng, net->opt.straggle_lo_ms, net->opt.straggle_hi_ms);
+		net->straggled++;
+	}
 	if (net->lossy && sim_prng_chance(net->prng, net->opt.dup_ppm)) {
 		ret_at[1] = now_ms + delay_draw(net) + delay_draw(net);
 		copies = 2;

@@ -22,6 +22,9 @@ struct sim_net_options {
 	uint32_t delay_mean_ms;         /* extra delay above the minimum, exponential */
 	uint32_t loss_ppm;
 	uint32_t dup_ppm;
+	/* stragglers (fault "late"): a datagram held back by lo..hi ms more */
+	uint32_t straggle_ppm;
+	uint32_t straggle_lo_ms, straggle_hi_ms;
 };
 
 enum sim_partition_kind {
@@ -36,7 +39,7 @@ struct sim_net {
 	bool blocked[SIM_NET_NODES_MAX][SIM_NET_NODES_MAX];     /* [from][to] */
 	uint64_t clog_until[SIM_NET_NODES_MAX][SIM_NET_NODES_MAX];
 	struct sim_prng *prng;
-	uint64_t tx, rx_lost, dup;
+	uint64_t tx, rx_lost, dup, straggled;
 };
 
 void sim_net_init(struct sim_net *net, uint32_t nodes, const struct sim_net_options *opt,
@@ -59,7 +62,9 @@ void sim_net_unpartition(struct sim_net *net);
 /** Hold back datagrams on link from -> to until until_ms. */
 void sim_net_clog(struct sim_net *net, uint32_t from, uint32_t to, uint64_t until_ms);
 void sim_net_unclog(struct sim_net *net, uint32_t from, uint32_t to);
-/** Faults stop: no partition, no clog, no loss, no duplication. */
+/** Faults stop: no partition, no clog, no loss, duplication or stragglers
+ * (datagrams already in flight keep their arrival times: the world decides
+ * whether they arrive). */
 void sim_net_heal(struct sim_net *net);
 
 #endif

@@ -248,6 +248,7 @@ static void net_send(struct sim_world *w, struct sim_node *from, uint32_t to, co
 		}
 		memcpy(ev->buf, buf, len);
 		ev->len = len;
+		ev->arg = w->now;        /* sent at */
 		ev->arg2 = from->nodeid;
 		ev_push(w, ev, at[i]);
 	}
@@ -765,15 +766,25 @@ static void heal(struct sim_world *w)
 	sim_net_heal(&w->net);
 	w->partitioned = false;
 	/*
-	 * Datagrams still held by a clog or a pause would arrive long after
-	 * their ring ended; a stale foreign-ring MCAST rightly makes a node
-	 * re-gather (§2.7), which would look like a membership change with no
-	 * fault.  The faulty network loses them instead: after heal the network
-	 * is clean.  (Changing the kind keeps the heap order intact.)
+	 * Without the "late" fault, datagrams still in flight or held by a clog
+	 * or a pause are lost at heal: after heal the network is clean.  With
+	 * it they arrive at the time the network gave them (stragglers, clogged
+	 * links) or when the paused node resumes, often after their ring ended:
+	 * the engines must drop or use them, and the liveness bound covers them
+	 * (a straggler is at most token ms late, a clog or pause at most 2 x
+	 * token).  (Changing the kind keeps the heap order intact.)
 	 */
-	for (size_t i = 0; i < w->heap.n; i++)
-		if (w->heap.v[i]->kind == EV_PACKET)
-			w->heap.v[i]->kind = EV_LOST;
+	if (!(w->opt.faults & SIM_FAULT_LATE)) {
+		for (size_t i = 0; i < w->heap.n; i++)
+			if (w->heap.v[i]->kind == EV_PACKET)
+				w->heap.v[i]->kind = EV_LOST;
+	} else {
+		size_t k = 0;
+
+		for (size_t i = 0; i < w->heap.n; i++)
+			k += w->heap.v[i]->kind == EV_PACKET;
+		wlog(w, "heal: %zu datagrams still in flight arrive late", k);
+	}
 	wlog(w, "heal: no more faults; liveness bound %" PRIu64 " ms", w->bound_ms);
 	for (uint32_t i = 0; i < w->opt.nodes; i++) {
 		struct sim_node *n = &w->nodes[i];
@@ -949,6 +960,12 @@ static void handle(struct sim_world *w, struct sim_event *ev)
 		}
 		if (ev->inc && n->deferred)
 			n->deferred--;
+		if (w->healed && ev->arg < w->heal_at) {
+			w->res->late++;
+			wlog(w, "n%u late datagram from %u sent at %" PRIu64 " (%zu bytes, type %u)",
+			     n->nodeid, (uint32_t)ev->arg2, ev->arg, ev->len,
+			     ev->len > 3 ? ((const uint8_t *)ev->buf)[3] : 0xffu);
+		}
 		(void)srp_receive(n->srp, w->now, ev->buf, ev->len);
 		node_rearm(n);
 		break;
@@ -1119,6 +1136,12 @@ static void world_setup(struct sim_world *w)
 		no.delay_mean_ms = 1;
 	no.loss_ppm = (f & SIM_FAULT_LOSS) ? (uint32_t)sim_prng_range(&w->prng, 1000, 50000) : 0;
 	no.dup_ppm = (f & SIM_FAULT_DUP) ? (uint32_t)sim_prng_range(&w->prng, 1000, 30000) : 0;
+	if (f & SIM_FAULT_LATE) {
+		/* a few datagrams per thousand arrive up to a token timeout late */
+		no.straggle_ppm = (uint32_t)sim_prng_range(&w->prng, 500, 10000);
+		no.straggle_lo_ms = w->cfg.token_ms / 8;
+		no.straggle_hi_ms = w->cfg.token_ms;
+	}
 	sim_net_init(&w->net, n, &no, &w->prng);
 
 	w->app_mean_ms = (uint32_t)sim_prng_range(&w->prng, 5, 300);
@@ -1140,6 +1163,9 @@ static void world_setup(struct sim_world *w)
 	wlog(w, "world: delay=%u+exp(%u) loss=%uppm dup=%uppm app every ~%u ms burst<=%u size<=%u",
 	     no.delay_min_ms, no.delay_mean_ms, no.loss_ppm, no.dup_ppm, w->app_mean_ms,
 	     w->app_burst_max, w->app_size_max);
+	if (f & SIM_FAULT_LATE)
+		wlog(w, "world: stragglers %uppm, %u..%u ms late; datagrams in flight survive heal",
+		     no.straggle_ppm, no.straggle_lo_ms, no.straggle_hi_ms);
 	if (!w->opt.srp_only) {
 		char cb[100];
 		size_t o = 0;
@@ -1328,6 +1354,8 @@ static const struct {
 	{ "partition", SIM_FAULT_PARTITION }, { "asym", SIM_FAULT_ASYM },
 	{ "isolate", SIM_FAULT_ISOLATE }, { "clog", SIM_FAULT_CLOG },
 	{ "swizzle", SIM_FAULT_SWIZZLE }, { "crash", SIM_FAULT_CRASH }, { "pause", SIM_FAULT_PAUSE },
+	/* appended: a seed's draws for the faults above are unchanged */
+	{ "late", SIM_FAULT_LATE },
 };
 
 static uint32_t faults_from_seed(uint64_t seed)

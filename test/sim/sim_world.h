@@ -30,7 +30,8 @@ enum sim_fault {
 	SIM_FAULT_SWIZZLE   = 1u << 7,   /* swizzle-clog */
 	SIM_FAULT_CRASH     = 1u << 8,   /* crash and restart */
 	SIM_FAULT_PAUSE     = 1u << 9,   /* process pauses */
-	SIM_FAULT_ALL       = (1u << 10) - 1,
+	SIM_FAULT_LATE      = 1u << 10,  /* stragglers; datagrams in flight survive heal */
+	SIM_FAULT_ALL       = (1u << 11) - 1,
 };
 
 struct sim_options {
@@ -52,6 +53,7 @@ struct sim_result {
 	uint64_t heal_ms, converged_ms, end_ms, bound_ms;
 	uint64_t events, sent, delivered, confchgs, rings;
 	uint32_t crashes, pauses, partitions;
+	uint64_t late;                  /* datagrams sent before heal, received after it */
 	/* whole-stack mode: CPG activity */
 	uint64_t cpg_sent, cpg_delivered, cpg_confchgs, cpg_joins, cpg_leaves, cpg_crashes;
 	uint64_t cpg_syncs, cpg_trans_delivered, cpg_histories;

@@ -30,7 +30,7 @@ static void usage(FILE *f)
 	      "  --srp-only: bare srp engines with a raw application and a faked sync\n"
 	      "              (the original mode; default: srp + totempg + host + sync + CPG)\n"
 	      "  LIST: auto (from the seed, default), all, none, or a comma list of\n"
-	      "        loss,dup,reorder,partition,asym,isolate,clog,swizzle,crash,pause\n", f);
+	      "        loss,dup,reorder,partition,asym,isolate,clog,swizzle,crash,pause,late\n", f);
 }
 
 static int parse_u64(const char *s, uint64_t *ret)
@@ -80,6 +80,8 @@ static int run_one(uint64_t seed, const struct sim_options *over, bool have_node
 		printf(" converged=+%" PRIu64 "ms rings=%" PRIu64 " sent=%" PRIu64 " delivered=%" PRIu64
 		       " events=%" PRIu64 " simulated=%" PRIu64 "ms", res.converged_ms - res.heal_ms,
 		       res.rings, res.sent, res.delivered, res.events, res.end_ms);
+		if (res.late)
+			printf(" late=%" PRIu64, res.late);
 		if (!opt.srp_only)
 			printf(" cpg: syncs=%" PRIu64 " joins=%" PRIu64 " leaves=%" PRIu64 " crashes=%" PRIu64
 			       " sent=%" PRIu64 " delivered=%" PRIu64 " in-transitional=%" PRIu64
