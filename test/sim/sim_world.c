@@ -52,6 +52,7 @@ enum ev_kind {
 	EV_LOST,        /* a datagram dropped while in flight */
 	EV_STACK,       /* the node's host timers, sync work and clients */
 	EV_REACH_TICK,  /* knet's view of the links: srp_peer_reachable() */
+	EV_LEAVE_TICK,  /* an orderly stop */
 };
 
 struct sim_world;
@@ -488,9 +489,18 @@ static void node_boot(struct sim_world *w, struct sim_node *n)
 	node_rearm(n);
 }
 
-static void node_crash(struct sim_world *w, struct sim_node *n)
+/*
+ * A crash, or an orderly stop (orderly: chorusd's exit path, exec/main.c:
+ * clients disconnected and services gone (ipc_destroy, host_destroy), then
+ * totem_destroy broadcasts the LEAVE (srp_leave, corosync v3.1.7
+ * totemsrp.c memb_leave_message_send) before the engine goes.  Whatever the
+ * services queued meanwhile is never sent, as in chorusd.)  To the other
+ * nodes and to the checkers both are a node leaving the membership; the
+ * LEAVE only makes them notice at once instead of at the token timeout.
+ */
+static void node_stop(struct sim_world *w, struct sim_node *n, bool orderly)
 {
-	wlog(w, "n%u crash", n->nodeid);
+	wlog(w, "n%u %s", n->nodeid, orderly ? "orderly stop (srp_leave)" : "crash");
 	if (n->stk) {
 		sim_cpg_node_down(w->cchk, n->nodeid);
 		sim_stack_destroy(n->stk);
@@ -498,6 +508,8 @@ static void node_crash(struct sim_world *w, struct sim_node *n)
 		n->stk_armed = false;
 		n->stk_gen++;
 	}
+	if (orderly)
+		srp_leave(n->srp, w->now);
 	srp_destroy(n->srp);
 	n->srp = NULL;
 	n->up = false;
@@ -505,7 +517,10 @@ static void node_crash(struct sim_world *w, struct sim_node *n)
 	n->timer_armed = false;
 	n->timer_gen++;
 	sim_check_node_down(w->chk, n->nodeid);
-	w->res->crashes++;
+	if (orderly)
+		w->res->leaves++;
+	else
+		w->res->crashes++;
 }
 
 static void node_resume(struct sim_world *w, struct sim_node *n)
@@ -583,10 +598,24 @@ static void fault_crash_tick(struct sim_world *w)
 	if (i != UINT32_MAX) {
 		struct sim_node *n = &w->nodes[i];
 
-		node_crash(w, n);
+		node_stop(w, n, false);
 		sched(w, EV_RESTART, i, n->inc, w->now + sim_prng_range(&w->prng, 200, 2ull * w->cfg.token_ms));
 	}
 	sched(w, EV_CRASH_TICK, 0, 0, w->now + fault_gap(w));
+}
+
+/* An orderly stop of a running node; it starts again later (or at heal). */
+static void fault_leave_tick(struct sim_world *w)
+{
+	uint32_t i = pick_up_node(w, true);
+
+	if (i != UINT32_MAX) {
+		struct sim_node *n = &w->nodes[i];
+
+		node_stop(w, n, true);
+		sched(w, EV_RESTART, i, n->inc, w->now + sim_prng_range(&w->prng, 200, 3ull * w->cfg.token_ms));
+	}
+	sched(w, EV_LEAVE_TICK, 0, 0, w->now + fault_gap(w));
 }
 
 static void fault_pause_tick(struct sim_world *w)
@@ -1025,6 +1054,10 @@ static void handle(struct sim_world *w, struct sim_event *ev)
 		if (!w->healed)
 			fault_pause_tick(w);
 		break;
+	case EV_LEAVE_TICK:
+		if (!w->healed)
+			fault_leave_tick(w);
+		break;
 	case EV_PART_TICK:
 		if (!w->healed)
 			fault_part_tick(w);
@@ -1252,6 +1285,8 @@ int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
 		sched(w, EV_CRASH_TICK, 0, 0, fault_gap(w));
 	if (opt->faults & SIM_FAULT_PAUSE)
 		sched(w, EV_PAUSE_TICK, 0, 0, fault_gap(w));
+	if (opt->faults & SIM_FAULT_LEAVE)
+		sched(w, EV_LEAVE_TICK, 0, 0, fault_gap(w));
 	if (opt->faults & (SIM_FAULT_PARTITION | SIM_FAULT_ASYM | SIM_FAULT_ISOLATE))
 		sched(w, EV_PART_TICK, 0, 0, fault_gap(w));
 	if (opt->faults & SIM_FAULT_CLOG)
@@ -1355,7 +1390,7 @@ static const struct {
 	{ "isolate", SIM_FAULT_ISOLATE }, { "clog", SIM_FAULT_CLOG },
 	{ "swizzle", SIM_FAULT_SWIZZLE }, { "crash", SIM_FAULT_CRASH }, { "pause", SIM_FAULT_PAUSE },
 	/* appended: a seed's draws for the faults above are unchanged */
-	{ "late", SIM_FAULT_LATE },
+	{ "late", SIM_FAULT_LATE }, { "leave", SIM_FAULT_LEAVE },
 };
 
 static uint32_t faults_from_seed(uint64_t seed)

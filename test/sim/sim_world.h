@@ -31,7 +31,8 @@ enum sim_fault {
 	SIM_FAULT_CRASH     = 1u << 8,   /* crash and restart */
 	SIM_FAULT_PAUSE     = 1u << 9,   /* process pauses */
 	SIM_FAULT_LATE      = 1u << 10,  /* stragglers; datagrams in flight survive heal */
-	SIM_FAULT_ALL       = (1u << 11) - 1,
+	SIM_FAULT_LEAVE     = 1u << 11,  /* orderly stop (srp_leave) and restart */
+	SIM_FAULT_ALL       = (1u << 12) - 1,
 };
 
 struct sim_options {
@@ -52,7 +53,7 @@ struct sim_result {
 	uint64_t fail_time_ms;
 	uint64_t heal_ms, converged_ms, end_ms, bound_ms;
 	uint64_t events, sent, delivered, confchgs, rings;
-	uint32_t crashes, pauses, partitions;
+	uint32_t crashes, pauses, partitions, leaves;
 	uint64_t late;                  /* datagrams sent before heal, received after it */
 	/* whole-stack mode: CPG activity */
 	uint64_t cpg_sent, cpg_delivered, cpg_confchgs, cpg_joins, cpg_leaves, cpg_crashes;

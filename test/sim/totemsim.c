@@ -30,7 +30,8 @@ static void usage(FILE *f)
 	      "  --srp-only: bare srp engines with a raw application and a faked sync\n"
 	      "              (the original mode; default: srp + totempg + host + sync + CPG)\n"
 	      "  LIST: auto (from the seed, default), all, none, or a comma list of\n"
-	      "        loss,dup,reorder,partition,asym,isolate,clog,swizzle,crash,pause,late\n", f);
+	      "        loss,dup,reorder,partition,asym,isolate,clog,swizzle,crash,pause,late,\n"
+	      "        leave\n", f);
 }
 
 static int parse_u64(const char *s, uint64_t *ret)
@@ -82,6 +83,8 @@ static int run_one(uint64_t seed, const struct sim_options *over, bool have_node
 		       res.rings, res.sent, res.delivered, res.events, res.end_ms);
 		if (res.late)
 			printf(" late=%" PRIu64, res.late);
+		if (res.leaves)
+			printf(" leaves=%u", res.leaves);
 		if (!opt.srp_only)
 			printf(" cpg: syncs=%" PRIu64 " joins=%" PRIu64 " leaves=%" PRIu64 " crashes=%" PRIu64
 			       " sent=%" PRIu64 " delivered=%" PRIu64 " in-transitional=%" PRIu64
