@@ -1130,8 +1130,14 @@ static void config_derive(struct sim_world *w)
 		c->send_queue_max = 64 + 8 + (uint32_t)((PG_MESSAGE_MAX + PG_MESSAGE_MAX / 16) /
 							(c->net_mtu - 45 - 64));
 
+	if (w->opt.faults & SIM_FAULT_JITTER)
+		/* corosync's send_join (exec/totemconfig.c, 0 by default; 80 ms is the
+		 * advice for large clusters): each JOIN leaves 0..send_join ms late,
+		 * drawn through srp_env.random from the run's PRNG. */
+		c->send_join_ms = (uint32_t)sim_prng_range(&w->prng, 1, 100);
+	/* (with send_join, the JOIN exchange of the bound takes up to 20 x send_join more) */
 	w->bound_ms = 3ull * c->token_ms + 2ull * c->consensus_ms + 20ull * c->join_ms +
-		      2ull * c->merge_ms + 2000;
+		      2ull * c->merge_ms + 2000 + 20ull * c->send_join_ms;
 	w->drain_ms = 3ull * c->token_ms + 5000;
 }
 
@@ -1193,6 +1199,8 @@ static void world_setup(struct sim_world *w)
 	wlog(w, "world: nodes=%u token=%u token_retransmit=%u hold=%u consensus=%u join=%u merge=%u net_mtu=%u send_queue_max=%u",
 	     n, w->cfg.token_ms, w->cfg.token_retransmit_ms, w->cfg.hold_ms, w->cfg.consensus_ms,
 	     w->cfg.join_ms, w->cfg.merge_ms, w->cfg.net_mtu, w->cfg.send_queue_max);
+	if (w->cfg.send_join_ms)
+		wlog(w, "world: send_join=%u (JOINs leave 0..send_join ms late)", w->cfg.send_join_ms);
 	wlog(w, "world: delay=%u+exp(%u) loss=%uppm dup=%uppm app every ~%u ms burst<=%u size<=%u",
 	     no.delay_min_ms, no.delay_mean_ms, no.loss_ppm, no.dup_ppm, w->app_mean_ms,
 	     w->app_burst_max, w->app_size_max);
@@ -1390,7 +1398,7 @@ static const struct {
 	{ "isolate", SIM_FAULT_ISOLATE }, { "clog", SIM_FAULT_CLOG },
 	{ "swizzle", SIM_FAULT_SWIZZLE }, { "crash", SIM_FAULT_CRASH }, { "pause", SIM_FAULT_PAUSE },
 	/* appended: a seed's draws for the faults above are unchanged */
-	{ "late", SIM_FAULT_LATE }, { "leave", SIM_FAULT_LEAVE },
+	{ "late", SIM_FAULT_LATE }, { "leave", SIM_FAULT_LEAVE }, { "jitter", SIM_FAULT_JITTER },
 };
 
 static uint32_t faults_from_seed(uint64_t seed)
