@@ -119,3 +119,160 @@ void sim_net_heal(struct sim_net *net)
 	memset(net->clog_until, 0, sizeof(net->clog_until));
 	net->lossy = false;
 }
+
+/* ---- foreign byte order --------------------------------------------------- */
+
+/* Offsets and sizes of totemsrp/srp_wire.h (asserted there). */
+#define W_HDR       13
+#define W_ORF       57
+#define W_RTR       16
+#define W_MCAST     45
+#define W_JOIN      33
+#define W_COMMIT    41
+#define W_ENTRY     24
+#define W_MERGE     29
+#define W_CANCEL    25
+#define W_MAGIC     0xC070
+#define W_MAGIC_SW  0x70C0
+
+static void sw16_at(uint8_t *p)
+{
+	uint8_t t = p[0];
+
+	p[0] = p[1];
+	p[1] = t;
+}
+
+static void sw32_at(uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	v = __builtin_bswap32(v);
+	memcpy(p, &v, 4);
+}
+
+static void sw64_at(uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	v = __builtin_bswap64(v);
+	memcpy(p, &v, 8);
+}
+
+/* A u32 read in the datagram's order (before the swap). */
+static uint32_t rd32(const uint8_t *p, bool swapped)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return swapped ? __builtin_bswap32(v) : v;
+}
+
+static void sw_ring_id(uint8_t *p)
+{
+	sw32_at(p);
+	sw64_at(p + 4);
+}
+
+static int swap_one(uint8_t *p, size_t len, int depth)
+{
+	uint16_t magic;
+	bool s;
+	uint32_t n, m;
+
+	if (len < W_HDR)
+		return -1;
+	memcpy(&magic, p, 2);
+	if (magic != W_MAGIC && magic != W_MAGIC_SW)
+		return -1;
+	s = magic == W_MAGIC_SW;
+	switch (p[3]) {
+	case 0:         /* ORF token */
+		if (len < W_ORF)
+			return -1;
+		n = rd32(p + 53, s);
+		if (n > 64 || len != W_ORF + (size_t)n * W_RTR)
+			return -1;
+		for (size_t o = 13; o < 29; o += 4)
+			sw32_at(p + o);
+		sw_ring_id(p + 29);
+		for (size_t o = 41; o < 57; o += 4)
+			sw32_at(p + o);
+		for (uint32_t i = 0; i < n; i++) {
+			sw_ring_id(p + W_ORF + i * W_RTR);
+			sw32_at(p + W_ORF + i * W_RTR + 12);
+		}
+		break;
+	case 1:         /* MCAST */
+		if (len < W_MCAST)
+			return -1;
+		if (p[4] == 1) {     /* encapsulated: the body is an MCAST of its own order */
+			if (depth > 0 || swap_one(p + W_MCAST, len - W_MCAST, depth + 1) < 0)
+				return -1;
+		}
+		for (size_t o = 13; o < 25; o += 4)
+			sw32_at(p + o);
+		sw_ring_id(p + 25);
+		sw32_at(p + 37);
+		sw32_at(p + 41);
+		break;
+	case 2:         /* merge detect */
+		if (len != W_MERGE)
+			return -1;
+		sw32_at(p + 13);
+		sw_ring_id(p + 17);
+		break;
+	case 3:         /* JOIN */
+		if (len < W_JOIN)
+			return -1;
+		n = rd32(p + 17, s);
+		m = rd32(p + 21, s);
+		if (n > 1024 || m > 1024 || len != W_JOIN + 4 * ((size_t)n + m))
+			return -1;
+		for (size_t o = 13; o < 25; o += 4)
+			sw32_at(p + o);
+		sw64_at(p + 25);
+		for (uint32_t i = 0; i < n + m; i++)
+			sw32_at(p + W_JOIN + 4 * i);
+		break;
+	case 4:         /* commit token: header, addr[n], entry[n] */
+		if (len < W_COMMIT)
+			return -1;
+		n = rd32(p + 37, s);
+		if (n > 1024 || len != W_COMMIT + (size_t)n * (4 + W_ENTRY))
+			return -1;
+		sw32_at(p + 13);
+		sw_ring_id(p + 17);
+		for (size_t o = 29; o < 41; o += 4)
+			sw32_at(p + o);
+		for (uint32_t i = 0; i < n; i++)
+			sw32_at(p + W_COMMIT + 4 * i);
+		for (uint32_t i = 0; i < n; i++) {
+			uint8_t *e = p + W_COMMIT + 4 * (size_t)n + (size_t)i * W_ENTRY;
+
+			sw_ring_id(e);
+			sw32_at(e + 12);
+			sw32_at(e + 16);
+			sw32_at(e + 20);
+		}
+		break;
+	case 5:         /* token hold cancel */
+		if (len != W_CANCEL)
+			return -1;
+		sw_ring_id(p + 13);
+		break;
+	default:
+		return -1;
+	}
+	sw16_at(p);             /* magic */
+	sw32_at(p + 5);         /* nodeid */
+	sw32_at(p + 9);         /* target_nodeid */
+	return 0;
+}
+
+int sim_net_swap_datagram(void *buf, size_t len)
+{
+	return swap_one(buf, len, 0);
+}

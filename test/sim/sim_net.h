@@ -67,4 +67,16 @@ void sim_net_unclog(struct sim_net *net, uint32_t from, uint32_t to);
  * whether they arrive). */
 void sim_net_heal(struct sim_net *net);
 
+/**
+ * The byte-order transcoder of foreign-endian nodes: swap every field of a
+ * totemsrp datagram in place (layouts of corosync v3.1.7 exec/totemsrp.c,
+ * restated in totemsrp/srp_wire.h), giving the datagram a node of the
+ * other byte order sends.  Each header's order is read from its own magic,
+ * so this is an involution, and the inner MCAST of an encapsulated one
+ * (re-sent in RECOVERY by any node) is swapped on its own order.  MCAST
+ * bodies (totempg frames) are not touched.  0, or -1 when the datagram does
+ * not parse (it is then unchanged).
+ */
+int sim_net_swap_datagram(void *buf, size_t len);
+
 #endif

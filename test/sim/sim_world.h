@@ -33,7 +33,8 @@ enum sim_fault {
 	SIM_FAULT_LATE      = 1u << 10,  /* stragglers; datagrams in flight survive heal */
 	SIM_FAULT_LEAVE     = 1u << 11,  /* orderly stop (srp_leave) and restart */
 	SIM_FAULT_JITTER    = 1u << 12,  /* send_join jitter from the seed's PRNG */
-	SIM_FAULT_ALL       = (1u << 13) - 1,
+	SIM_FAULT_FOREIGN   = 1u << 13,  /* nodes of the other byte order (srp level) */
+	SIM_FAULT_ALL       = (1u << 14) - 1,
 };
 
 struct sim_options {
