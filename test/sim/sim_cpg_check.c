@@ -90,6 +90,7 @@ struct sim_cpg_check {
 	struct cnode nodes[SIM_CHECK_NODES_MAX];
 	size_t nodes_count;
 	struct sim_map sent;             /* tag -> len */
+	struct sim_map frag;             /* tags of fragmented messages (PARTIAL_MCAST) */
 	struct ring_snap *rings;
 	size_t rings_count;
 	struct win *wins;
@@ -149,6 +150,7 @@ void sim_cpg_check_free(struct sim_cpg_check *cc)
 	free(cc->cl);
 	sim_map_free(&cc->cl_idx);
 	sim_map_free(&cc->sent);
+	sim_map_free(&cc->frag);
 	free(cc->buf);
 	free(cc);
 }
@@ -325,6 +327,27 @@ void sim_cpg_client_crash(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pi
 	}
 }
 
+void sim_cpg_client_sent_fragmented(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid,
+				    const void *msg, size_t len)
+{
+	uint32_t n, p;
+	uint64_t seq;
+	const char *why = NULL;
+
+	sim_cpg_client_sent(cc, nodeid, pid, msg, len);
+	if (msg_parse(msg, len, &n, &p, &seq, &why) == 0)
+		sim_map_put(&cc->frag, tag_make(n, p, seq), 1);
+}
+
+/* Own messages the client may miss: fragmented ones, cut by a confchg of the
+ * group (cpg_exec_partial_mcast drops them on every node). */
+static void skip_cut(struct sim_cpg_check *cc, struct ccl *c, uint64_t upto)
+{
+	while (c->self_next < upto &&
+	       sim_map_get(&cc->frag, tag_make(c->nodeid, c->pid, c->self_next), NULL))
+		c->self_next++;
+}
+
 void sim_cpg_client_sent(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid,
 			 const void *msg, size_t len)
 {
@@ -487,21 +510,26 @@ static void win_add(struct sim_cpg_check *cc, struct ccl *c, uint64_t key)
 
 /* ---- events ---------------------------------------------------------------------- */
 
-static bool vec_has(const struct sim_vec *v, uint64_t k)
+static bool vec_has_raw(const uint64_t *v, size_t n, uint64_t k)
 {
-	size_t lo = 0, hi = v->n;
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (v->v[mid] == k)
+		if (v[mid] == k)
 			return true;
-		if (v->v[mid] < k)
+		if (v[mid] < k)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return false;
+}
+
+static bool vec_has(const struct sim_vec *v, uint64_t k)
+{
+	return vec_has_raw(v->v, v->n, k);
 }
 
 static int u64cmp(const void *a, const void *b)
@@ -740,6 +768,7 @@ static void ev_deliver(struct sim_cpg_check *cc, struct ccl *c, const void *ev, 
 	}
 	sim_map_put(&c->from_last, ckey(n, p), seq);
 	if (n == c->nodeid && p == c->pid) {
+		skip_cut(cc, c, seq);
 		/* A fragmented message cut by a merge is dropped everywhere (pg_ring_merged). */
 		if (seq > c->self_next && seq - 1 <= c->merge_cut)
 			c->self_next = seq;
@@ -897,6 +926,69 @@ void sim_cpg_sync_done(struct sim_cpg_check *cc, uint32_t nodeid, struct srp_rin
 	node->after_trans = false;
 }
 
+size_t sim_cpg_client_view(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid,
+			   const uint64_t **ret_view)
+{
+	struct ccl *c = client_find(cc, nodeid, pid);
+
+	if (!c || !c->in_group || c->left)
+		return 0;
+	*ret_view = c->view.v;
+	return c->view.n;
+}
+
+void sim_cpg_client_iteration(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid,
+			      uint32_t type, const struct sim_cpg_proc *items, size_t n,
+			      const uint64_t *view, size_t view_n)
+{
+	struct ccl *c = client_find(cc, nodeid, pid);
+	size_t mine = 0, named = 0;
+
+	if (!c)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		bool same = items[i].name_len == c->glen &&
+			    memcmp(items[i].name, c->group, c->glen) == 0;
+
+		for (size_t k = 0; k < i; k++)
+			if (items[k].nodeid == items[i].nodeid && items[k].pid == items[i].pid &&
+			    items[k].name_len == items[i].name_len &&
+			    memcmp(items[k].name, items[i].name, items[i].name_len) == 0) {
+				FAIL(cc, nodeid, "iteration (type %u) of client %u/%u lists %u/%u in %.*s twice",
+				     type, nodeid, pid, items[i].nodeid, items[i].pid,
+				     (int)items[i].name_len, (const char *)items[i].name);
+				return;
+			}
+		if (type == 2 && !same) {
+			FAIL(cc, nodeid, "ONE_GROUP iteration of client %u/%u lists group %.*s", nodeid,
+			     pid, (int)items[i].name_len, (const char *)items[i].name);
+			return;
+		}
+		if (!same)
+			continue;
+		named++;
+		if (type == 1) {
+			if (items[i].nodeid || items[i].pid) {
+				FAIL(cc, nodeid, "NAME_ONLY iteration of client %u/%u gives a process",
+				     nodeid, pid);
+				return;
+			}
+			continue;
+		}
+		if (view && !vec_has_raw(view, view_n, ckey(items[i].nodeid, items[i].pid))) {
+			FAIL(cc, nodeid, "iteration (type %u) of client %u/%u lists %u/%u, not in its view",
+			     type, nodeid, pid, items[i].nodeid, items[i].pid);
+			return;
+		}
+		mine++;
+	}
+	if (!view)
+		return;
+	if (type == 1 ? named != 1 : mine != view_n)
+		FAIL(cc, nodeid, "iteration (type %u) of client %u/%u lists %zu of its group, its view "
+		     "has %zu", type, nodeid, pid, type == 1 ? named : mine, view_n);
+}
+
 void sim_cpg_final(struct sim_cpg_check *cc)
 {
 	/* close open epochs: all nodes are in one ring, none moved since */
@@ -909,6 +1001,7 @@ void sim_cpg_final(struct sim_cpg_check *cc)
 
 		if (!c->alive || !c->in_group || c->left)
 			continue;
+		skip_cut(cc, c, c->sent_seq + 1);
 		/* its last message, fragmented, cut by a merge (as in ev_deliver) */
 		if (c->self_next == c->sent_seq && c->sent_seq <= c->merge_cut)
 			c->self_next++;

@@ -75,6 +75,31 @@ void sim_cpg_client_crash(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pi
 void sim_cpg_client_sent(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid,
 			 const void *msg, size_t len);
 
+/**
+ * A client's iteration (libcpg cpg_iteration_initialize/next/finalize)
+ * answered items (NAME_ONLY: one per group, nodeid and pid 0).  view_at_init:
+ * the client was a settled member (joined, its node outside a sync) when
+ * the daemon answered ITERATIONINITIALIZE (the snapshot); view is then its
+ * view at that moment, sorted keys nodeid << 32 | pid (sim_cpg_client_view).
+ * Always: nothing listed twice, ONE_GROUP lists only that group.  With a
+ * settled view: the client's group is exactly its view (ALL, ONE_GROUP), or
+ * listed (NAME_ONLY).  type: 1 NAME_ONLY, 2 ONE_GROUP, 3 ALL.
+ */
+void sim_cpg_client_iteration(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid,
+			      uint32_t type, const struct sim_cpg_proc *items, size_t n,
+			      const uint64_t *view, size_t view_n);
+/** The client's current view (sorted keys); returns its size, 0 if unknown. */
+size_t sim_cpg_client_view(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid,
+			   const uint64_t **ret_view);
+
+/**
+ * The same for a message sent in fragments (PARTIAL_MCAST, its LAST answered
+ * CS_OK): a confchg of the group before its LAST fragment is delivered cuts
+ * it on every node, so the sender may never get it back.
+ */
+void sim_cpg_client_sent_fragmented(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid,
+				    const void *msg, size_t len);
+
 /** The node's process died: every client there is gone. */
 void sim_cpg_node_down(struct sim_cpg_check *cc, uint32_t nodeid);
 /** A totem configuration of the node (TRANSITIONAL or REGULAR). */

@@ -13,7 +13,14 @@
  *
  * The fake clients speak the CPG IPC as libcpg does: a request struct from
  * include/corosync/ipc_cpg.h through host_conn_dispatch(); replies and
- * events come back through host_ipc_ops synchronously or later.
+ * events come back through host_ipc_ops synchronously or later.  Besides
+ * JOIN, MCAST and LEAVE (and with cfg.libcpg_calls) they send messages over
+ * 1047552 bytes in fragments (PARTIAL_MCAST, as lib/cpg.c send_fragments),
+ * send through a zero-copy buffer (ZC_ALLOC/EXECUTE/FREE, a file under
+ * /dev/shm) and iterate (ITERATIONINITIALIZE/NEXT/FINALIZE); a blocking
+ * call is one request per action, the next one at once after its reply.
+ * PARTIAL_DELIVER events are reassembled as libcpg does before the
+ * checkers see them.
  */
 #include "config.h"
 
@@ -23,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <corosync/corotypes.h>
 #include <corosync/ipc_cpg.h>
@@ -38,6 +46,7 @@
 #define GROUP_A "a"
 #define GROUP_SYNC "sync"
 #define QUEUE_SOFT 64                /* exec/totem.c TOTEM_QUEUE_SOFT */
+#define PART_ELEMS_MAX 6             /* iovec elements of a fragmented send */
 
 enum cl_state { CL_DOWN, CL_CONN, CL_JOINING, CL_JOINED, CL_LEAVING };
 
@@ -50,8 +59,37 @@ struct sim_client {
 	uint32_t group;
 	uint64_t seq;                 /* last MCAST seq of this pid */
 	uint64_t next_at;             /* next action, UINT64_MAX: none */
-	int32_t await;                /* JOIN or LEAVE whose reply is due (libcpg blocks), -1 none */
+	int32_t await;                /* request whose reply is due (libcpg blocks), -1 none */
 	bool retire;                  /* its LEAVE completed: disconnect */
+	/* an iteration (cpg_iteration_*): type 0 none */
+	uint32_t it_type;
+	uint64_t it_handle;
+	bool it_done;
+	struct sim_cpg_proc *it_items;
+	mar_cpg_name_t *it_names;
+	size_t it_n, it_cap;
+	uint64_t *it_view;            /* the view at the snapshot, NULL: not settled */
+	size_t it_view_n;
+	/* a fragmented send (libcpg send_fragments), part_len 0: none */
+	uint8_t *part;
+	size_t part_len, part_off, part_frag;
+	size_t part_ends[PART_ELEMS_MAX];   /* iovec element ends */
+	uint32_t part_elems, part_tries;
+	/* a zero-copy send (libcpg cpg_zcb_alloc/mcast_joined/free): zc_fd -1 none */
+	int zc_fd;
+	uint64_t zc_token;
+	size_t zc_size, zc_len;
+	bool zc_executed;
+	char zc_path[40];             /* until the daemon answered ZC_ALLOC */
+	/* libcpg's reassembly of PARTIAL_DELIVER events, one per sender */
+	struct cl_asm *rx;
+	size_t rx_n;
+};
+
+struct cl_asm {
+	uint32_t nodeid, pid;
+	uint8_t *buf;                 /* deliver event header + msglen bytes */
+	size_t msglen, index;
 };
 
 struct sim_stack {
@@ -206,7 +244,8 @@ static const void *flatten(struct sim_stack *stk, const struct iovec *iov, size_
 	return stk->ev;
 }
 
-static void cl_reply(struct sim_client *cl, int32_t id, int32_t err);
+static void cl_reply(struct sim_client *cl, int32_t id, int32_t err, const void *r, size_t len);
+static void rx_done(struct sim_client *cl, const void *ev);
 
 static size_t fmt_addrs(char *buf, size_t cap, const mar_cpg_address_t *a, size_t n, bool reasons)
 {
@@ -257,18 +296,104 @@ static int ipc_reply(void *ipc_conn, const struct iovec *iov, size_t iovcnt)
 {
 	struct sim_client *cl = ipc_conn;
 	struct qb_ipc_response_header h;
+	const void *r;
+	size_t len;
 
 	if (iovcnt == 0 || iov[0].iov_len < sizeof(h))
 		return -EINVAL;
-	memcpy(&h, iov[0].iov_base, sizeof(h));
+	r = flatten(cl->stk, iov, iovcnt, &len);
+	memcpy(&h, r, sizeof(h));
 	if (cl->await < 0) {
 		sim_check_fail(sim_cpg_check_sim(cl->stk->cfg.cc), cl->stk->cfg.nodeid,
 			       "client pid %u got an unexpected reply id %d (error %d)", cl->pid, h.id,
 			       h.error);
 		return 0;
 	}
-	cl_reply(cl, h.id, h.error);
+	cl_reply(cl, h.id, h.error, r, len);
 	return 0;
+}
+
+/*
+ * libcpg's reassembly of PARTIAL_DELIVER events (corosync v3.1.7 lib/cpg.c
+ * cpg_dispatch): per (nodeid, pid); FIRST drops an unfinished one and
+ * starts over, CONTINUED and LAST without one are ignored, LAST delivers
+ * the whole message as one deliver callback.  Returns the deliver event to
+ * pass on (in *ret, *ret_len) or NULL.  A fragment beyond the announced
+ * length, or a LAST that leaves a hole, would reach the application as a
+ * corrupt message: a failure.
+ */
+static const void *rx_partial(struct sim_client *cl, const void *ev, size_t len, size_t *ret_len)
+{
+	struct sim_stack *stk = cl->stk;
+	const struct res_lib_cpg_partial_deliver_callback *pe = ev;
+	struct res_lib_cpg_deliver_callback *d;
+	struct cl_asm *a = NULL;
+	size_t i;
+
+	if (len < sizeof(*pe) || len != sizeof(*pe) + pe->fraglen) {
+		sim_check_fail(sim_cpg_check_sim(stk->cfg.cc), stk->cfg.nodeid,
+			       "PARTIAL_DELIVER of %zu bytes to pid %u is malformed", len, cl->pid);
+		return NULL;
+	}
+	for (i = 0; i < cl->rx_n; i++)
+		if (cl->rx[i].nodeid == pe->nodeid && cl->rx[i].pid == pe->pid)
+			a = &cl->rx[i];
+	slog(stk, "cpg %u <- partial %u/%u type %u (%u of %u bytes)", cl->pid, pe->nodeid, pe->pid,
+	     pe->type, pe->fraglen, pe->msglen);
+	if (pe->type == LIBCPG_PARTIAL_FIRST) {
+		if (!a) {
+			cl->rx = realloc(cl->rx, (cl->rx_n + 1) * sizeof(*cl->rx));
+			if (!cl->rx)
+				abort();
+			a = &cl->rx[cl->rx_n++];
+			memset(a, 0, sizeof(*a));
+			a->nodeid = pe->nodeid;
+			a->pid = pe->pid;
+		}
+		free(a->buf);
+		a->buf = malloc(sizeof(*d) + pe->msglen);
+		if (!a->buf)
+			abort();
+		a->msglen = pe->msglen;
+		a->index = 0;
+	} else if (!a || !a->buf) {
+		return NULL;
+	}
+	if (a->index + pe->fraglen > a->msglen) {
+		sim_check_fail(sim_cpg_check_sim(stk->cfg.cc), stk->cfg.nodeid,
+			       "PARTIAL_DELIVER from %u/%u to pid %u overflows its message (%zu + %u > %zu)",
+			       pe->nodeid, pe->pid, cl->pid, a->index, pe->fraglen, a->msglen);
+		return NULL;
+	}
+	memcpy(a->buf + sizeof(*d) + a->index, pe->message, pe->fraglen);
+	a->index += pe->fraglen;
+	if (pe->type != LIBCPG_PARTIAL_LAST)
+		return NULL;
+	if (a->index != a->msglen) {
+		sim_check_fail(sim_cpg_check_sim(stk->cfg.cc), stk->cfg.nodeid,
+			       "pid %u assembled a message from %u/%u with %zu of its %zu bytes", cl->pid,
+			       pe->nodeid, pe->pid, a->index, a->msglen);
+		return NULL;
+	}
+	d = (void *)a->buf;
+	memset(d, 0, sizeof(*d));
+	d->header.id = MESSAGE_RES_CPG_DELIVER_CALLBACK;
+	d->header.size = (int32_t)(sizeof(*d) + a->msglen);
+	d->group_name = pe->group_name;
+	d->msglen = (uint32_t)a->msglen;
+	d->nodeid = pe->nodeid;
+	d->pid = pe->pid;
+	*ret_len = sizeof(*d) + a->msglen;
+	return d;
+}
+
+static void rx_free(struct sim_client *cl)
+{
+	for (size_t i = 0; i < cl->rx_n; i++)
+		free(cl->rx[i].buf);
+	free(cl->rx);
+	cl->rx = NULL;
+	cl->rx_n = 0;
 }
 
 static int ipc_event(void *ipc_conn, const struct iovec *iov, size_t iovcnt)
@@ -283,11 +408,20 @@ static int ipc_event(void *ipc_conn, const struct iovec *iov, size_t iovcnt)
 	if (len < sizeof(h))
 		return -EINVAL;
 	memcpy(&h, ev, sizeof(h));
+	if (h.id == MESSAGE_RES_CPG_PARTIAL_DELIVER_CALLBACK) {
+		const void *whole = rx_partial(cl, ev, len, &len);
+
+		if (!whole)
+			return 0;
+		ev = whole;
+		h.id = MESSAGE_RES_CPG_DELIVER_CALLBACK;
+	}
 	if (h.id == MESSAGE_RES_CPG_DELIVER_CALLBACK && stk->cc.in_trans)
 		sim_cpg_check_note_trans_delivery(stk->cfg.cc);
 	if (stk->cfg.log)
 		trace_event(stk, cl, ev, len);
 	sim_cpg_event(stk->cfg.cc, stk->cfg.nodeid, cl->pid, ev, len);
+	rx_done(cl, ev);
 	if (h.id != MESSAGE_RES_CPG_CONFCHG_CALLBACK || len < sizeof(*cc))
 		return 0;
 	cc = ev;
@@ -301,6 +435,19 @@ static int ipc_event(void *ipc_conn, const struct iovec *iov, size_t iovcnt)
 		if (a->nodeid == stk->cfg.nodeid && a->pid == cl->pid)
 			cl->state = CL_JOINED;
 	}
+	/* libcpg drops the reassembly of every process in the left list */
+	for (uint32_t i = 0; i < cc->left_list_entries; i++) {
+		const mar_cpg_address_t *a = &cc->member_list[cc->member_list_entries + i];
+
+		if ((size_t)((const uint8_t *)(a + 1) - (const uint8_t *)ev) > len)
+			break;
+		for (size_t k = 0; k < cl->rx_n; k++)
+			if (cl->rx[k].nodeid == a->nodeid && cl->rx[k].pid == a->pid) {
+				free(cl->rx[k].buf);
+				cl->rx[k] = cl->rx[--cl->rx_n];
+				break;
+			}
+	}
 	for (uint32_t i = 0; i < cc->left_list_entries && cl->state == CL_LEAVING; i++) {
 		const mar_cpg_address_t *a = &cc->member_list[cc->member_list_entries + i];
 
@@ -313,6 +460,17 @@ static int ipc_event(void *ipc_conn, const struct iovec *iov, size_t iovcnt)
 		}
 	}
 	return 0;
+}
+
+/* A reassembled message was passed on: its assembly is over (libcpg frees it). */
+static void rx_done(struct sim_client *cl, const void *ev)
+{
+	for (size_t i = 0; i < cl->rx_n; i++)
+		if (cl->rx[i].buf == ev) {
+			free(cl->rx[i].buf);
+			cl->rx[i] = cl->rx[--cl->rx_n];
+			return;
+		}
 }
 
 static const struct host_ipc_ops sim_ipc_ops = {
@@ -333,6 +491,46 @@ static void cl_group(const struct sim_client *cl, mar_cpg_name_t *n)
 	n->length = (uint32_t)snprintf(n->value, sizeof(n->value), "g%u", cl->group);
 }
 
+static void it_end(struct sim_client *cl)
+{
+	free(cl->it_items);
+	free(cl->it_names);
+	free(cl->it_view);
+	cl->it_items = NULL;
+	cl->it_names = NULL;
+	cl->it_view = NULL;
+	cl->it_n = cl->it_cap = cl->it_view_n = 0;
+	cl->it_type = 0;
+}
+
+static void part_end(struct sim_client *cl)
+{
+	free(cl->part);
+	cl->part = NULL;
+	cl->part_len = 0;
+}
+
+/* Also removes a file the daemon has not taken (it unlinks the ones it takes). */
+static void zc_end(struct sim_client *cl)
+{
+	if (cl->zc_fd >= 0) {
+		if (cl->zc_path[0])
+			(void)unlink(cl->zc_path);
+		close(cl->zc_fd);
+	}
+	cl->zc_fd = -1;
+	cl->zc_path[0] = 0;
+}
+
+/* What a client process holds dies with it. */
+static void cl_free(struct sim_client *cl)
+{
+	zc_end(cl);
+	it_end(cl);
+	part_end(cl);
+	rx_free(cl);
+}
+
 static void cl_close(struct sim_client *cl, bool crash)
 {
 	struct sim_stack *stk = cl->stk;
@@ -344,6 +542,7 @@ static void cl_close(struct sim_client *cl, bool crash)
 	cl->conn = NULL;
 	cl->state = CL_DOWN;
 	cl->await = -1;
+	cl_free(cl);
 }
 
 static void cl_join_reply(struct sim_client *cl, int32_t err)
@@ -383,16 +582,36 @@ static void cl_leave_reply(struct sim_client *cl, int32_t err)
  * reads only the error of a reply (the host's TRY_AGAIN has id 0, as
  * corosync's flow-control answer).
  */
-static void cl_reply(struct sim_client *cl, int32_t id, int32_t err)
+static void cl_iter_reply(struct sim_client *cl, int32_t want, int32_t err, const void *r,
+			  size_t len);
+static void cl_part_reply(struct sim_client *cl, int32_t err);
+static void cl_zc_reply(struct sim_client *cl, int32_t want, int32_t err);
+
+static void cl_reply(struct sim_client *cl, int32_t id, int32_t err, const void *r, size_t len)
 {
 	int32_t want = cl->await;
 
 	(void)id;
 	cl->await = -1;
-	if (want == MESSAGE_REQ_CPG_JOIN)
+	switch (want) {
+	case MESSAGE_REQ_CPG_JOIN:
 		cl_join_reply(cl, err);
-	else
+		break;
+	case MESSAGE_REQ_CPG_LEAVE:
 		cl_leave_reply(cl, err);
+		break;
+	case MESSAGE_REQ_CPG_PARTIAL_MCAST:
+		cl_part_reply(cl, err);
+		break;
+	case MESSAGE_REQ_CPG_ZC_ALLOC:
+	case MESSAGE_REQ_CPG_ZC_EXECUTE:
+	case MESSAGE_REQ_CPG_ZC_FREE:
+		cl_zc_reply(cl, want, err);
+		break;
+	default:
+		cl_iter_reply(cl, want, err, r, len);
+		break;
+	}
 }
 
 static void cl_join(struct sim_client *cl)
@@ -454,8 +673,352 @@ static void cl_mcast(struct sim_client *cl)
 	len = sim_cpg_msg_build(req->message, SVC_IPC_MSG_MAX - sizeof(*req), stk->cfg.nodeid, cl->pid,
 				++cl->seq, len);
 	sim_cpg_client_sent(stk->cfg.cc, stk->cfg.nodeid, cl->pid, req->message, len);
+	slog(stk, "client pid %u mcast #%" PRIu64 " (%zu bytes)", cl->pid, cl->seq, len);
 	/* never answered: a reply would reach ipc_reply with nothing awaited */
 	(void)host_conn_dispatch(cl->conn, req, sizeof(*req) + len);
+}
+
+/* ---- iteration (libcpg cpg_iteration_initialize/next/finalize) ---- */
+
+static void cl_iter_start(struct sim_client *cl)
+{
+	struct sim_stack *stk = cl->stk;
+	struct req_lib_cpg_iterationinitialize req;
+
+	memset(&req, 0, sizeof(req));
+	req.header.id = MESSAGE_REQ_CPG_ITERATIONINITIALIZE;
+	req.header.size = sizeof(req);
+	cl->it_type = 1 + (uint32_t)sim_prng_below(stk->cfg.prng, 3);
+	req.iteration_type = cl->it_type;
+	if (cl->it_type == CPG_ITER_ONE_GROUP)
+		cl_group(cl, &req.group_name);
+	cl->it_done = false;
+	cl->await = MESSAGE_REQ_CPG_ITERATIONINITIALIZE;
+	(void)host_conn_dispatch(cl->conn, &req, sizeof(req));
+}
+
+/* NEXT until NO_SECTIONS, then FINALIZE; one request per action. */
+static void cl_iter_step(struct sim_client *cl)
+{
+	struct req_lib_cpg_iterationnext req;
+
+	memset(&req, 0, sizeof(req));
+	req.header.id = cl->it_done ? MESSAGE_REQ_CPG_ITERATIONFINALIZE :
+				      MESSAGE_REQ_CPG_ITERATIONNEXT;
+	req.header.size = sizeof(req);   /* FINALIZE has the same layout */
+	req.iteration_handle = cl->it_handle;
+	cl->await = req.header.id;
+	(void)host_conn_dispatch(cl->conn, &req, sizeof(req));
+}
+
+static void cl_iter_reply(struct sim_client *cl, int32_t want, int32_t err, const void *r,
+			  size_t len)
+{
+	struct sim_stack *stk = cl->stk;
+	struct sim_check *chk = sim_cpg_check_sim(stk->cfg.cc);
+
+	cl->next_at = stk->now;      /* libcpg's caller goes on at once */
+	if (want == MESSAGE_REQ_CPG_ITERATIONINITIALIZE) {
+		const struct res_lib_cpg_iterationinitialize *res = r;
+		const uint64_t *v;
+		size_t vn;
+
+		if (err == CS_ERR_TRY_AGAIN || err == CS_ERR_NO_RESOURCES) {
+			it_end(cl);
+			return;
+		}
+		if (err != CS_OK || len < sizeof(*res)) {
+			sim_check_fail(chk, stk->cfg.nodeid, "ITERATIONINITIALIZE of pid %u answered %d",
+				       cl->pid, err);
+			it_end(cl);
+			return;
+		}
+		cl->it_handle = res->iteration_handle;
+		/* The snapshot is now: the client's view counts if it is settled. */
+		if (cl->state == CL_JOINED && !stk->cc.in_trans && !stk->cc.in_sync &&
+		    !host_sync_in_progress(stk->host) &&
+		    (vn = sim_cpg_client_view(stk->cfg.cc, stk->cfg.nodeid, cl->pid, &v)) > 0) {
+			cl->it_view = malloc(vn * sizeof(*v));
+			if (!cl->it_view)
+				abort();
+			memcpy(cl->it_view, v, vn * sizeof(*v));
+			cl->it_view_n = vn;
+		}
+		return;
+	}
+	if (want == MESSAGE_REQ_CPG_ITERATIONNEXT) {
+		const struct res_lib_cpg_iterationnext *res = r;
+
+		if (err == CS_ERR_NO_SECTIONS) {
+			cl->it_done = true;
+			for (size_t i = 0; i < cl->it_n; i++)
+				cl->it_items[i].name = (const uint8_t *)cl->it_names[i].value;
+			slog(stk, "client pid %u iteration type %u: %zu entries%s", cl->pid, cl->it_type,
+			     cl->it_n, cl->it_view ? " (checked against its view)" : "");
+			sim_cpg_client_iteration(stk->cfg.cc, stk->cfg.nodeid, cl->pid, cl->it_type,
+						 cl->it_items, cl->it_n, cl->it_view, cl->it_view_n);
+			return;
+		}
+		if (err != CS_OK || len < sizeof(*res) ||
+		    res->description.group.length > CPG_WIRE_NAME_MAX) {
+			sim_check_fail(chk, stk->cfg.nodeid, "ITERATIONNEXT of pid %u answered %d",
+				       cl->pid, err);
+			it_end(cl);
+			return;
+		}
+		if (cl->it_n == cl->it_cap) {
+			cl->it_cap = cl->it_cap ? 2 * cl->it_cap : 16;
+			cl->it_items = realloc(cl->it_items, cl->it_cap * sizeof(*cl->it_items));
+			cl->it_names = realloc(cl->it_names, cl->it_cap * sizeof(*cl->it_names));
+			if (!cl->it_items || !cl->it_names)
+				abort();
+		}
+		cl->it_names[cl->it_n] = res->description.group;
+		cl->it_items[cl->it_n].nodeid = res->description.nodeid;
+		cl->it_items[cl->it_n].pid = res->description.pid;
+		cl->it_items[cl->it_n].name_len = res->description.group.length;
+		cl->it_n++;
+		return;
+	}
+	if (err != CS_OK)
+		sim_check_fail(chk, stk->cfg.nodeid, "ITERATIONFINALIZE of pid %u answered %d", cl->pid,
+			       err);
+	it_end(cl);
+}
+
+/* ---- a fragmented send (libcpg send_fragments, messages over 1047552 bytes) ---- */
+
+static void cl_part_send(struct sim_client *cl)
+{
+	struct sim_stack *stk = cl->stk;
+	struct req_lib_cpg_partial_mcast *req = (void *)stk->req;
+	size_t end = cl->part_len, frag;
+
+	/* a fragment holds bytes of one iovec element only, at most 1047552 */
+	for (uint32_t i = 0; i < cl->part_elems; i++)
+		if (cl->part_ends[i] > cl->part_off) {
+			end = cl->part_ends[i];
+			break;
+		}
+	frag = end - cl->part_off;
+	if (frag > CPG_WIRE_ATOMIC_MAX)
+		frag = CPG_WIRE_ATOMIC_MAX;
+	memset(req, 0, sizeof(*req));
+	req->header.id = MESSAGE_REQ_CPG_PARTIAL_MCAST;
+	req->header.size = (int32_t)(sizeof(*req) + frag);
+	req->guarantee = 1;
+	req->msglen = (uint32_t)cl->part_len;
+	req->fraglen = (uint32_t)frag;
+	req->type = cl->part_off == 0 ? LIBCPG_PARTIAL_FIRST :
+		    cl->part_off + frag == cl->part_len ? LIBCPG_PARTIAL_LAST : LIBCPG_PARTIAL_CONTINUED;
+	memcpy(req->message, cl->part + cl->part_off, frag);
+	cl->part_frag = frag;
+	cl->await = MESSAGE_REQ_CPG_PARTIAL_MCAST;
+	(void)host_conn_dispatch(cl->conn, req, sizeof(*req) + frag);
+}
+
+static void cl_part_start(struct sim_client *cl)
+{
+	struct sim_stack *stk = cl->stk;
+	struct sim_prng *p = stk->cfg.prng;
+	size_t len = (size_t)sim_prng_range(p, CPG_WIRE_ATOMIC_MAX + 1, CPG_WIRE_ATOMIC_MAX + 65536);
+	uint32_t k = (uint32_t)sim_prng_range(p, 1, PART_ELEMS_MAX);
+
+	cl->part = malloc(len);
+	if (!cl->part)
+		abort();
+	cl->part_len = sim_cpg_msg_build(cl->part, len, stk->cfg.nodeid, cl->pid, cl->seq + 1, len);
+	/* the application's iovec: k elements, cut at random (sorted, distinct) */
+	cl->part_elems = 0;
+	for (uint32_t i = 0; i + 1 < k; i++) {
+		size_t cut = (size_t)sim_prng_range(p, 1, len - 1), j = cl->part_elems;
+
+		while (j > 0 && cl->part_ends[j - 1] > cut) {
+			cl->part_ends[j] = cl->part_ends[j - 1];
+			j--;
+		}
+		if (j > 0 && cl->part_ends[j - 1] == cut) {
+			memmove(&cl->part_ends[j], &cl->part_ends[j + 1],
+				(cl->part_elems - j) * sizeof(cl->part_ends[0]));
+			continue;
+		}
+		cl->part_ends[j] = cut;
+		cl->part_elems++;
+	}
+	cl->part_ends[cl->part_elems++] = len;
+	cl->part_off = 0;
+	cl->part_tries = 0;
+	slog(stk, "client pid %u partial mcast #%" PRIu64 " (%zu bytes, %u iovec elements)", cl->pid,
+	     cl->seq + 1, len, cl->part_elems);
+	cl_part_send(cl);
+}
+
+static void cl_part_reply(struct sim_client *cl, int32_t err)
+{
+	struct sim_stack *stk = cl->stk;
+
+	if (!cl->part_len)
+		return;
+	if (err == CS_OK) {
+		cl->part_off += cl->part_frag;
+		cl->part_tries = 0;
+		cl->next_at = stk->now;
+		if (cl->part_off < cl->part_len)
+			return;
+		/* the LAST fragment is in totem: the message counts as sent */
+		cl->seq++;
+		sim_cpg_client_sent_fragmented(stk->cfg.cc, stk->cfg.nodeid, cl->pid, cl->part,
+					       cl->part_len);
+		slog(stk, "client pid %u partial mcast #%" PRIu64 " sent", cl->pid, cl->seq);
+		part_end(cl);
+		return;
+	}
+	/* libcpg sleeps 10 ms and retries TRY_AGAIN up to 100 times; any other
+	 * error (INTERRUPT: a confchg since the first fragment) ends the send */
+	if (err == CS_ERR_TRY_AGAIN && ++cl->part_tries <= 100) {
+		cl->next_at = stk->now + 10;
+		return;
+	}
+	slog(stk, "client pid %u partial mcast #%" PRIu64 " abandoned at %zu of %zu bytes (error %d)",
+	     cl->pid, cl->seq + 1, cl->part_off, cl->part_len, err);
+	part_end(cl);
+}
+
+/* ---- zero copy (libcpg cpg_zcb_alloc, cpg_zcb_mcast_joined, cpg_zcb_free) ---- */
+
+/*
+ * The client creates its buffer file where libcpg does, the daemon opens,
+ * checks and unlinks it (cpg_zcb.c) and writes its token into the header;
+ * the client writes the MCAST header and the payload and asks the daemon to
+ * send them, then frees the buffer.  One request per action; the file is
+ * the only state outside the simulator's memory (never printed).
+ */
+static void cl_zc_start(struct sim_client *cl)
+{
+	struct sim_stack *stk = cl->stk;
+	struct req_lib_cpg_zc_alloc req;
+
+	cl->zc_len = cl_msg_len(stk);
+	cl->zc_size = CPG_ZC_USER_OFFSET + cl->zc_len;
+	snprintf(cl->zc_path, sizeof(cl->zc_path), "/dev/shm/corosync_zerocopy-XXXXXX");
+	cl->zc_fd = mkstemp(cl->zc_path);
+	if (cl->zc_fd < 0 || ftruncate(cl->zc_fd, (off_t)cl->zc_size) < 0) {
+		sim_check_fail(sim_cpg_check_sim(stk->cfg.cc), stk->cfg.nodeid,
+			       "zero-copy buffer for pid %u: %s", cl->pid, strerror(errno));
+		zc_end(cl);
+		return;
+	}
+	memset(&req, 0, sizeof(req));
+	req.header.id = MESSAGE_REQ_CPG_ZC_ALLOC;
+	req.header.size = sizeof(req);
+	req.map_size = cl->zc_size;
+	memcpy(req.path_to_file, cl->zc_path, strlen(cl->zc_path) + 1);
+	cl->zc_executed = false;
+	cl->zc_token = 0;
+	cl->await = MESSAGE_REQ_CPG_ZC_ALLOC;
+	(void)host_conn_dispatch(cl->conn, &req, sizeof(req));
+}
+
+static void cl_zc_step(struct sim_client *cl)
+{
+	union {
+		struct req_lib_cpg_zc_execute x;
+		struct req_lib_cpg_zc_free f;
+	} req;
+
+	memset(&req, 0, sizeof(req));
+	if (!cl->zc_executed) {
+		req.x.header.id = MESSAGE_REQ_CPG_ZC_EXECUTE;
+		req.x.header.size = sizeof(req.x);
+		req.x.server_address = cl->zc_token;
+		cl->await = MESSAGE_REQ_CPG_ZC_EXECUTE;
+		(void)host_conn_dispatch(cl->conn, &req.x, sizeof(req.x));
+	} else {
+		req.f.header.id = MESSAGE_REQ_CPG_ZC_FREE;
+		req.f.header.size = sizeof(req.f);
+		req.f.map_size = cl->zc_size;
+		req.f.server_address = cl->zc_token;
+		cl->await = MESSAGE_REQ_CPG_ZC_FREE;
+		(void)host_conn_dispatch(cl->conn, &req.f, sizeof(req.f));
+	}
+}
+
+/* The client's payload into its buffer (libcpg: the application writes it). */
+static bool zc_fill(struct sim_client *cl)
+{
+	struct sim_stack *stk = cl->stk;
+	struct req_lib_cpg_mcast head;
+	uint8_t *msg = malloc(cl->zc_len);
+	bool ok;
+
+	if (!msg)
+		abort();
+	(void)sim_cpg_msg_build(msg, cl->zc_len, stk->cfg.nodeid, cl->pid, cl->seq + 1, cl->zc_len);
+	memset(&head, 0, sizeof(head));
+	head.header.id = MESSAGE_REQ_CPG_MCAST;
+	head.header.size = (int32_t)(sizeof(head) + cl->zc_len);
+	head.guarantee = 1;
+	head.msglen = (uint32_t)cl->zc_len;
+	ok = pwrite(cl->zc_fd, &head, sizeof(head), sizeof(struct cpg_zc_header)) ==
+		     (ssize_t)sizeof(head) &&
+	     pwrite(cl->zc_fd, msg, cl->zc_len, CPG_ZC_USER_OFFSET) == (ssize_t)cl->zc_len;
+	free(msg);
+	return ok;
+}
+
+static void cl_zc_reply(struct sim_client *cl, int32_t want, int32_t err)
+{
+	struct sim_stack *stk = cl->stk;
+	struct sim_check *chk = sim_cpg_check_sim(stk->cfg.cc);
+	uint64_t token;
+
+	if (cl->zc_fd < 0)
+		return;
+	cl->next_at = stk->now;
+	if (want == MESSAGE_REQ_CPG_ZC_ALLOC) {
+		if (err == CS_ERR_TRY_AGAIN) {   /* flow control: given up */
+			zc_end(cl);
+			return;
+		}
+		if (err != CS_OK ||
+		    pread(cl->zc_fd, &token, sizeof(token),
+			  offsetof(struct cpg_zc_header, server_address)) != (ssize_t)sizeof(token) ||
+		    token == 0 || !zc_fill(cl)) {
+			sim_check_fail(chk, stk->cfg.nodeid, "ZC_ALLOC of pid %u answered %d", cl->pid, err);
+			zc_end(cl);
+			return;
+		}
+		cl->zc_token = token;
+		cl->zc_path[0] = 0;      /* the daemon unlinked it */
+		return;
+	}
+	if (want == MESSAGE_REQ_CPG_ZC_EXECUTE) {
+		cl->zc_executed = true;
+		if (err == CS_OK) {
+			uint8_t *msg = malloc(cl->zc_len);
+
+			if (!msg || pread(cl->zc_fd, msg, cl->zc_len, CPG_ZC_USER_OFFSET) !=
+					    (ssize_t)cl->zc_len)
+				abort();
+			cl->seq++;
+			sim_cpg_client_sent(stk->cfg.cc, stk->cfg.nodeid, cl->pid, msg, cl->zc_len);
+			slog(stk, "client pid %u zero-copy mcast #%" PRIu64 " (%zu bytes)", cl->pid, cl->seq,
+			     cl->zc_len);
+			free(msg);
+		} else if (err != CS_ERR_TRY_AGAIN) {
+			/* libcpg's caller would retry TRY_AGAIN; this one gives up */
+			sim_check_fail(chk, stk->cfg.nodeid, "ZC_EXECUTE of pid %u answered %d", cl->pid,
+				       err);
+		}
+		return;
+	}
+	if (err == CS_ERR_TRY_AGAIN) {   /* flow control: the application tries again */
+		cl->next_at = stk->now + 10;
+		return;
+	}
+	if (err != CS_OK)
+		sim_check_fail(chk, stk->cfg.nodeid, "ZC_FREE of pid %u answered %d", cl->pid, err);
+	zc_end(cl);
 }
 
 static void cl_act(struct sim_client *cl)
@@ -466,13 +1029,26 @@ static void cl_act(struct sim_client *cl)
 
 	cl->next_at = cl_delay(stk);
 	if (cl->await >= 0)
-		return;      /* blocked in cpg_join/cpg_leave */
+		return;      /* blocked in a libcpg call */
+	if (cl->it_type && cl->conn) {
+		cl_iter_step(cl);
+		return;
+	}
+	if (cl->part_len && cl->conn) {
+		cl_part_send(cl);
+		return;
+	}
+	if (cl->zc_fd >= 0 && cl->conn) {
+		cl_zc_step(cl);
+		return;
+	}
 	switch (cl->state) {
 	case CL_DOWN:
 		if (!host_ready(stk->host) || stk->quiet)
 			return;
 		cl->pid = (*stk->cfg.pid_next)++;
-		if (host_conn_open(stk->cpg, cl, (pid_t)cl->pid, 0, 0, &cl->conn) < 0) {
+		/* the real uid: the daemon takes only a zero-copy file of the client's uid */
+		if (host_conn_open(stk->cpg, cl, (pid_t)cl->pid, getuid(), getgid(), &cl->conn) < 0) {
 			sim_check_fail(sim_cpg_check_sim(stk->cfg.cc), stk->cfg.nodeid,
 				       "host_conn_open failed");
 			return;
@@ -504,6 +1080,18 @@ static void cl_act(struct sim_client *cl)
 			cl_leave(cl);
 			return;
 		}
+		if (stk->cfg.libcpg_calls && r < 60) {
+			cl_iter_start(cl);
+			return;
+		}
+		if (stk->cfg.libcpg_calls && r < 62) {
+			cl_part_start(cl);
+			return;
+		}
+		if (stk->cfg.libcpg_calls && r < 70) {
+			cl_zc_start(cl);
+			return;
+		}
 		/* libqb's rate limit while the host holds clients back: try later. */
 		if (host_flow_control(stk->host) && sim_prng_chance(p, 500000))
 			return;
@@ -528,6 +1116,8 @@ int sim_stack_create(const struct sim_stack_cfg *cfg, uint64_t now_ms, struct si
 
 	if (!stk)
 		return -ENOMEM;
+	for (uint32_t i = 0; i < SIM_CLIENTS_MAX; i++)
+		stk->clients[i].zc_fd = -1;
 	stk->cfg = *cfg;
 	stk->now = now_ms;
 	stk->req = malloc(SVC_IPC_MSG_MAX);
@@ -585,11 +1175,13 @@ void sim_stack_destroy(struct sim_stack *stk)
 	if (!stk)
 		return;
 	stk->dead = true;
-	for (uint32_t i = 0; i < SIM_CLIENTS_MAX; i++)
+	for (uint32_t i = 0; i < SIM_CLIENTS_MAX; i++) {
 		if (stk->clients[i].conn) {
 			host_conn_close(stk->clients[i].conn);
 			stk->clients[i].conn = NULL;
 		}
+		cl_free(&stk->clients[i]);
+	}
 	host_destroy(stk->host);
 	pg_destroy(stk->pg);
 	icmap_free(stk->cmap);

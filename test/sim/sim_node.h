@@ -31,6 +31,7 @@ struct sim_stack_cfg {
 	uint32_t clients;              /* fake CPG clients, 0..SIM_CLIENTS_MAX */
 	uint32_t groups;               /* they join groups "g0".."g<groups-1>" */
 	uint32_t client_mean_ms;       /* mean time between client actions */
+	bool libcpg_calls;             /* also fragmented sends and iterations */
 	uint32_t *pid_next;            /* the node's pid counter (survives crashes) */
 	struct sim_prng *prng;
 	struct sim_cpg_check *cc;

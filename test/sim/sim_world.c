@@ -479,6 +479,7 @@ static void node_boot(struct sim_world *w, struct sim_node *n)
 			.clients = n->clients,
 			.groups = w->groups,
 			.client_mean_ms = w->client_mean_ms,
+			.libcpg_calls = (w->opt.faults & SIM_FAULT_LIBCPG) != 0,
 			.pid_next = &n->pid_next,
 			.prng = &w->prng,
 			.cc = w->cchk,
@@ -1427,7 +1428,7 @@ static const struct {
 	{ "swizzle", SIM_FAULT_SWIZZLE }, { "crash", SIM_FAULT_CRASH }, { "pause", SIM_FAULT_PAUSE },
 	/* appended: a seed's draws for the faults above are unchanged */
 	{ "late", SIM_FAULT_LATE }, { "leave", SIM_FAULT_LEAVE }, { "jitter", SIM_FAULT_JITTER },
-	{ "foreign", SIM_FAULT_FOREIGN },
+	{ "foreign", SIM_FAULT_FOREIGN }, { "libcpg", SIM_FAULT_LIBCPG },
 };
 
 static uint32_t faults_from_seed(uint64_t seed)
@@ -1439,7 +1440,8 @@ static uint32_t faults_from_seed(uint64_t seed)
 	if (sim_prng_chance(&p, 100000))
 		return 0;
 	for (size_t i = 0; i < sizeof(fault_names) / sizeof(fault_names[0]); i++)
-		if (sim_prng_chance(&p, 350000))
+		/* the client calls are in most seeds */
+		if (sim_prng_chance(&p, fault_names[i].bit == SIM_FAULT_LIBCPG ? 750000 : 350000))
 			f |= fault_names[i].bit;
 	return f;
 }

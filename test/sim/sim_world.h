@@ -34,7 +34,9 @@ enum sim_fault {
 	SIM_FAULT_LEAVE     = 1u << 11,  /* orderly stop (srp_leave) and restart */
 	SIM_FAULT_JITTER    = 1u << 12,  /* send_join jitter from the seed's PRNG */
 	SIM_FAULT_FOREIGN   = 1u << 13,  /* nodes of the other byte order (srp level) */
-	SIM_FAULT_ALL       = (1u << 14) - 1,
+	SIM_FAULT_LIBCPG    = 1u << 14,  /* not a fault: clients also send fragmented and
+					    iterate (listed so that older seeds replay) */
+	SIM_FAULT_ALL       = (1u << 15) - 1,
 };
 
 struct sim_options {

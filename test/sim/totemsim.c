@@ -31,7 +31,7 @@ static void usage(FILE *f)
 	      "              (the original mode; default: srp + totempg + host + sync + CPG)\n"
 	      "  LIST: auto (from the seed, default), all, none, or a comma list of\n"
 	      "        loss,dup,reorder,partition,asym,isolate,clog,swizzle,crash,pause,late,\n"
-	      "        leave,jitter,foreign\n", f);
+	      "        leave,jitter,foreign,libcpg\n", f);
 }
 
 static int parse_u64(const char *s, uint64_t *ret)
