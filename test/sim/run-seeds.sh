@@ -115,7 +115,8 @@ done <<'PINNED'
 --seed=52 --nodes=8 --faults=loss,partition,clog,crash --duration-ms=12527
 --seed=1771 --nodes=8 --faults=loss,crash --duration-ms=10181
 --seed=1792 --nodes=5 --faults=loss,partition,isolate,clog,swizzle,crash --duration-ms=12748
---seed=8 --nodes=11 --faults=isolate,pause,libcpg --duration-ms=7439
+--seed=176 --nodes=6 --faults=partition,pause,late,jitter,libcpg --duration-ms=17171
+--seed=27 --nodes=13 --faults=dup,swizzle,crash,pause,foreign,libcpg --duration-ms=15090
 PINNED
 echo "run-seeds: CPG delivered in a transitional configuration in ${trans_total:-0} of $SEEDS seeds"
 echo "run-seeds: seeds 1-$SEEDS + pinned; $xfail known failures (open engine bugs, not counted as passed)"
