@@ -407,6 +407,11 @@ int srp_mcast(struct srp *srp, const struct iovec *iov, size_t iovcnt)
 			return -EMSGSIZE;
 	}
 	q = srp_active_queue(srp);
+#if SRP_SIM_PLANT == 6
+	/* test/sim's planted bug 6: now and then a message overtakes the regular queue */
+	if (!srp->waiting_trans_ack && srp->new_q.count > 0 && srp->stats.mcast_tx % 8 == 7)
+		q = &srp->trans_q;
+#endif
 	if (q->count >= q->cap)
 		return -EAGAIN;
 	b = srp_buf_get(srp, SRP_WIRE_MCAST_SIZE + total);

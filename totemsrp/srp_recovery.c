@@ -180,6 +180,45 @@ static void unwrap_recovered(struct srp *srp)
 	}
 }
 
+static void regular_confchg(struct srp *srp, const struct srp_set *joined)
+{
+	struct srp_confchg chg;
+
+	memset(&chg, 0, sizeof(chg));
+	chg.type = SRP_CONFCHG_REGULAR;
+	chg.ring_id = srp->my_ring_id;
+	chg.members = srp->memb.id;
+	chg.members_count = srp->memb.n;
+	chg.left = srp->left_memb.id;
+	chg.left_count = 0;
+	chg.joined = joined->id;
+	chg.joined_count = joined->n;
+	srp->env.confchg(srp->env.ctx, &chg);
+}
+
+#if SRP_SIM_PLANT == 5
+/*
+ * Planted bug 5: the old ring's messages after a gap from members that
+ * left, which the transitional configuration skips, are delivered after the
+ * REGULAR configuration instead of being dropped.
+ */
+static void plant5_deliver_skipped(struct srp *srp, uint32_t from, uint32_t end)
+{
+	for (uint32_t seq = from + 1; srp_seq_lte(seq, end) && srp_sq_in_range(srp->regular, seq);
+	     seq++) {
+		struct srp_slot *s = srp_sq_get(srp->regular, seq);
+
+		if (s && !s->encapsulated && !srp_set_has(&srp->deliver_memb, s->from))
+			srp->env.deliver(srp->env.ctx, s->from, s->buf->data + SRP_WIRE_MCAST_SIZE,
+					 s->len - SRP_WIRE_MCAST_SIZE, s->swapped);
+	}
+}
+#endif
+
+/*
+ * SRP_SIM_PLANT (test/sim/check-planted.sh): bugs planted in a dedicated
+ * simulator binary only, to show that the simulator's EVS checkers catch them.
+ */
 void srp_operational_enter(struct srp *srp)
 {
 	struct srp_set joined;
@@ -191,11 +230,20 @@ void srp_operational_enter(struct srp *srp)
 	unwrap_recovered(srp);
 	old_high = srp->old_ring_state_high_seq_received;
 	srp_deliver_to_app(srp, false, old_high);
+#if SRP_SIM_PLANT == 5
+	uint32_t p5_from = srp->my_high_delivered;
+#endif
 
 	srp_set_subtract(&srp->left_memb, &srp->memb, &srp->trans_memb);
 	srp_set_subtract(&joined, &srp->new_memb, &srp->trans_memb);
 	srp->memb = srp->new_memb;
 
+#if SRP_SIM_PLANT == 1
+	/* planted bug 1: the lowest transitional member delivers the old ring's
+	 * messages after gaps in the regular configuration */
+	if (srp->trans_memb.n > 1 && srp->my_id == srp->trans_memb.id[0])
+		srp_deliver_to_app(srp, true, old_high);
+#endif
 	memset(&chg, 0, sizeof(chg));
 	chg.type = SRP_CONFCHG_TRANSITIONAL;
 	chg.ring_id = srp->my_ring_id;
@@ -205,10 +253,30 @@ void srp_operational_enter(struct srp *srp)
 	chg.left_count = srp->left_memb.n;
 	chg.joined = joined.id;         /* never NULL, even when empty */
 	chg.joined_count = 0;
+#if SRP_SIM_PLANT == 4
+	/* planted bug 4: a joining node is listed in the transitional configuration */
+	struct srp_set t_plant = srp->trans_memb;
+
+	if (joined.n > 0 && srp->trans_memb.n > 0) {
+		(void)srp_set_add(&t_plant, joined.id[joined.n - 1]);
+		chg.members = t_plant.id;
+		chg.members_count = t_plant.n;
+	}
+#endif
 	srp->env.confchg(srp->env.ctx, &chg);
 	srp->waiting_trans_ack = true;
 
+#if SRP_SIM_PLANT == 2
+	/* planted bug 2: the lowest transitional member drops the old ring's
+	 * messages after gaps instead of delivering them */
+	if (srp->trans_memb.n > 1 && srp->my_id == srp->trans_memb.id[0])
+		srp->my_high_delivered = old_high;
+#endif
 	srp_deliver_to_app(srp, true, old_high);
+#if SRP_SIM_PLANT == 5
+	regular_confchg(srp, &joined);
+	plant5_deliver_skipped(srp, p5_from, old_high);
+#endif
 
 	/* The recovery queue becomes the regular one; its copies count as delivered. */
 	srp_sq_reset(srp, srp->regular, 0);
@@ -237,14 +305,7 @@ void srp_operational_enter(struct srp *srp)
 		(unsigned long long)srp->my_ring_id.seq);
 	srp->stats.continuous_gather = 0;
 
-	memset(&chg, 0, sizeof(chg));
-	chg.type = SRP_CONFCHG_REGULAR;
-	chg.ring_id = srp->my_ring_id;
-	chg.members = srp->memb.id;
-	chg.members_count = srp->memb.n;
-	chg.left = srp->left_memb.id;
-	chg.left_count = 0;
-	chg.joined = joined.id;
-	chg.joined_count = joined.n;
-	srp->env.confchg(srp->env.ctx, &chg);
+#if SRP_SIM_PLANT != 5
+	regular_confchg(srp, &joined);
+#endif
 }

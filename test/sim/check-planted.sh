@@ -1,10 +1,20 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# The CPG checkers must catch a bug planted in the CPG service
-# (test/sim/totemsim_plantN, built with -DCPG_SIM_PLANT=N):
+# The checkers must catch a bug planted in the code they check.
+# In the CPG service (test/sim/totemsim_plantN, built with -DCPG_SIM_PLANT=N):
 #   1  the NODEDOWN confchgs of a sync are not sent
 #   2  a connection whose LEAVE was delivered keeps getting the group's events
 #   3  the lowest node of a ring ignores the JOINLISTs of a sync (no NODEUP)
+# In the srp engine (test/sim/totemsim_srpplantN, -DSRP_SIM_PLANT=N, see
+# totemsrp/srp_recovery.c, srp_mcast.c, srp.c):
+#   1  the lowest transitional member delivers the old ring's messages after
+#      gaps in the regular configuration instead of the transitional one
+#   2  the lowest transitional member drops them instead
+#   3  the transitional configuration also delivers non-members' messages
+#   4  a joining node is listed in the transitional configuration
+#   5  the old ring's messages after a gap from members that left are
+#      delivered in the new regular configuration instead of being dropped
+#   6  now and then a message overtakes the sender's regular send queue
 # Each binary runs seeds from 1 until one fails; the failure must name the
 # expected violation within MAX seeds.
 set -u
@@ -12,7 +22,7 @@ B=${top_builddir:-.}/test/sim
 MAX=${PLANT_MAX_SEEDS:-60}
 rc=0
 check() {
-	bin=$B/totemsim_plant$1
+	bin=$B/$1
 	want=$2
 	if [ ! -x "$bin" ]; then
 		echo "check-planted: $bin not built" >&2
@@ -23,20 +33,26 @@ check() {
 		out=$("$bin" --seed="$s")
 		if printf '%s\n' "$out" | grep -q ' FAIL$'; then
 			if printf '%s\n' "$out" | grep -q -- "$want"; then
-				echo "check-planted: bug $1 caught at seed $s: $(printf '%s\n' "$out" | sed -n 's/^  failure: //p')"
+				echo "check-planted: $1 caught at seed $s: $(printf '%s\n' "$out" | sed -n 's/^  failure: //p')"
 				return 0
 			fi
-			echo "check-planted: bug $1: seed $s failed for another reason:"
+			echo "check-planted: $1: seed $s failed for another reason:"
 			printf '%s\n' "$out" | grep -A2 ' FAIL$'
 			rc=1
 			return 0
 		fi
 		s=$((s + 1))
 	done
-	echo "check-planted: bug $1 not caught in $MAX seeds"
+	echo "check-planted: $1 not caught in $MAX seeds"
 	rc=1
 }
-check 1 "members but its node lists"
-check 2 "after its own LEAVE\|after it left the group"
-check 3 "group members\|members but its node lists"
+check totemsim_plant1 "members but its node lists"
+check totemsim_plant2 "after its own LEAVE\|after it left the group"
+check totemsim_plant3 "group members\|members but its node lists"
+check totemsim_srpplant1 "moved together from ring .* but delivered different messages in its regular configuration"
+check totemsim_srpplant2 "moved together from ring .* but delivered different messages in the transitional configuration"
+check totemsim_srpplant3 "in the transitional configuration {.*}.*: its sender [0-9]* is not a member"
+check totemsim_srpplant4 "TRANSITIONAL member [0-9]* was not in the previous ring"
+check totemsim_srpplant5 "in the regular configuration [0-9/]* {.*}: its sender [0-9]* is not a member"
+check totemsim_srpplant6 "per-sender FIFO violated"
 exit $rc

@@ -120,12 +120,16 @@ START_TEST(test_clean_history)
 	msg_deliver(chk, 3, 3, 1);
 	ck_assert(sim_check_converged(chk, ids3, 3, &ring));
 	ck_assert_uint_eq(ring.seq, 4);
-	/* Split: {1,2} | {3}.  1 and 2 recover 3:1 in their tail, 3 also has 3:2 (gap skipped). */
-	TRANS(chk, 1, 1, 8, L(1, 2), L(3));
+	/*
+	 * Split: {1,2} | {3}.  1 and 2 recover 3:1 and deliver it before their
+	 * TRANSITIONAL (gap-free), 3 also has 3:2 after a gap it skips in its
+	 * transitional configuration {3}.
+	 */
 	msg_deliver(chk, 1, 3, 1);
+	TRANS(chk, 1, 1, 8, L(1, 2), L(3));
 	REG(chk, 1, 1, 8, L(1, 2), NONE);
-	TRANS(chk, 2, 1, 8, L(1, 2), L(3));
 	msg_deliver(chk, 2, 3, 1);
+	TRANS(chk, 2, 1, 8, L(1, 2), L(3));
 	REG(chk, 2, 1, 8, L(1, 2), NONE);
 	TRANS(chk, 3, 3, 8, L(3), L(1, 2));
 	msg_deliver(chk, 3, 3, 2);
@@ -204,18 +208,18 @@ START_TEST(test_order_tails)
 	struct sim_check *chk = new3();
 
 	form3(chk);
+	msg_send(chk, 1, 1);
 	msg_send(chk, 3, 1);
-	msg_send(chk, 3, 2);
-	/* 1 and 3 see the ring break and deliver 3:1 and 3:2 in different orders. */
-	TRANS(chk, 1, 1, 8, L(1), L(2, 3));
+	/* 1 and 3 move together and deliver 1:1 and 3:1 in different orders. */
+	TRANS(chk, 1, 1, 8, L(1, 3), L(2));
+	msg_deliver(chk, 1, 1, 1);
 	msg_deliver(chk, 1, 3, 1);
-	msg_deliver(chk, 1, 3, 2);
-	REG(chk, 1, 1, 8, L(1), NONE);
+	REG(chk, 1, 1, 8, L(1, 3), NONE);
 	assert_ok(chk);
-	TRANS(chk, 3, 3, 8, L(3), L(1, 2));
-	msg_deliver(chk, 3, 3, 2);
+	TRANS(chk, 3, 1, 8, L(1, 3), L(2));
 	msg_deliver(chk, 3, 3, 1);
-	REG(chk, 3, 3, 8, L(3), NONE);
+	msg_deliver(chk, 3, 1, 1);
+	REG(chk, 3, 1, 8, L(1, 3), NONE);
 	assert_fail(chk, 3, "agreed order");
 	sim_check_free(chk);
 }
@@ -226,16 +230,16 @@ START_TEST(test_order_tail_then_prefix)
 	struct sim_check *chk = new3();
 
 	form3(chk);
+	msg_send(chk, 1, 1);
 	msg_send(chk, 3, 1);
-	msg_send(chk, 3, 2);
-	TRANS(chk, 1, 1, 8, L(1), L(2, 3));
+	TRANS(chk, 1, 1, 8, L(1, 3), L(2));
+	msg_deliver(chk, 1, 1, 1);
 	msg_deliver(chk, 1, 3, 1);
-	msg_deliver(chk, 1, 3, 2);
-	REG(chk, 1, 1, 8, L(1), NONE);
+	REG(chk, 1, 1, 8, L(1, 3), NONE);
 	/* 2 is still in ring 1/4 and delivers them gap-free, but reversed. */
-	msg_deliver(chk, 2, 3, 2);
-	assert_ok(chk);
 	msg_deliver(chk, 2, 3, 1);
+	assert_ok(chk);
+	msg_deliver(chk, 2, 1, 1);
 	assert_fail(chk, 2, "agreed order");
 	sim_check_free(chk);
 }
@@ -406,17 +410,17 @@ START_TEST(test_same_set)
 	struct sim_check *chk = new3();
 
 	form3(chk);
-	msg_send(chk, 3, 1);
-	msg_send(chk, 3, 2);
-	/* 1 and 2 move together to 1/8 but 1 recovered 3:2 and 2 did not. */
+	msg_send(chk, 2, 1);
+	msg_send(chk, 2, 2);
+	/* 1 and 2 move together to 1/8 but 1 recovered 2:2 and 2 did not. */
 	TRANS(chk, 1, 1, 8, L(1, 2), L(3));
-	msg_deliver(chk, 1, 3, 1);
-	msg_deliver(chk, 1, 3, 2);
+	msg_deliver(chk, 1, 2, 1);
+	msg_deliver(chk, 1, 2, 2);
 	REG(chk, 1, 1, 8, L(1, 2), NONE);
 	TRANS(chk, 2, 1, 8, L(1, 2), L(3));
-	msg_deliver(chk, 2, 3, 1);
+	msg_deliver(chk, 2, 2, 1);
 	REG(chk, 2, 1, 8, L(1, 2), NONE);
-	assert_fail(chk, 2, "different sets");
+	assert_fail(chk, 2, "different messages in the transitional configuration");
 	sim_check_free(chk);
 }
 END_TEST
@@ -432,7 +436,169 @@ START_TEST(test_same_set_prefix)
 	REG(chk, 1, 1, 8, L(1, 2), NONE);
 	TRANS(chk, 2, 1, 8, L(1, 2), L(3));
 	REG(chk, 2, 1, 8, L(1, 2), NONE);
-	assert_fail(chk, 2, "different sets");
+	assert_fail(chk, 2, "different messages in its regular configuration");
+	sim_check_free(chk);
+}
+END_TEST
+
+/*
+ * The same messages overall, but 1 delivered 3:1 in the regular
+ * configuration of 1/4 and 2 in the transitional one: a failure per
+ * configuration that a per-ring comparison misses.
+ */
+START_TEST(test_same_set_regular_vs_transitional)
+{
+	struct sim_check *chk = new3();
+
+	form3(chk);
+	msg_send(chk, 1, 1);
+	msg_deliver(chk, 1, 1, 1);
+	TRANS(chk, 1, 1, 8, L(1, 2), L(3));
+	REG(chk, 1, 1, 8, L(1, 2), NONE);
+	TRANS(chk, 2, 1, 8, L(1, 2), L(3));
+	msg_deliver(chk, 2, 1, 1);
+	REG(chk, 2, 1, 8, L(1, 2), NONE);
+	assert_fail(chk, 2, "nodes 2 and 1 moved together from ring 1/4 but delivered different messages in its regular configuration (0 vs 1; 1:1 delivered there by 1, by 2 in the transitional configuration)");
+	sim_check_free(chk);
+}
+END_TEST
+
+/* A transitional configuration delivers only its members' messages. */
+START_TEST(test_transitional_sender_not_member)
+{
+	struct sim_check *chk = new3();
+
+	form3(chk);
+	msg_send(chk, 3, 1);
+	TRANS(chk, 1, 1, 8, L(1, 2), L(3));
+	msg_deliver(chk, 1, 3, 1);
+	assert_fail(chk, 1, "in the transitional configuration {1,2} (ring 1/4 to 1/8): its sender 3 is not a member");
+	sim_check_free(chk);
+}
+END_TEST
+
+/* A regular configuration delivers only its members' messages. */
+START_TEST(test_regular_sender_not_member)
+{
+	struct sim_check *chk = new3();
+
+	form3(chk);
+	TRANS(chk, 1, 1, 8, L(1, 2), L(3));
+	REG(chk, 1, 1, 8, L(1, 2), NONE);
+	msg_send(chk, 3, 1);
+	msg_deliver(chk, 1, 3, 1);
+	assert_fail(chk, 1, "in the regular configuration 1/8 {1,2}: its sender 3 is not a member");
+	sim_check_free(chk);
+}
+END_TEST
+
+/* Every member of a transitional configuration comes from the previous regular one. */
+START_TEST(test_transitional_member_not_from_previous)
+{
+	struct sim_check *chk = new3();
+
+	TRANS(chk, 1, 1, 4, L(1), NONE);
+	REG(chk, 1, 1, 4, L(1, 2), L(2));
+	TRANS(chk, 1, 1, 8, L(1, 3), L(2));
+	assert_fail(chk, 1, "TRANSITIONAL member 3 was not in the previous ring 1/4");
+	sim_check_free(chk);
+}
+END_TEST
+
+/* Per-sender FIFO within one send queue. */
+START_TEST(test_fifo)
+{
+	struct sim_check *chk = new3();
+
+	form3(chk);
+	msg_send(chk, 1, 1);
+	msg_send(chk, 1, 2);
+	msg_deliver(chk, 2, 1, 2);
+	assert_ok(chk);
+	msg_deliver(chk, 2, 1, 1);
+	assert_fail(chk, 2, "per-sender FIFO violated: 1:1 (regular queue) delivered after 1:2 (regular queue)");
+	sim_check_free(chk);
+}
+END_TEST
+
+/*
+ * What srp's two queues allow: a message queued while the sender waited for
+ * its sync (transitional queue) overtakes an older one still in the regular
+ * queue, never a newer one; without the wait the same overtaking is a
+ * violation.
+ */
+START_TEST(test_fifo_trans_queue)
+{
+	struct sim_check *chk = new3();
+
+	form3(chk);
+	msg_send(chk, 1, 1);                    /* regular queue, not sent before the change */
+	TRANS(chk, 1, 1, 8, L(1, 2, 3), NONE);
+	sim_check_confchg_done(chk, 1);         /* srp waits for the sync */
+	msg_send(chk, 1, 2);                    /* transitional queue */
+	REG(chk, 1, 1, 8, L(1, 2, 3), NONE);
+	sim_check_confchg_done(chk, 1);
+	TRANS(chk, 2, 1, 8, L(1, 2, 3), NONE);
+	REG(chk, 2, 1, 8, L(1, 2, 3), NONE);
+	msg_deliver(chk, 2, 1, 2);
+	msg_deliver(chk, 2, 1, 1);
+	assert_ok(chk);
+	sim_check_trans_ack(chk, 1);
+	msg_send(chk, 1, 3);                    /* regular queue again */
+	msg_send(chk, 1, 4);
+	msg_send(chk, 1, 5);
+	msg_deliver(chk, 2, 1, 3);
+	assert_ok(chk);
+	TRANS(chk, 1, 1, 12, L(1, 2, 3), NONE);
+	sim_check_confchg_done(chk, 1);
+	msg_send(chk, 1, 6);                    /* transitional queue */
+	msg_deliver(chk, 2, 1, 5);
+	msg_deliver(chk, 2, 1, 6);
+	assert_ok(chk);
+	msg_deliver(chk, 2, 1, 4);              /* regular behind regular */
+	assert_fail(chk, 2, "1:4 (regular queue) delivered after 1:5 (regular queue)");
+	sim_check_free(chk);
+
+	/* A transitional-queue message behind a newer regular-queue one. */
+	chk = new3();
+	form3(chk);
+	TRANS(chk, 1, 1, 8, L(1, 2, 3), NONE);
+	sim_check_confchg_done(chk, 1);
+	msg_send(chk, 1, 1);
+	sim_check_trans_ack(chk, 1);
+	msg_send(chk, 1, 2);
+	msg_deliver(chk, 2, 1, 2);
+	msg_deliver(chk, 2, 1, 1);
+	assert_fail(chk, 2, "1:1 (transitional queue) delivered after 1:2 (regular queue)");
+	sim_check_free(chk);
+
+	/* The wait starts when the TRANSITIONAL callback returns, not before. */
+	chk = new3();
+	form3(chk);
+	msg_send(chk, 1, 1);
+	TRANS(chk, 1, 1, 8, L(1, 2, 3), NONE);
+	msg_send(chk, 1, 2);                    /* inside the callback: regular queue */
+	sim_check_confchg_done(chk, 1);
+	msg_deliver(chk, 2, 1, 2);
+	msg_deliver(chk, 2, 1, 1);
+	assert_fail(chk, 2, "per-sender FIFO violated");
+	sim_check_free(chk);
+}
+END_TEST
+
+/* A restarted sender's earlier incarnation never follows its later one. */
+START_TEST(test_fifo_incarnation)
+{
+	struct sim_check *chk = new3();
+
+	form3(chk);
+	msg_send(chk, 3, 1);
+	sim_check_node_down(chk, 3);
+	sim_check_node_up(chk, 3);
+	msg_send(chk, 3, 2);
+	msg_deliver(chk, 1, 3, 2);
+	msg_deliver(chk, 1, 3, 1);
+	assert_fail(chk, 1, "(incarnation 1 of node 3) delivered after a message of its incarnation 2");
 	sim_check_free(chk);
 }
 END_TEST
@@ -1178,6 +1344,13 @@ static Suite *suite(void)
 	add_tcase(s, tc, test_final_behind);
 	add_tcase(s, tc, test_same_set);
 	add_tcase(s, tc, test_same_set_prefix);
+	add_tcase(s, tc, test_same_set_regular_vs_transitional);
+	add_tcase(s, tc, test_transitional_sender_not_member);
+	add_tcase(s, tc, test_regular_sender_not_member);
+	add_tcase(s, tc, test_transitional_member_not_from_previous);
+	add_tcase(s, tc, test_fifo);
+	add_tcase(s, tc, test_fifo_trans_queue);
+	add_tcase(s, tc, test_fifo_incarnation);
 	add_tcase(s, tc, test_transitional_sets_differ);
 	add_tcase(s, tc, test_ring_members_differ);
 	add_tcase(s, tc, test_regular_without_transitional);

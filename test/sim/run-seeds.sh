@@ -49,8 +49,10 @@ failed=0
 xfail=0
 i=0
 while [ "$i" -lt "$j" ]; do
-	trans=$(sed -n 's/^delivered in a transitional configuration: \([0-9]*\) of .*/\1/p' "$tmp/out.$i")
+	trans=$(sed -n 's/^delivered in a transitional configuration: srp \([0-9]*\) of .*/\1/p' "$tmp/out.$i")
 	trans_total=$(( ${trans_total:-0} + ${trans:-0} ))
+	trans=$(sed -n 's/^delivered in a transitional configuration: .*, CPG \([0-9]*\) .*/\1/p' "$tmp/out.$i")
+	cpg_trans_total=$(( ${cpg_trans_total:-0} + ${trans:-0} ))
 	if ! grep -q '^[0-9]* passed, [0-9]* failed$' "$tmp/out.$i"; then
 		echo "run-seeds: a totemsim process died; its output:"
 		tail -n 20 "$tmp/out.$i"
@@ -118,7 +120,7 @@ done <<'PINNED'
 --seed=176 --nodes=6 --faults=partition,pause,late,jitter,libcpg --duration-ms=17171
 --seed=27 --nodes=13 --faults=dup,swizzle,crash,pause,foreign,libcpg --duration-ms=15090
 PINNED
-echo "run-seeds: CPG delivered in a transitional configuration in ${trans_total:-0} of $SEEDS seeds"
+echo "run-seeds: delivered in a transitional configuration: srp in ${trans_total:-0} of $SEEDS seeds ($(( ${trans_total:-0} * 100 / SEEDS )) %), CPG in ${cpg_trans_total:-0} ($(( ${cpg_trans_total:-0} * 100 / SEEDS )) %)"
 echo "run-seeds: seeds 1-$SEEDS + pinned; $xfail known failures (open engine bugs, not counted as passed)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -28,8 +28,20 @@
 struct sent {
 	uint32_t len;
 	bool refused;
+	bool trans_q;           /* queued while the sender's srp waited for the sync (trans queue) */
+	uint32_t inc;           /* the sender's incarnation */
 	int32_t ring;           /* ring it was first delivered in, -1 if none yet */
 	uint64_t time_ms;
+};
+
+/*
+ * A receiver's view of one sender's messages (per-sender FIFO): the highest
+ * counters delivered so far of each send queue, for the sender's latest
+ * incarnation seen.
+ */
+struct fifo {
+	uint32_t inc;
+	uint64_t hi_new, hi_trans;
 };
 
 /* A node-incarnation's deliveries in one ring, frozen at its REGULAR for the next ring. */
@@ -73,6 +85,8 @@ struct node {
 	size_t nleft;
 	struct sim_map delivered;        /* tag -> ring index */
 	struct sim_vec sent_inc;         /* tags sent in this incarnation */
+	bool waiting;                    /* srp waits for the sync: srp_mcast() -> trans queue */
+	struct fifo fifo[SIM_CHECK_NODES_MAX];  /* by sender index */
 	uint64_t stored_seq;
 	uint64_t max_seq;               /* highest REGULAR ring seq ever (all incarnations) */
 };
@@ -218,6 +232,8 @@ static void node_reset(struct node *n)
 	n->nt = 0;
 	sim_map_free(&n->delivered);
 	n->sent_inc.n = 0;
+	n->waiting = false;
+	memset(n->fifo, 0, sizeof(n->fifo));
 }
 
 void sim_check_node_up(struct sim_check *chk, uint32_t nodeid)
@@ -388,6 +404,7 @@ static void sent_register(struct sim_check *chk, uint32_t nodeid, const void *ms
 		chk->sent = sim_xrealloc(chk->sent, chk->sent_cap * sizeof(*chk->sent));
 	}
 	chk->sent[chk->sent_count] = (struct sent){ .len = (uint32_t)len, .refused = refused,
+						    .trans_q = n->waiting, .inc = n->inc,
 						    .ring = -1, .time_ms = chk->now_ms };
 	sim_map_put(&chk->sent_idx, tag, chk->sent_count);
 	chk->sent_count++;
@@ -527,13 +544,21 @@ static void fin_order_check(struct sim_check *chk, const struct ring *r, const s
 	}
 }
 
-/* Nodes moving together from ring r to the same next ring delivered the same set in r. */
+/*
+ * Nodes moving together from ring r to the same next ring (same transitional
+ * set) delivered the same messages in r's regular configuration, and the
+ * same messages in the transitional configuration between r and the next
+ * ring (EVS failure atomicity, per configuration: a message moved from one
+ * to the other on one node is a violation even when the union is the same).
+ * The regular deliveries are prefixes of r's canonical sequence, so the same
+ * count means the same messages; the order of the transitional ones is
+ * fin_order_check's.
+ */
 static void fin_same_set_check(struct sim_check *chk, const struct ring *r, const struct fin *a,
 			       const struct fin *b)
 {
 	uint32_t an = chk->nodes[a->node].nodeid, bn = chk->nodes[b->node].nodeid;
 	char b1[200], b2[200];
-	size_t i;
 
 	if (!list_eq(a->t, a->nt, b->t, b->nt)) {
 		sim_check_fail(chk, an,
@@ -542,27 +567,35 @@ static void fin_same_set_check(struct sim_check *chk, const struct ring *r, cons
 			       list_str(a->t, a->nt, b1, sizeof(b1)), list_str(b->t, b->nt, b2, sizeof(b2)));
 		return;
 	}
-	for (i = 0; i < fin_len(a) && i < fin_len(b); i++)
-		if (fin_at(r, a, i) != fin_at(r, b, i))
-			break;
-	if (i == fin_len(a) && i == fin_len(b))
-		return;
-	{
-		const struct fin *more = fin_len(a) > i ? a : b;
+	if (a->p != b->p) {
+		const struct fin *more = a->p > b->p ? a : b;
 		const struct fin *less = more == a ? b : a;
-		uint64_t tag = fin_at(r, more, i);
+		uint64_t tag = r->c.v[less->p];
 
-		/* Name a message one of them delivered and the other did not. */
-		for (size_t j = i; j < fin_len(more); j++) {
-			if (fin_pos(r, less, fin_at(r, more, j)) < 0) {
-				tag = fin_at(r, more, j);
-				break;
-			}
-		}
 		sim_check_fail(chk, an,
-			       "nodes %u and %u moved together from ring %u/%llu but delivered different sets there (%zu vs %zu messages; %u:%llu delivered by %u only)",
-			       an, bn, r->id.rep, (unsigned long long)r->id.seq, fin_len(a), fin_len(b),
-			       tag_sender(tag), tag_counter(tag), chk->nodes[more->node].nodeid);
+			       "nodes %u and %u moved together from ring %u/%llu but delivered different messages in its regular configuration (%zu vs %zu; %u:%llu delivered there by %u, by %u %s)",
+			       an, bn, r->id.rep, (unsigned long long)r->id.seq, a->p, b->p,
+			       tag_sender(tag), tag_counter(tag), chk->nodes[more->node].nodeid,
+			       chk->nodes[less->node].nodeid,
+			       sim_map_get(&less->tailpos, tag, NULL) ? "in the transitional configuration"
+								      : "not at all");
+		return;
+	}
+	for (int k = 0; k < 2; k++) {
+		const struct fin *x = k ? b : a, *y = k ? a : b;
+
+		for (size_t i = 0; i < x->tail.n; i++) {
+			uint64_t tag = x->tail.v[i];
+
+			if (sim_map_get(&y->tailpos, tag, NULL))
+				continue;
+			sim_check_fail(chk, an,
+				       "nodes %u and %u moved together from ring %u/%llu but delivered different messages in the transitional configuration (%zu vs %zu; %u:%llu delivered there by %u only)",
+				       an, bn, r->id.rep, (unsigned long long)r->id.seq, a->tail.n,
+				       b->tail.n, tag_sender(tag), tag_counter(tag),
+				       chk->nodes[x->node].nodeid);
+			return;
+		}
 	}
 }
 
@@ -623,6 +656,86 @@ static void ring_finish(struct sim_check *chk, struct node *n, int32_t r2)
 
 /* ---- callbacks ------------------------------------------------------------ */
 
+/*
+ * A message is delivered only in a configuration its sender belongs to: the
+ * regular configuration of the ring, or the transitional one (srp delivers
+ * there only old-ring messages from the transitional members, §2.13.11
+ * step 6; corosync v3.1.7 exec/totemsrp.c, messages_deliver_to_app with skip).
+ */
+static bool member_check(struct sim_check *chk, struct node *n, uint64_t tag)
+{
+	const struct ring *r = chk->rings[n->ring];
+	uint32_t from = tag_sender(tag);
+	char b1[200];
+
+	if (n->phase == PH_TRANS && !list_has(n->t, n->nt, from)) {
+		sim_check_fail(chk, n->nodeid,
+			       "delivered %u:%llu in the transitional configuration {%s} (ring %u/%llu to %u/%llu): its sender %u is not a member",
+			       from, tag_counter(tag), list_str(n->t, n->nt, b1, sizeof(b1)), r->id.rep,
+			       (unsigned long long)r->id.seq, n->trans_id.rep,
+			       (unsigned long long)n->trans_id.seq, from);
+		return false;
+	}
+	if (n->phase == PH_REGULAR && !list_has(r->members, r->members_count, from)) {
+		sim_check_fail(chk, n->nodeid,
+			       "delivered %u:%llu in the regular configuration %u/%llu {%s}: its sender %u is not a member",
+			       from, tag_counter(tag), r->id.rep, (unsigned long long)r->id.seq,
+			       list_str(r->members, r->members_count, b1, sizeof(b1)), from);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Per-sender FIFO at a receiver.  srp sends a node's messages from two
+ * queues: what srp_mcast() got while the node waited for the sync of a new
+ * ring (after its TRANSITIONAL configuration, until srp_trans_ack) goes to
+ * the transitional queue, everything else to the regular one, and the
+ * transitional queue is emptied first, also after the ack (srp_send_new in
+ * totemsrp/srp_mcast.c; corosync v3.1.7 exec/totemsrp.c orf_token_mcast
+ * leaves it until the next sync, docs/compat.md).  So FIFO holds within each queue; a transitional-queue
+ * message may go ahead of older regular-queue ones (still queued from the
+ * previous ring) but never behind a newer message of either queue.  Messages
+ * of an earlier incarnation of the sender never follow a later one's.
+ */
+static void fifo_check(struct sim_check *chk, struct node *n, uint64_t tag, const struct sent *s)
+{
+	struct node *sn = node_find(chk, tag_sender(tag));
+	struct fifo *f;
+	uint64_t c = tag_counter(tag), hi;
+
+	if (!sn)
+		return;
+	f = &n->fifo[sn - chk->nodes];
+	if (s->inc < f->inc) {
+		sim_check_fail(chk, n->nodeid,
+			       "per-sender FIFO violated: %u:%llu (incarnation %u of node %u) delivered after a message of its incarnation %u",
+			       tag_sender(tag), (unsigned long long)c, s->inc, sn->nodeid, f->inc);
+		return;
+	}
+	if (s->inc > f->inc) {
+		f->inc = s->inc;
+		f->hi_new = f->hi_trans = 0;
+	}
+	hi = f->hi_new;
+	if (s->trans_q && f->hi_trans > hi)
+		hi = f->hi_trans;
+	if (hi > c) {
+		sim_check_fail(chk, n->nodeid,
+			       "per-sender FIFO violated: %u:%llu (%s queue) delivered after %u:%llu (%s queue), which node %u sent later",
+			       tag_sender(tag), (unsigned long long)c, s->trans_q ? "transitional" : "regular",
+			       tag_sender(tag), (unsigned long long)hi,
+			       hi == f->hi_new ? "regular" : "transitional", sn->nodeid);
+		return;
+	}
+	if (s->trans_q) {
+		if (c > f->hi_trans)
+			f->hi_trans = c;
+	} else if (c > f->hi_new) {
+		f->hi_new = c;
+	}
+}
+
 void sim_check_deliver(struct sim_check *chk, uint32_t nodeid, uint32_t from_nodeid,
 		       const void *msg, size_t len)
 {
@@ -670,6 +783,8 @@ void sim_check_deliver(struct sim_check *chk, uint32_t nodeid, uint32_t from_nod
 			       tag_sender(tag), tag_counter(tag));
 		return;
 	}
+	if (!member_check(chk, n, tag))
+		return;
 	r = chk->rings[n->ring];
 	if (s->ring < 0) {
 		s->ring = n->ring;
@@ -682,8 +797,10 @@ void sim_check_deliver(struct sim_check *chk, uint32_t nodeid, uint32_t from_nod
 		return;
 	}
 	sim_map_put(&n->delivered, tag, (uint64_t)n->ring);   /* >= 0: checked above */
+	fifo_check(chk, n, tag, s);
 
 	if (n->phase == PH_TRANS) {
+		chk->stats.trans_delivered++;
 		sim_vec_push(&n->tail, tag);
 		return;
 	}
@@ -905,6 +1022,22 @@ void sim_check_confchg(struct sim_check *chk, uint32_t nodeid, const struct srp_
 		confchg_transitional(chk, n, c);
 	else
 		confchg_regular(chk, n, c);
+}
+
+void sim_check_confchg_done(struct sim_check *chk, uint32_t nodeid)
+{
+	struct node *n = node_find(chk, nodeid);
+
+	if (n && n->up && n->phase == PH_TRANS)
+		n->waiting = true;
+}
+
+void sim_check_trans_ack(struct sim_check *chk, uint32_t nodeid)
+{
+	struct node *n = node_find(chk, nodeid);
+
+	if (n)
+		n->waiting = false;
 }
 
 /* ---- end of run ---------------------------------------------------------- */

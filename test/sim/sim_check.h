@@ -5,9 +5,13 @@
  * application sent, crashes/restarts and persisted ring sequences; they never
  * look inside the engine, so they work on hand-made streams too.  The first
  * violation is recorded with its node and virtual time; later ones are
- * ignored.  Properties (extended virtual synchrony as corosync v3.1.7 exec/totemsrp.c provides it): agreed order, no
- * duplicates, nothing invented, self-delivery, same set for nodes moving
- * together, ring id -> one member list, TRANSITIONAL then REGULAR.
+ * ignored.  Properties (extended virtual synchrony as corosync v3.1.7
+ * exec/totemsrp.c provides it): agreed order, no duplicates, nothing
+ * invented, self-delivery, ring id -> one member list, TRANSITIONAL then
+ * REGULAR, and per configuration (the regular one and the transitional one
+ * apart): nodes moving together deliver the same messages in each, a
+ * message is delivered only in a configuration its sender is a member of,
+ * and per-sender FIFO as srp's two send queues allow it.
  */
 #ifndef CHORUS_SIM_CHECK_H
 #define CHORUS_SIM_CHECK_H
@@ -65,6 +69,16 @@ void sim_check_deliver(struct sim_check *chk, uint32_t nodeid, uint32_t from_nod
 		       const void *msg, size_t len);
 /** confchg callback of nodeid. */
 void sim_check_confchg(struct sim_check *chk, uint32_t nodeid, const struct srp_confchg *chg);
+/**
+ * The confchg callback of nodeid returned.  After a TRANSITIONAL one the
+ * engine waits for the sync's acknowledgement: srp_mcast() queues into its
+ * transitional queue, which goes out before anything still in the regular
+ * one (corosync v3.1.7 exec/totemsrp.c, memb_state_operational_enter and
+ * totemsrp_mcast), until sim_check_trans_ack().
+ */
+void sim_check_confchg_done(struct sim_check *chk, uint32_t nodeid);
+/** The world called srp_trans_ack() on nodeid (the sync of its ring ended). */
+void sim_check_trans_ack(struct sim_check *chk, uint32_t nodeid);
 
 /**
  * True when every node of live[0..n) is in a REGULAR configuration whose
@@ -89,6 +103,7 @@ const char *sim_check_failure(const struct sim_check *chk, uint32_t *ret_nodeid,
 
 struct sim_check_stats {
 	uint64_t sent, delivered, confchgs, rings;
+	uint64_t trans_delivered;       /* deliveries in a transitional configuration */
 };
 void sim_check_stats_get(const struct sim_check *chk, struct sim_check_stats *ret_stats);
 

@@ -216,8 +216,10 @@ static void on_sync_done(void *ctx)
 
 	slog(stk, "sync of ring %u/%" PRIu64 " done", stk->regular.rep, stk->regular.seq);
 	report_sync_done(stk);
-	if (pg_confchg_sync_done(&stk->cc, stk->pg))
+	if (pg_confchg_sync_done(&stk->cc, stk->pg)) {
 		srp_trans_ack(stk->cfg.srp);
+		sim_check_trans_ack(sim_cpg_check_sim(stk->cfg.cc), stk->cfg.nodeid);
+	}
 }
 
 /* ---- IPC towards the fake clients ------------------------------------------- */

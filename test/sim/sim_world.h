@@ -36,7 +36,8 @@ enum sim_fault {
 	SIM_FAULT_FOREIGN   = 1u << 13,  /* nodes of the other byte order (srp level) */
 	SIM_FAULT_LIBCPG    = 1u << 14,  /* not a fault: clients also send fragmented and
 					    iterate (listed so that older seeds replay) */
-	SIM_FAULT_ALL       = (1u << 15) - 1,
+	SIM_FAULT_RAGGED    = 1u << 15,  /* partitions that cut their links one by one */
+	SIM_FAULT_ALL       = (1u << 16) - 1,
 };
 
 struct sim_options {
@@ -57,6 +58,7 @@ struct sim_result {
 	uint64_t fail_time_ms;
 	uint64_t heal_ms, converged_ms, end_ms, bound_ms;
 	uint64_t events, sent, delivered, confchgs, rings;
+	uint64_t trans_delivered;       /* srp deliveries in a transitional configuration */
 	uint32_t crashes, pauses, partitions, leaves;
 	uint64_t late;                  /* datagrams sent before heal, received after it */
 	/* whole-stack mode: CPG activity */
