@@ -45,6 +45,7 @@ struct srp_slot {
 	bool used;
 	bool swapped;
 	bool encapsulated;
+	bool resent;                /* old ring, in RECOVERY: a member's copy of it came in */
 };
 
 /* Window (base, base + SRP_SORT_QUEUE_MAX): base is the last released seq. */
@@ -214,6 +215,7 @@ void srp_hold_cancel_receive(struct srp *srp, const struct srp_hold_cancel *hc);
 int srp_mcast_receive(struct srp *srp, const void *buf, size_t len,
 		      const struct srp_mcast_hdr *m);
 void srp_update_aru(struct srp *srp);
+void srp_mark_resent(struct srp *srp, const void *buf, size_t len);
 void srp_deliver_to_app(struct srp *srp, bool skip, uint32_t end_point);
 uint32_t srp_rtr_serve_and_request(struct srp *srp, struct srp_orf *token, uint32_t *allowed);
 uint32_t srp_send_new(struct srp *srp, struct srp_orf *token, uint32_t allowed);

@@ -34,6 +34,8 @@ int srp_mcast_receive(struct srp *srp, const void *buf, size_t len,
 		return 0;
 	}
 	sq = encap ? srp->recovery : srp->regular;
+	if (encap)
+		srp_mark_resent(srp, buf, len);
 	if (srp_sq_in_range(sq, m->seq) && !srp_sq_slot(sq, m->seq)->used) {
 		struct srp_buf *b = srp_buf_get(srp, len);
 
@@ -48,6 +50,37 @@ int srp_mcast_receive(struct srp *srp, const void *buf, size_t len,
 	if (srp->state == SRP_STATE_OPERATIONAL)
 		srp_deliver_to_app(srp, false, srp->my_high_seq_received);
 	return 0;
+}
+
+/*
+ * An encapsulated copy (RECOVERY) of old-ring message seq came in, from a
+ * member or from this node: nobody else needs to re-send seq.  Deviation
+ * from corosync, see srp_recovery.c resend_is_mine.
+ */
+void srp_mark_resent(struct srp *srp, const void *buf, size_t len)
+{
+	struct srp_mcast_hdr inner;
+
+	if (len <= SRP_WIRE_MCAST_SIZE ||
+	    srp_wire_mcast_decode((const uint8_t *)buf + SRP_WIRE_MCAST_SIZE,
+				  len - SRP_WIRE_MCAST_SIZE, &inner) < 0 ||
+	    !srp_ring_id_eq(&inner.ring_id, &srp->my_old_ring_id) ||
+	    !srp_sq_in_range(srp->regular, inner.seq))
+		return;
+	srp_sq_slot(srp->regular, inner.seq)->resent = true;
+}
+
+/* The old-ring seq an item of the retransmit queue carries was re-sent already. */
+static bool resent_already(struct srp *srp, const struct srp_fifo_item *it)
+{
+	struct srp_mcast_hdr inner;
+
+	if (it->len <= SRP_WIRE_MCAST_SIZE ||
+	    srp_wire_mcast_decode(it->buf->data + SRP_WIRE_MCAST_SIZE,
+				  it->len - SRP_WIRE_MCAST_SIZE, &inner) < 0 ||
+	    !srp_sq_in_range(srp->regular, inner.seq))
+		return false;
+	return srp_sq_slot(srp->regular, inner.seq)->resent;
 }
 
 void srp_update_aru(struct srp *srp)
@@ -181,9 +214,15 @@ uint32_t srp_send_new(struct srp *srp, struct srp_orf *token, uint32_t allowed)
 		if (!srp_sq_in_range(sq, seq) || srp_sq_slot(sq, seq)->used)
 			break;
 		(void)srp_fifo_pop(q, &it);
+		if (encap && resent_already(srp, &it)) {
+			srp_buf_put(srp, it.buf);
+			continue;
+		}
 		token->seq = seq;
 		srp_wire_mcast_set_seq(it.buf->data, seq, (int32_t)srp->global_seqno++, &srp->my_ring_id);
 		srp_sq_put(sq, seq, it.buf, it.len, srp->my_id, false, encap);
+		if (encap)
+			srp_mark_resent(srp, it.buf->data, it.len);
 		srp_out_mcast(srp, it.buf->data, it.len);
 		if (srp_seq_lt(srp->my_high_seq_received, seq))
 			srp->my_high_seq_received = seq;

@@ -23,8 +23,15 @@
  * members, ~1,600 old messages each).  Here a message at or below some
  * member's aru is re-sent only by the first such member in ring order (its
  * aru says it holds the message, and nothing above the lowest aru has been
- * freed); above every aru, each holder still re-sends it.  The members
- * receive the same union of old messages as before.
+ * freed); above every aru, each holder still re-sends it, unless a copy
+ * from another member came in first (srp_mark_resent, srp_send_new): when
+ * the members' arus all stop at one gap (a node whose messages reached only
+ * its own side before a partition), every message above it is above every
+ * aru, and N holders' copies of all of them again outgrew the recovery
+ * window (test/sim seed 277: 9 members, RECOVERY stuck until the end).  The
+ * members receive the same union of old messages as before: a member skips
+ * a message only once another member's copy of it is in the recovery queue,
+ * which every member receives before RECOVERY ends.
  */
 static bool resend_is_mine(const struct srp *srp, const struct srp_commit *ct, uint32_t seq)
 {
@@ -78,6 +85,9 @@ void srp_recovery_enter(struct srp *srp, const struct srp_commit *ct)
 	srp->discard_tokens = false;
 	srp_sq_reset(srp, srp->recovery, SRP_SEQNO_START_MSG);
 	srp_fifo_reset(srp, &srp->retrans_q);
+	/* copies seen in an abandoned RECOVERY are gone with its queue */
+	for (i = 0; i < SRP_SORT_QUEUE_MAX; i++)
+		srp->regular->slot[i].resent = false;
 	srp->my_token_seq = SRP_SEQNO_START_TOKEN - 1;
 
 	srp->trans_memb.n = 0;

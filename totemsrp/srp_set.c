@@ -227,6 +227,7 @@ void srp_sq_put(struct srp_sq *sq, uint32_t seq, struct srp_buf *buf, uint32_t l
 	s->used = true;
 	s->swapped = swapped;
 	s->encapsulated = encapsulated;
+	s->resent = false;
 }
 
 void srp_sq_release_to(struct srp *srp, struct srp_sq *sq, uint32_t upto)
