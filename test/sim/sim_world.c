@@ -44,7 +44,7 @@
 #define SIM_SAME_TIME_FIRES_MAX 10000u
 #define SIM_DEFERRED_MAX        1024u      /* "socket buffer" of a paused node */
 #define SIM_APP_BUF             4096u
-#define RAGGED_PPM              600000u    /* seeds with the "ragged" fault */
+#define RAGGED_PPM              800000u    /* seeds with the "ragged" fault */
 
 enum ev_kind {
 	EV_PACKET, EV_TIMER, EV_START, EV_APP, EV_ACK, EV_RESUME,
@@ -660,46 +660,41 @@ static void fault_pause_tick(struct sim_world *w)
 }
 
 /*
- * A ragged partition waits until it can leave gaps that matter: a ring of
- * most nodes in OPERATIONAL (not one still forming under other faults) that
- * delivered something since the last try (traffic in flight), no clogged
- * link and no paused node.  Returns that
- * ring's member indexes in ring (token) order.
+ * A ragged partition waits until it can leave gaps that matter: something
+ * delivered since the last try (traffic in flight) and a ring of three
+ * nodes or more (two of two) in OPERATIONAL.  Returns the largest such ring's member indexes in ring
+ * (token) order.
  */
 static bool ragged_ready(struct sim_world *w, uint32_t ring_idx[SIM_NODES_MAX], uint32_t *ret_k)
 {
 	bool busy = w->deliveries != w->ragged_mark;
+	const uint32_t *best = NULL;
+	size_t best_n = 0;
 
 	w->ragged_mark = w->deliveries;
-	/* a clogged link or a paused node stalls the ring: nothing in flight then */
-	for (uint32_t i = 0; i < w->opt.nodes; i++) {
-		if (w->nodes[i].paused)
-			return false;
-		for (uint32_t j = 0; j < w->opt.nodes; j++)
-			if (w->net.clog_until[i][j] > w->now)
-				return false;
-	}
 	for (uint32_t i = 0; i < w->opt.nodes; i++) {
 		struct sim_node *n = &w->nodes[i];
 		const uint32_t *m;
 		size_t mc;
-		uint32_t k = 0;
 
-		if (!n->up || n->paused || !n->srp || srp_state(n->srp) != SRP_STATE_OPERATIONAL)
+		if (!n->up || !n->srp || srp_state(n->srp) != SRP_STATE_OPERATIONAL)
 			continue;
 		mc = srp_members(n->srp, &m);
-		if (2 * mc <= w->opt.nodes)
-			continue;
-		for (size_t j = 0; j < mc; j++) {
-			int x = node_index(w, m[j]);
-
-			if (x >= 0)
-				ring_idx[k++] = (uint32_t)x;
+		if (mc > best_n) {
+			best = m;
+			best_n = mc;
 		}
-		*ret_k = k;
-		return busy;
 	}
-	return false;
+	if (!busy || best_n < (w->opt.nodes > 2 ? 3u : 2u))
+		return false;
+	*ret_k = 0;
+	for (size_t j = 0; j < best_n; j++) {
+		int x = node_index(w, best[j]);
+
+		if (x >= 0)
+			ring_idx[(*ret_k)++] = (uint32_t)x;
+	}
+	return true;
 }
 
 /*
@@ -719,7 +714,7 @@ static bool ragged_ready(struct sim_world *w, uint32_t ring_idx[SIM_NODES_MAX], 
 static void fault_ragged_partition(struct sim_world *w, const uint32_t *ring_idx, uint32_t k)
 {
 	bool side[SIM_NET_NODES_MAX], early[SIM_NET_NODES_MAX] = { false };
-	uint64_t later = sim_prng_range(&w->prng, 20, 20 + w->cfg.token_ms / 8);
+	uint64_t later = sim_prng_range(&w->prng, w->cfg.token_ms / 8, w->cfg.token_ms / 2);
 	uint32_t n = w->opt.nodes, na;
 	char sb[64], eb[64];
 	size_t o = 0, oe = 0;
@@ -1496,7 +1491,7 @@ int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
 	if (opt->faults & (SIM_FAULT_PARTITION | SIM_FAULT_ASYM | SIM_FAULT_ISOLATE | SIM_FAULT_RAGGED))
 		/* the first ragged partition: once the ring carries traffic, within the fault phase */
 		sched(w, EV_PART_TICK, 0, 0, (opt->faults & SIM_FAULT_RAGGED) ?
-		      sim_prng_range(&w->prng, 500, opt->duration_ms > 600 ? opt->duration_ms - 100 : 500) :
+		      sim_prng_range(&w->prng, 300, opt->duration_ms > 600 ? opt->duration_ms / 2 : 300) :
 		      fault_gap(w));
 	if (opt->faults & SIM_FAULT_CLOG)
 		sched(w, EV_CLOG_TICK, 0, 0, fault_gap(w));
