@@ -44,7 +44,7 @@
 #define SIM_SAME_TIME_FIRES_MAX 10000u
 #define SIM_DEFERRED_MAX        1024u      /* "socket buffer" of a paused node */
 #define SIM_APP_BUF             4096u
-#define RAGGED_PPM              800000u    /* seeds with the "ragged" fault */
+#define RAGGED_PPM              900000u    /* seeds with the "ragged" fault */
 
 enum ev_kind {
 	EV_PACKET, EV_TIMER, EV_START, EV_APP, EV_ACK, EV_RESUME,
