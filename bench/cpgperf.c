@@ -5,22 +5,35 @@
  * chorusd are measured through the same client library.
  *
  *   cpgperf tput  --size B --duration S [--group G] [--start-at NS] [--members N] [--ends K]
+ *   cpgperf sink  --group G --ends K [--start-at NS]
  *   cpgperf lat   --size B --rate R --count C [--group G]
  *   cpgperf join  --count C
- *   cpgperf ring  --members N [--timeout S]
+ *   cpgperf ring  --members N
  *   cpgperf watch --group G --node ID [--members N]
+ *   every mode: [--timeout S] (default 60): no wait lasts longer, exit 1
  *
- * tput: multicast flat out for S seconds (waiting in poll at TRY_AGAIN),
- * count own messages delivered back inside the window and the latency of
- * each (send -> own delivery under load); with --members, start only once
- * the group has N members; --start-at starts every sender of a run at one
- * CLOCK_REALTIME instant; at the end each sender multicasts an end marker
- * and, with --ends K, waits for K markers of the others (so nobody leaves
- * the group while others still measure).  lat: C messages at R per second,
- * self-delivery latency.  join: C join -> own confchg round trips.  ring:
- * connect (retrying until the daemon serves) and wait until the totem
- * membership has N nodes; prints when (CLOCK_REALTIME ns).  watch: join G,
- * print the CLOCK_REALTIME ns of the confchg in which node ID left.
+ * tput: multicast flat out for S seconds, count own messages delivered back
+ * inside the window and the latency of every own message (send -> own
+ * delivery under full load).  At TRY_AGAIN it waits up to 200 us in ppoll
+ * for events and dispatches them; after every accepted send it dispatches
+ * what is there without waiting (a sender that does not read its own
+ * deliveries is held back by the daemon and measures late).  The timestamp
+ * is CLOCK_MONOTONIC just before the cpg_mcast_joined() that succeeded, and
+ * just after the delivery callback is entered.  This is the loop of the
+ * reference client ../shared/bench/cpgbench.c "tput" (same waits, same
+ * timestamps, every own message sampled, those that arrive after the window
+ * included): both measure what issue 10 means by "send -> own delivery under
+ * full load".  With --members, start only once the group has N members;
+ * --start-at starts every sender of a run at one CLOCK_REALTIME instant; at
+ * the end each sender multicasts an end marker and, with --ends K, waits for
+ * K markers of the others (so nobody leaves the group while others still
+ * measure).  sink: a passive member that only reads (the other nodes' members
+ * of a one-sender run, as in the reference harness), until K end markers.
+ * lat: C messages at R per second, self-delivery latency.  join: C join ->
+ * own confchg round trips.  ring: connect (retrying until the daemon serves)
+ * and wait until the totem membership has N nodes; prints when
+ * (CLOCK_REALTIME ns).  watch: join G, print the CLOCK_REALTIME ns of the
+ * confchg in which node ID left.
  *
  * Output: one line "RESULT key=value ..." on stdout; errors on stderr, exit 1.
  */
@@ -55,12 +68,15 @@ struct run {
 	uint64_t win_start, win_end;    /* monotonic ns; 0: not started */
 	uint64_t own, own_win, other_win, ends, members, sent;
 	uint64_t *lat;                  /* latency samples (ns) */
+	uint64_t give_up;               /* monotonic ns: a wait past it fails; 0: none */
+	double timeout;                 /* --timeout, seconds */
 	size_t lat_n;
 	/* join / watch / ring */
 	bool joined_seen;
 	uint32_t watch_node;
 	uint64_t watch_ns;
 	size_t ring_members;
+	const char *phase;              /* what is awaited, for the timeout message */
 };
 
 static uint64_t now_ns(clockid_t c)
@@ -99,11 +115,12 @@ static void on_deliver(cpg_handle_t h, const struct cpg_name *g, uint32_t nodeid
 	}
 	if (nodeid == r->nodeid && pid == r->pid) {
 		r->own++;
-		if (r->win_start && t >= r->win_start && t < r->win_end) {
+		if (r->win_start && t >= r->win_start && t < r->win_end)
 			r->own_win++;
-			if (r->lat && r->lat_n < LAT_MAX)
-				r->lat[r->lat_n++] = t - hd.send_ns;
-		}
+		/* every own message sent in the window, also those that come back
+		 * after it: they waited in the daemon's queue under full load */
+		if (r->lat && r->win_start && hd.send_ns >= r->win_start && r->lat_n < LAT_MAX)
+			r->lat[r->lat_n++] = t - hd.send_ns;
 	} else if (r->win_start && t >= r->win_start && t < r->win_end) {
 		r->other_win++;
 	}
@@ -165,14 +182,26 @@ static void connect_run(struct run *r, bool retry, double timeout_s)
 	r->pid = (uint32_t)getpid();
 }
 
-/* Dispatch what is there; with wait_ms > 0, first wait that long for an event. */
-static void pump(struct run *r, int wait_ms)
+/* From now on, waits fail after --timeout seconds (0 disables). */
+static void wait_phase(struct run *r, const char *what)
+{
+	r->give_up = r->timeout > 0 ? mono() + (uint64_t)(r->timeout * 1e9) : 0;
+	r->phase = what;
+}
+
+/* Dispatch what is there; with wait_us > 0, first wait that long for an event. */
+static void pump(struct run *r, long wait_us)
 {
 	struct pollfd p = { .events = POLLIN };
+	struct timespec ts = { .tv_sec = wait_us / 1000000, .tv_nsec = wait_us % 1000000 * 1000 };
 
+	if (r->give_up && mono() > r->give_up) {
+		fprintf(stderr, "cpgperf: timed out (%.0f s) waiting: %s\n", r->timeout, r->phase);
+		exit(1);
+	}
 	if (cpg_fd_get(r->h, &p.fd) != CS_OK)
 		die("cpg_fd_get", CS_ERR_LIBRARY);
-	if (wait_ms > 0 && poll(&p, 1, wait_ms) <= 0)
+	if (wait_us > 0 && ppoll(&p, 1, &ts, NULL) <= 0)
 		return;
 	if (cpg_dispatch(r->h, CS_DISPATCH_ALL) != CS_OK)
 		die("cpg_dispatch", CS_ERR_LIBRARY);
@@ -185,12 +214,13 @@ static void join_group(struct run *r, const char *name)
 	r->group.length = (uint32_t)strlen(name);
 	memcpy(r->group.value, name, r->group.length);
 	r->joined_seen = false;
+	wait_phase(r, "own join");
 	while ((e = cpg_join(r->h, &r->group)) == CS_ERR_TRY_AGAIN)
-		pump(r, 1);
+		pump(r, 1000);
 	if (e != CS_OK)
 		die("cpg_join", e);
 	while (!r->joined_seen)
-		pump(r, 100);
+		pump(r, 100000);
 }
 
 /* Send one message; false at TRY_AGAIN. */
@@ -233,39 +263,84 @@ struct opts {
 	const char *group;
 };
 
+/* Until the group has --members members, then until --start-at. */
+static void wait_members(struct run *r, const struct opts *o)
+{
+	wait_phase(r, "group members");
+	while (o->members && r->members < o->members)
+		pump(r, 100000);
+	if (o->start_at) {
+		uint64_t now;
+
+		wait_phase(r, "the start time");
+		while ((now = now_ns(CLOCK_REALTIME)) < o->start_at)
+			pump(r, (long)((o->start_at - now) / 1000u) + 1);
+	}
+}
+
+/* Until every own message is back and `ends` end markers of others came, or
+ * --timeout passed (then the result is printed all the same, exit 1). */
+static void drain(struct run *r, uint64_t ends)
+{
+	uint64_t end = mono() + (uint64_t)(r->timeout * 1e9);
+
+	r->give_up = 0;
+	while ((r->own < r->sent || r->ends < ends) && mono() < end)
+		pump(r, 10000);
+	if (r->own < r->sent || r->ends < ends)
+		fprintf(stderr, "cpgperf: timed out: %" PRIu64 " of %" PRIu64
+			" own messages back, %" PRIu64 " of %" PRIu64 " end markers\n",
+			r->own, r->sent, r->ends, ends);
+}
+
+/* A passive member: read until `ends` end markers came (sink of a one-sender run). */
+static int do_sink(struct run *r, const struct opts *o)
+{
+	join_group(r, o->group);
+	printf("RESULT mode=sink ready=1\n");
+	fflush(stdout);
+	if (o->start_at) {
+		/* the sender starts then; the timeout counts from there */
+		r->give_up = 0;
+		while (now_ns(CLOCK_REALTIME) < o->start_at)
+			pump(r, 100000);
+	}
+	wait_phase(r, "end markers");
+	r->give_up += (uint64_t)(o->duration * 1e9);
+	while (r->ends < o->ends)
+		pump(r, 100000);
+	printf("RESULT mode=sink ends=%" PRIu64 "\n", r->ends);
+	return 0;
+}
+
 static int do_tput(struct run *r, const struct opts *o)
 {
 	uint8_t *buf = calloc(1, o->size);
-	uint64_t try_again = 0, t, deadline;
+	uint64_t try_again = 0, t;
 
 	r->lat = calloc(LAT_MAX, sizeof(*r->lat));
 	if (!buf || !r->lat)
 		die("out of memory", CS_ERR_NO_MEMORY);
 	join_group(r, o->group);
-	while (o->members && r->members < o->members)
-		pump(r, 100);
-	if (o->start_at) {
-		while (now_ns(CLOCK_REALTIME) < o->start_at)
-			pump(r, 1);
-	}
+	wait_members(r, o);
 	r->win_start = mono();
 	r->win_end = r->win_start + (uint64_t)(o->duration * 1e9);
+	r->give_up = 0;                 /* the window bounds the sending loop */
 	while ((t = mono()) < r->win_end) {
 		/* read what came back after every send: a sender that does not read
 		 * its own deliveries is held back by the daemon (and measures late) */
 		if (!send_one(r, buf, o->size, 0)) {
 			try_again++;
-			pump(r, 1);
+			pump(r, 200);
 		} else {
 			pump(r, 0);
 		}
 	}
+	wait_phase(r, "room for the end marker");
 	while (!send_one(r, buf, sizeof(struct hdr), 1))
-		pump(r, 1);
+		pump(r, 1000);
 	/* everything sent comes back; the others' end markers come too */
-	deadline = mono() + 60ull * 1000000000u;
-	while ((r->own < r->sent || r->ends < o->ends) && mono() < deadline)
-		pump(r, 10);
+	drain(r, o->ends);
 	qsort(r->lat, r->lat_n, sizeof(*r->lat), cmp_u64);
 	printf("RESULT mode=tput size=%zu duration_s=%.3f sent=%" PRIu64 " delivered_own=%" PRIu64
 	       " msgs_per_s=%.1f mbytes_per_s=%.3f all_msgs_per_s=%.1f try_again=%" PRIu64
@@ -275,14 +350,14 @@ static int do_tput(struct run *r, const struct opts *o)
 	       (double)(r->own_win + r->other_win) / o->duration, try_again,
 	       pct_us(r->lat, r->lat_n, 0.5), pct_us(r->lat, r->lat_n, 0.99), r->sent - r->own);
 	free(buf);
-	return r->own == r->sent ? 0 : 1;
+	return r->own == r->sent && r->ends >= o->ends ? 0 : 1;
 }
 
 static int do_lat(struct run *r, const struct opts *o)
 {
 	uint8_t *buf = calloc(1, o->size < sizeof(struct hdr) ? sizeof(struct hdr) : o->size);
 	size_t size = o->size < sizeof(struct hdr) ? sizeof(struct hdr) : o->size;
-	uint64_t period = (uint64_t)(1e9 / o->rate), next, deadline;
+	uint64_t period = (uint64_t)(1e9 / o->rate), next;
 	unsigned i;
 
 	r->lat = calloc(LAT_MAX, sizeof(*r->lat));
@@ -293,15 +368,17 @@ static int do_lat(struct run *r, const struct opts *o)
 	r->win_end = UINT64_MAX;
 	next = r->win_start;
 	for (i = 0; i < o->count; i++) {
-		while (mono() < next)
-			pump(r, (int)((next - mono()) / 1000000u) + 1);
+		uint64_t t;
+
+		r->give_up = 0;
+		while ((t = mono()) < next)
+			pump(r, (long)((next - t) / 1000u) + 1);
+		wait_phase(r, "room to send");
 		while (!send_one(r, buf, size, 0))
-			pump(r, 1);
+			pump(r, 200);
 		next += period;
 	}
-	deadline = mono() + 30ull * 1000000000u;
-	while (r->own < r->sent && mono() < deadline)
-		pump(r, 10);
+	drain(r, 0);
 	qsort(r->lat, r->lat_n, sizeof(*r->lat), cmp_u64);
 	printf("RESULT mode=lat size=%zu rate=%.0f count=%u lat_p50_us=%.1f lat_p99_us=%.1f lost=%" PRIu64
 	       "\n", size, o->rate, o->count, pct_us(r->lat, r->lat_n, 0.5),
@@ -351,7 +428,7 @@ int main(int argc, char **argv)
 	int i, rc = 1;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: cpgperf tput|lat|join|ring|watch [options]\n");
+		fprintf(stderr, "usage: cpgperf tput|sink|lat|join|ring|watch [options]\n");
 		return 2;
 	}
 	mode = argv[1];
@@ -386,9 +463,12 @@ int main(int argc, char **argv)
 	if (o.size < sizeof(struct hdr))
 		o.size = sizeof(struct hdr);
 	memset(&r, 0, sizeof(r));
+	r.timeout = o.timeout;
 	connect_run(&r, !strcmp(mode, "ring"), o.timeout);
 	if (!strcmp(mode, "tput")) {
 		rc = do_tput(&r, &o);
+	} else if (!strcmp(mode, "sink")) {
+		rc = do_sink(&r, &o);
 	} else if (!strcmp(mode, "lat")) {
 		rc = do_lat(&r, &o);
 	} else if (!strcmp(mode, "join")) {
@@ -399,19 +479,21 @@ int main(int argc, char **argv)
 		/* the initial totem configuration comes with the first join */
 		join_group(&r, "cpgperf-ring");
 		while (r.ring_members < o.members && mono() < end)
-			pump(&r, 10);
+			pump(&r, 10000);
 		printf("RESULT mode=ring members=%zu at_ns=%" PRIu64 "\n", r.ring_members,
 		       now_ns(CLOCK_REALTIME));
 		rc = r.ring_members >= o.members ? 0 : 1;
 	} else if (!strcmp(mode, "watch")) {
 		r.watch_node = o.node;
 		join_group(&r, o.group);
+		wait_phase(&r, "group members");
 		while (r.members < o.members)
-			pump(&r, 100);
+			pump(&r, 100000);
 		printf("RESULT mode=watch ready=1\n");
 		fflush(stdout);
+		wait_phase(&r, "the node to leave");
 		while (!r.watch_ns)
-			pump(&r, 100);
+			pump(&r, 100000);
 		printf("RESULT mode=watch node=%u left_at_ns=%" PRIu64 "\n", o.node, r.watch_ns);
 		rc = 0;
 	} else {
