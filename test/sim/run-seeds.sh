@@ -117,8 +117,6 @@ done <<'PINNED'
 --seed=52 --nodes=8 --faults=loss,partition,clog,crash --duration-ms=12527
 --seed=1771 --nodes=8 --faults=loss,crash --duration-ms=10181
 --seed=1792 --nodes=5 --faults=loss,partition,isolate,clog,swizzle,crash --duration-ms=12748
---seed=176 --nodes=6 --faults=partition,pause,late,jitter,libcpg --duration-ms=17171
---seed=27 --nodes=13 --faults=dup,swizzle,crash,pause,foreign,libcpg --duration-ms=15090
 --seed=277 --nodes=13 --faults=partition,clog,swizzle,pause,ragged --duration-ms=18390
 PINNED
 echo "run-seeds: delivered in a transitional configuration: srp in ${trans_total:-0} of $SEEDS seeds ($(( ${trans_total:-0} * 100 / SEEDS )) %), CPG in ${cpg_trans_total:-0} ($(( ${cpg_trans_total:-0} * 100 / SEEDS )) %)"
