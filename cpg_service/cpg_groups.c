@@ -193,49 +193,6 @@ static void initial_totem_confchg(struct cpg_state *st, struct cpg_conn *c)
 		totem_confchg_send(st, c, st->members, st->members_count);
 }
 
-/* ---- fragmented messages ------------------------------------------------------ */
-
-static ssize_t partial_find(const struct cpg_state *st, uint32_t nodeid, uint32_t pid,
-			    const struct cpg_gname *group)
-{
-	size_t i;
-
-	for (i = 0; i < st->partials_count; i++)
-		if (st->partials[i].nodeid == nodeid && st->partials[i].pid == pid &&
-		    cpg_gname_eq(&st->partials[i].name, group))
-			return (ssize_t)i;
-	return -1;
-}
-
-static void partial_remove_at(struct cpg_state *st, size_t i)
-{
-	st->partials[i] = st->partials[--st->partials_count];
-}
-
-/* The group's membership changes: its fragmented messages in progress are cut. */
-static void partial_cut(struct cpg_state *st, const struct cpg_gname *group)
-{
-	size_t i = 0;
-
-	while (i < st->partials_count) {
-		if (cpg_gname_eq(&st->partials[i].name, group)) {
-			log_debug("fragmented message of %" PRIu32 "/%" PRIu32
-				  " cut by a membership change of its group",
-				  st->partials[i].nodeid, st->partials[i].pid);
-			partial_remove_at(st, i);
-		} else {
-			i++;
-		}
-	}
-}
-
-void cpg_partials_free(struct cpg_state *st)
-{
-	free(st->partials);
-	st->partials = NULL;
-	st->partials_count = st->partials_cap = 0;
-}
-
 void cpg_confchg(struct cpg_state *st, const struct cpg_gname *group,
 		 const struct cpg_proc *left, size_t left_count, uint32_t left_reason,
 		 const struct cpg_proc *joined, size_t joined_count, uint32_t joined_reason)
@@ -245,8 +202,6 @@ void cpg_confchg(struct cpg_state *st, const struct cpg_gname *group,
 	struct cpg_conn *c;
 	struct iovec iov;
 	size_t i, m = 0, total = 0, n;
-
-	partial_cut(st, group);
 
 	for (i = 0; i < st->procs_count; i++)
 		if (cpg_gname_eq(&st->procs[i].name, group))
@@ -586,7 +541,6 @@ void cpg_exec_partial_mcast(struct svc *svc, uint32_t from, const void *msg, siz
 	struct cpg_gname name;
 	struct iovec iov[2];
 	struct cpg_conn *c;
-	ssize_t idx;
 
 	if (!cpg_gname_from_mar(&name, &m->group_name) || m->fraglen > len - sizeof(*m) ||
 	    m->fraglen > m->msglen) {
@@ -599,43 +553,6 @@ void cpg_exec_partial_mcast(struct svc *svc, uint32_t from, const void *msg, siz
 			  from);
 		return;
 	}
-	/*
-	 * A fragmented message reaches the clients only if its group kept the
-	 * same members from its FIRST to its LAST fragment.  corosync forwards
-	 * every fragment: a process that joined in between gets the rest
-	 * without the FIRST and libcpg drops it, while the older members
-	 * deliver the message (the sender's INTERRUPT only helps when the
-	 * confchg reaches it before its last fragment is sent).  Cutting it at
-	 * the confchg on every node keeps all members in agreement: nobody
-	 * delivers it.  docs/compat.md.
-	 */
-	idx = partial_find(st, from, m->pid, &name);
-	if (m->type == LIBCPG_PARTIAL_FIRST) {
-		if (idx < 0) {
-			if (st->partials_count == st->partials_cap) {
-				size_t cap = st->partials_cap ? 2 * st->partials_cap : 16;
-				struct cpg_proc *v = realloc(st->partials, cap * sizeof(*v));
-
-				if (!v) {
-					log_err("out of memory tracking a fragmented message");
-					return;
-				}
-				st->partials = v;
-				st->partials_cap = cap;
-			}
-			idx = (ssize_t)st->partials_count++;
-			st->partials[idx].nodeid = from;
-			st->partials[idx].pid = m->pid;
-			st->partials[idx].name = name;
-		}
-	} else if (idx < 0) {
-		st->counters.partial_dropped++;
-		log_debug("PARTIAL_MCAST fragment of %" PRIu32 "/%" PRIu32 " without its FIRST in this "
-			  "membership of the group: dropped", from, m->pid);
-		return;
-	}
-	if (m->type == LIBCPG_PARTIAL_LAST)
-		partial_remove_at(st, (size_t)idx);
 	memset(&ev, 0, sizeof(ev));
 	ev.header.id = MESSAGE_RES_CPG_PARTIAL_DELIVER_CALLBACK;
 	ev.header.size = (int32_t)(sizeof(ev) + m->fraglen);

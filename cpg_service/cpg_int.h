@@ -93,7 +93,6 @@ struct cpg_counters {
 	uint64_t joinlist_ignored;   /* JOINLISTs outside a sync round */
 	uint64_t joinlist_overflow;  /* JOINLIST entries over CPG_JOINLIST_ROUND_MAX */
 	uint64_t delivered;          /* MCAST/PARTIAL messages delivered to local clients */
-	uint64_t partial_dropped;    /* fragments of a message cut by a confchg of its group */
 };
 
 struct cpg_state {
@@ -122,11 +121,6 @@ struct cpg_state {
 	size_t joinlist_sent;        /* local entries already sent in JOINLISTs */
 	struct cpg_proc *joinlists;  /* received this round, in order of receipt */
 	size_t joinlists_count, joinlists_cap;
-
-	/* fragmented messages whose FIRST was delivered and whose group has not
-	 * changed since (cpg_exec_partial_mcast; docs/compat.md) */
-	struct cpg_proc *partials;
-	size_t partials_count, partials_cap;
 
 	/* PROCLEAVEs that totem refused, sent in order from the retry timer */
 	struct req_exec_cpg_procjoin pending[CPG_PENDING_MAX];
@@ -173,7 +167,6 @@ void cpg_exec_mcast(struct svc *svc, uint32_t from, const void *msg, size_t len)
 void cpg_exec_downlist_old(struct svc *svc, uint32_t from, const void *msg, size_t len);
 void cpg_exec_downlist(struct svc *svc, uint32_t from, const void *msg, size_t len);
 void cpg_exec_partial_mcast(struct svc *svc, uint32_t from, const void *msg, size_t len);
-void cpg_partials_free(struct cpg_state *st);
 void cpg_procjoin_to_host(void *msg, size_t len);
 void cpg_joinlist_to_host(void *msg, size_t len);
 void cpg_mcast_to_host(void *msg, size_t len);

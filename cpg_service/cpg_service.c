@@ -472,7 +472,6 @@ static void cpg_fini(struct svc *svc)
 	free(st->zc_buf);
 	st->zc_buf = NULL;
 	st->zc_buf_cap = 0;
-	cpg_partials_free(st);
 }
 
 static void dump_name(FILE *out, const struct cpg_gname *n)
@@ -524,11 +523,9 @@ static void cpg_dump(struct svc *svc, FILE *out)
 	}
 	fprintf(out, "counters: peer_dropped %" PRIu64 " unknown_sender %" PRIu64
 		" ipc_dropped %" PRIu64 " truncated %" PRIu64 " pending %zu pending_dropped %" PRIu64
-		" joinlist_ignored %" PRIu64 " joinlist_overflow %" PRIu64 " delivered %" PRIu64
-		" partial_dropped %" PRIu64 "\n",
+		" joinlist_ignored %" PRIu64 " joinlist_overflow %" PRIu64 " delivered %" PRIu64 "\n",
 		k->peer_dropped, k->unknown_sender, k->ipc_dropped, k->truncated, st->pending_count,
-		k->pending_dropped, k->joinlist_ignored, k->joinlist_overflow, k->delivered,
-		k->partial_dropped);
+		k->pending_dropped, k->joinlist_ignored, k->joinlist_overflow, k->delivered);
 }
 
 const struct cpg_counters *cpg_service_counters(struct svc *svc)

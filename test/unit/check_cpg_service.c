@@ -1393,48 +1393,6 @@ START_TEST(test_partial_interrupt)
 }
 END_TEST
 
-/*
- * A confchg of the group between the FIRST and the LAST fragment, sent
- * before the sender saw it (so no INTERRUPT), cuts the message: the rest is
- * delivered to nobody (corosync forwards it: the joiner's libcpg drops it
- * without its FIRST, the older members deliver it; docs/compat.md).
- */
-START_TEST(test_partial_cut)
-{
-	struct cluster cl;
-	struct svc_conn *a, *b;
-
-	cluster_new(&cl, 1);
-	ck_assert_int_eq(fake_conn_open(cl.h[0], 10, 0, 0, &a), 0);
-	ck_assert_int_eq(fake_conn_open(cl.h[0], 11, 0, 0, &b), 0);
-	ck_assert_int_eq(join(a, "g", 10), CS_OK);
-	pump(&cl);
-	fake_conn_forget(a);
-	ck_assert_int_eq(partial(a, 1, 4, "ab"), CS_OK);
-	ck_assert_int_eq(join(b, "g", 11), CS_OK);
-	ck_assert_int_eq(partial(a, 3, 4, "cd"), CS_OK);
-	pump(&cl);
-	/* a: FIRST, then b's JOIN; the LAST is dropped */
-	ck_assert_uint_eq(fake_conn_event_count(a), 2);
-	ck_assert_int_eq(ev_id(a, 0), MESSAGE_RES_CPG_PARTIAL_DELIVER_CALLBACK);
-	ck_assert_int_eq(ev_id(a, 1), MESSAGE_RES_CPG_CONFCHG_CALLBACK);
-	ck_assert_uint_eq(fake_conn_event_count(b), 1);
-	ck_assert_int_eq(ev_id(b, 0), MESSAGE_RES_CPG_CONFCHG_CALLBACK);
-	ck_assert_uint_eq(node_state(&cl, 0)->counters.partial_dropped, 1);
-	/* the next message reaches both */
-	fake_conn_forget(a);
-	fake_conn_forget(b);
-	ck_assert_int_eq(partial(a, 1, 4, "ab"), CS_OK);
-	ck_assert_int_eq(partial(a, 3, 4, "cd"), CS_OK);
-	pump(&cl);
-	ck_assert_uint_eq(fake_conn_event_count(a), 2);
-	ck_assert_uint_eq(fake_conn_event_count(b), 2);
-	ck_assert_int_eq(ev_id(b, 0), MESSAGE_RES_CPG_PARTIAL_DELIVER_CALLBACK);
-	ck_assert_int_eq(ev_id(b, 1), MESSAGE_RES_CPG_PARTIAL_DELIVER_CALLBACK);
-	cluster_free(&cl);
-}
-END_TEST
-
 /* totem full under a fragment: handed back to the host (held and run again),
  * never answered TRY_AGAIN, which would make libcpg abandon the message */
 START_TEST(test_partial_handed_back)
@@ -1754,7 +1712,6 @@ int main(void)
 	add_tcase(s, tc, test_sync_process_eagain);
 	add_tcase(s, tc, test_foreign_endian);
 	add_tcase(s, tc, test_partial_interrupt);
-	add_tcase(s, tc, test_partial_cut);
 	add_tcase(s, tc, test_partial_handed_back);
 	add_tcase(s, tc, test_zcb);
 	add_tcase(s, tc, test_dump);
