@@ -221,6 +221,14 @@ int srp_receive(struct srp *srp, uint64_t now_ms, const void *buf, size_t len)
 		srp->now = now_ms;
 	if (!srp->started || srp->left || srp_wire_header_decode(buf, len, &hdr) < 0)
 		return drop(srp);
+	/*
+	 * A datagram from a peer the transport reported down proves it is back
+	 * before knet notices (its next ping): without this, each of its
+	 * foreign messages would make me gather, fail it at once and form a
+	 * ring without it (srp_peer_reachable), every time until knet says up.
+	 */
+	if (srp->unreachable.n && hdr.nodeid != 0)
+		srp_set_remove(&srp->unreachable, hdr.nodeid);
 	switch (hdr.type) {
 	case SRP_MSG_ORF_TOKEN: {
 		struct srp_orf token;

@@ -209,7 +209,8 @@ void srp_trans_ack(struct srp *srp);
  * timeout; a down report for a peer never seen reachable (links still
  * coming up at start) is ignored.  Nothing else changes: in OPERATIONAL,
  * COMMIT and RECOVERY only the token timeout decides a loss, and no
- * message or timer of the wire protocol differs (docs/compat.md).
+ * message or timer of the wire protocol differs (docs/compat.md).  Any
+ * datagram from such a peer (srp_receive) counts as reachable again.
  */
 void srp_peer_reachable(struct srp *srp, uint64_t now_ms, uint32_t nodeid, bool reachable);
 

@@ -123,6 +123,20 @@ static void slog(struct sim_stack *stk, const char *fmt, ...)
 	stk->cfg.log(stk->cfg.ctx, line);
 }
 
+
+/*
+ * Fragmented sends (PARTIAL_MCAST) are off until an open CPG bug is fixed
+ * (docs/compat.md, "CPG service": a process that joins a group while a
+ * fragmented message is in progress gets its later fragments only, its
+ * libcpg drops them, the older members deliver the message: members of one
+ * view disagree; corosync 3.1.7 does the same).  Seeds 27 and 176 (with
+ * their options then) and 8 found it.  The fix wanted: the daemon replays
+ * the fragments already delivered to a local joiner, so that nothing a
+ * client was told was sent is lost.  The draw stays, so turning this on
+ * changes no other draw of a seed.
+ */
+#define SIM_PARTIAL_SENDS 0
+
 /* ---- totempg callbacks (exec/totem.c pg_env_*) ------------------------------ */
 
 static int pg_env_mcast(void *ctx, const struct iovec *iov, size_t iovcnt)
@@ -1087,7 +1101,9 @@ static void cl_act(struct sim_client *cl)
 			return;
 		}
 		if (stk->cfg.libcpg_calls && r < 62) {
-			cl_part_start(cl);
+			/* drawn, not made: see SIM_PARTIAL_SENDS */
+			if (SIM_PARTIAL_SENDS)
+				cl_part_start(cl);
 			return;
 		}
 		if (stk->cfg.libcpg_calls && r < 70) {
