@@ -14,8 +14,8 @@
 # figure per daemon with [min-max], and the ratio chorusd / corosync.
 # Needs root (namespaces).  Not part of make check: it measures, it does not test.
 #
-# Fairness.  Both daemons run with system { sched_rr: no }, as the reference
-# harness ../shared/bench/cluster.sh does.  corosync's default is SCHED_RR
+# Fairness.  Both daemons run with system { sched_rr: no }, as the runs that
+# gave corosync's reference figures did.  corosync's default is SCHED_RR
 # (exec/main.c corosync_setscheduler at v3.1.7); chorusd never takes a
 # real-time class.  With two cores, a real-time corosync preempts the client
 # whenever it has work: the sender then became the bottleneck (about 9 k

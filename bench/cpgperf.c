@@ -20,7 +20,7 @@
  * deliveries is held back by the daemon and measures late).  The timestamp
  * is CLOCK_MONOTONIC just before the cpg_mcast_joined() that succeeded, and
  * just after the delivery callback is entered.  This is the loop of the
- * reference client ../shared/bench/cpgbench.c "tput" (same waits, same
+ * client that gave corosync's reference figures (its "tput": same waits, same
  * timestamps, every own message sampled, those that arrive after the window
  * included): both measure what issue 10 means by "send -> own delivery under
  * full load".  With --members, start only once the group has N members;

@@ -16,21 +16,7 @@ start() {
 	conf=$(it_config "$n")
 	sed -i "s/^\\ttransport: knet\$/\\ttransport: knet\\n\\tconfig_version: $v/" "$conf"
 	if [ "$kind" = chorusd ]; then
-		# it_node_start rewrites the config: start from this one
-		d="$IT_TMP/node$n"
-		: > "$d/log"
-		rm -f "$d/exit" "$d/pid"
-		(
-			ip netns exec "$(it_ns "$n")" env CHORUS_MODULE_DIR="$(it_moduledir)" \
-				"$CHORUSD" -f -c "$conf" > "$d/log" 2>&1 &
-			echo $! > "$d/pid"
-			wait $!
-			echo $? > "$d/exit.tmp"
-			mv "$d/exit.tmp" "$d/exit"
-		) &
-		until [ -s "$d/pid" ]; do sleep 0.01; done
-		cat "$d/pid" >> "$IT_TMP/pids"
-		it_wait_log "$n" "ready to provide service" 20
+		it_node_run "$n" "$conf"
 	else
 		it_corosync_run "$n" "$conf"
 	fi

@@ -96,14 +96,7 @@ norm() {
 		grep -v 'disconnected from corosync$' | sort -u
 }
 
-IFS='|'
-set -- $RUNS
-IFS=' 	
-'
-for mix in "$@"; do
-	echo "=== $mix"
-	run "$mix"
-done
+it_each_mix "$RUNS" run
 norm "$IT_TMP/kkk.notify" > "$IT_TMP/kkk.n"
 for f in "$IT_TMP"/*.notify; do
 	tag=$(basename "$f" .notify)

@@ -144,14 +144,7 @@ run() {
 	rm -f "$IT_TMP"/node*/exit
 }
 
-IFS='|'
-set -- $RUNS
-IFS=' 	
-'
-for mix in "$@"; do
-	echo "=== $mix"
-	run "$mix"
-done
+it_each_mix "$RUNS" run
 
 # every output against the all-corosync cluster's of the same size
 for f in "$IT_TMP"/*.all.* "$IT_TMP"/*.killed.* "$IT_TMP"/*.alone.*; do

@@ -51,29 +51,6 @@ write_conf() {
 	fi
 }
 
-# chorusd_run N CONF: it_node_start with a config file of our own (it_node_start
-# writes the config itself).
-chorusd_run() {
-	n=$1 conf=$2
-	d="$IT_TMP/node$n"
-	: > "$d/log"
-	rm -f "$d/exit" "$d/pid"
-	(
-		ip netns exec "$(it_ns "$n")" env CHORUS_MODULE_DIR="$(it_moduledir)" \
-			"$CHORUSD" -f -c "$conf" > "$d/log" 2>&1 &
-		echo $! > "$d/pid"
-		wait $!
-		echo $? > "$d/exit.tmp"
-		mv "$d/exit.tmp" "$d/exit"
-	) &
-	until [ -s "$d/pid" ]; do sleep 0.01; done
-	cat "$d/pid" >> "$IT_TMP/pids"
-	it_wait_log "$n" "ready to provide service" 20 || {
-		echo "node $n did not become ready; its log:"
-		cat "$d/log"
-		return 1
-	}
-}
 
 # wait_joined N "1 2 3": node N's cmap lists exactly these members as joined.
 joined() {
@@ -119,7 +96,7 @@ run_steps() {
 	for n in 1 2 3; do
 		write_conf "$n" old
 		if [ "$kind" = chorusd ]; then
-			chorusd_run "$n" "$IT_TMP/node$n/chorus.conf" >&2 ||
+			it_node_run "$n" "$IT_TMP/node$n/chorus.conf" >&2 ||
 				{ it_fail "$kind $n starts"; return 1; }
 		else
 			it_corosync_run "$n" "$IT_TMP/node$n/chorus.conf" >&2 ||
@@ -154,7 +131,7 @@ exit=0" "$out" >&2
 	# node 4 with the new file
 	write_conf 4 new
 	if [ "$kind" = chorusd ]; then
-		chorusd_run 4 "$IT_TMP/node4/chorus.conf" >&2 || it_fail "$kind 4 starts" >&2
+		it_node_run 4 "$IT_TMP/node4/chorus.conf" >&2 || it_fail "$kind 4 starts" >&2
 	else
 		it_corosync_run 4 "$IT_TMP/node4/chorus.conf" >&2 || it_fail "$kind 4 starts" >&2
 	fi

@@ -45,32 +45,10 @@ write_conf() {
 start_node() {
 	write_conf "$1" "$2"
 	if [ "$(kind "$1")" = c ]; then
-		chorusd_start "$1"
+		it_node_run "$1" "$IT_TMP/node$1/chorus.conf"
 	else
 		it_corosync_run "$1" "$IT_TMP/node$1/chorus.conf"
 	fi
-}
-# chorusd on node N with the file write_conf wrote (it_node_start would write its own)
-chorusd_start() {
-	n=$1
-	d="$IT_TMP/node$n"
-	: > "$d/log"
-	rm -f "$d/exit" "$d/pid"
-	(
-		ip netns exec "$(it_ns "$n")" env CHORUS_MODULE_DIR="$(it_moduledir)" \
-			"$CHORUSD" -f -c "$d/chorus.conf" > "$d/log" 2>&1 &
-		echo $! > "$d/pid"
-		wait $!
-		echo $? > "$d/exit.tmp"
-		mv "$d/exit.tmp" "$d/exit"
-	) &
-	until [ -s "$d/pid" ]; do sleep 0.01; done
-	cat "$d/pid" >> "$IT_TMP/pids"
-	it_wait_log "$n" "ready to provide service" 20 || {
-		echo "node $n did not become ready; its log:"
-		cat "$d/log"
-		return 1
-	}
 }
 start_client() {
 	if [ "$(kind "$1")" = c ]; then bin=$CPG_CLIENT; else bin=$CPG_CLIENT_DEBIAN; fi
@@ -151,7 +129,7 @@ cpg_kill a2
 rest=$(echo "$all" | tr ' ' '\n' | grep -vx 2 | tr '\n' ' ' | sed 's/ $//')
 it_check "the others form a ring without node 2" it_wait_members 1 "$rest" 30
 write_conf 2 1
-chorusd_start 2 || it_fail "node 2 starts with the old key"
+it_node_run 2 "$IT_TMP/node2/chorus.conf" || it_fail "node 2 starts with the old key"
 it_check "node 2 with the old key stays alone" it_wait_members 2 "2" 30
 members1() { it_members 1; }
 members2() { it_members 2; }
@@ -160,7 +138,7 @@ it_check "... nor lets itself in" it_steady 1 "2" members2
 it_eq "node 2 stops again" 0 "$(it_node_stop 2)"
 # ... and with the new one: it joins.
 write_conf 2 2
-chorusd_start 2 || it_fail "node 2 starts with the new key"
+it_node_run 2 "$IT_TMP/node2/chorus.conf" || it_fail "node 2 starts with the new key"
 it_check "node 2 with the new key joins" it_wait_members 1 "$all" 30
 start_client 2 || it_fail "client on node 2 starts again"
 R_a2=0

@@ -163,8 +163,16 @@ it_node_start() {
 	n=$1
 	shift
 	case " $IT_NODES " in *" $n "*) ;; *) it_ns_create "$n" ;; esac
-	conf=$(it_config "$n" "$@")
+	it_node_run "$n" "$(it_config "$n" "$@")"
+}
+
+# it_node_run N CONF: chorusd on node N with the config file CONF as it is
+# (it_node_start writes one first), waiting until it serves.
+it_node_run() {
+	n=$1 conf=$2
+	case " $IT_NODES " in *" $n "*) ;; *) it_ns_create "$n" ;; esac
 	d="$IT_TMP/node$n"
+	mkdir -p "$d"
 	: > "$d/log"
 	rm -f "$d/exit" "$d/pid"
 	# The daemon's own pid (not a wrapper's) is in its pid file; its exit
@@ -184,6 +192,18 @@ it_node_start() {
 		cat "$d/log"
 		return 1
 	}
+}
+
+# it_each_mix "MIX|MIX|..." FUNC: FUNC MIX for each cluster of the list
+# (a MIX names node kinds: "c c k"), announced in the output.
+it_each_mix() {
+	printf '%s\n' "$1" | tr '|' '\n' > "$IT_TMP/mixes"
+	exec 7< "$IT_TMP/mixes"
+	while read -r _mix <&7; do
+		echo "=== $_mix"
+		"$2" "$_mix"
+	done
+	exec 7<&-
 }
 
 # it_wait_log N PATTERN SECONDS: wait for a line in node N's log (an event,

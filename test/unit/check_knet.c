@@ -277,6 +277,26 @@ static uint64_t mono_ms(void)
  * datagrams flow again.  (The loopback link writes directly and never calls
  * the callback, hence two nodes over UDP on 127.0.0.x.)
  */
+/* Bounded: until both links of the pair are connected. */
+static void pair_wait_up(struct tknet *a, struct tknet *b)
+{
+	uint64_t deadline = mono_ms() + 15000;
+
+	for (;;) {
+		struct tknet_link_status sa, sb;
+		struct pollfd pfd[2] = { { .fd = tknet_log_fd(a), .events = POLLIN },
+					 { .fd = tknet_log_fd(b), .events = POLLIN } };
+
+		if (tknet_link_status(a, 2, 0, &sa) == 0 && sa.connected &&
+		    tknet_link_status(b, 1, 0, &sb) == 0 && sb.connected)
+			return;
+		ck_assert_msg(mono_ms() < deadline, "knet links did not come up");
+		(void)poll(pfd, 2, 100);
+		tknet_log_drain(a);
+		tknet_log_drain(b);
+	}
+}
+
 START_TEST(test_rx_queue_full_keeps_channel)
 {
 	struct tknet_config tc1, tc2;
@@ -286,7 +306,6 @@ START_TEST(test_rx_queue_full_keeps_channel)
 	static unsigned char msg[60000], in[65536];
 	uint16_t port = (uint16_t)(20000 + getpid() % 20000);
 	unsigned sent = 0, i;
-	uint64_t deadline;
 	ssize_t n;
 	int r;
 
@@ -295,20 +314,7 @@ START_TEST(test_rx_queue_full_keeps_channel)
 	a = open_tk(&tc1, &ls1);
 	b = open_tk(&tc2, &ls2);
 	/* Both links up (bounded: knet pings every 100 ms). */
-	deadline = mono_ms() + 15000;
-	for (;;) {
-		struct tknet_link_status sa, sb;
-		struct pollfd pfd[2] = { { .fd = tknet_log_fd(a), .events = POLLIN },
-					 { .fd = tknet_log_fd(b), .events = POLLIN } };
-
-		if (tknet_link_status(a, 2, 0, &sa) == 0 && sa.connected &&
-		    tknet_link_status(b, 1, 0, &sb) == 0 && sb.connected)
-			break;
-		ck_assert_msg(mono_ms() < deadline, "knet links did not come up");
-		(void)poll(pfd, 2, 100);
-		tknet_log_drain(a);
-		tknet_log_drain(b);
-	}
+	pair_wait_up(a, b);
 	make_msg(msg, sizeof(msg), 0);
 	/*
 	 * b does not read until knet reports its queue full (the socket pair
@@ -374,26 +380,6 @@ START_TEST(test_rx_queue_full_keeps_channel)
 	tknet_destroy(b);
 }
 END_TEST
-
-/* Bounded: until both links of the pair are connected. */
-static void pair_wait_up(struct tknet *a, struct tknet *b)
-{
-	uint64_t deadline = mono_ms() + 15000;
-
-	for (;;) {
-		struct tknet_link_status sa, sb;
-		struct pollfd pfd[2] = { { .fd = tknet_log_fd(a), .events = POLLIN },
-					 { .fd = tknet_log_fd(b), .events = POLLIN } };
-
-		if (tknet_link_status(a, 2, 0, &sa) == 0 && sa.connected &&
-		    tknet_link_status(b, 1, 0, &sb) == 0 && sb.connected)
-			return;
-		ck_assert_msg(mono_ms() < deadline, "knet links did not come up");
-		(void)poll(pfd, 2, 100);
-		tknet_log_drain(a);
-		tknet_log_drain(b);
-	}
-}
 
 /*
  * from sends a tagged datagram to node to_id until `to` reads it: true, or
