@@ -65,6 +65,9 @@ struct cfg_conn {
 	struct cfg_conn *reload_next;
 };
 
+/* Members tracked for the crypto change (corosync's PROCESSOR_COUNT_MAX). */
+#define CFG_MEMBERS_MAX 384
+
 struct cfg_state {
 	struct svc *svc;
 	uint64_t exec_rx[CFG_EXEC_FN_COUNT];
@@ -83,6 +86,22 @@ struct cfg_state {
 	 * from crypto_timer; 0: none */
 	uint32_t crypto_pending;
 	struct svc_timer crypto_timer;
+	/*
+	 * The crypto change in progress (docs/compat.md, "Crypto change at
+	 * reload"): crypto_loaded while the new crypto waits in the spare slot
+	 * for the first ACTIVATE delivered (any node's); crypto_cleanup_due
+	 * once our own CLEANUP came back while crypto_wait still lists members
+	 * whose CLEANUP did not (they may still send with the old crypto), with
+	 * crypto_cleanup_timer as the bound on that wait.
+	 */
+	bool crypto_loaded;
+	bool crypto_cleanup_due;
+	uint32_t crypto_wait[CFG_MEMBERS_MAX];
+	size_t crypto_wait_count;
+	struct svc_timer crypto_cleanup_timer;
+	/* the regular configuration, from view_change (none before the first) */
+	uint32_t members[CFG_MEMBERS_MAX];
+	size_t members_count;
 };
 
 uint64_t cfg_exec_rx_count(struct svc *svc, enum cfg_exec_fn fn)
@@ -848,6 +867,8 @@ static void cfg_exec_shutdown(struct svc *svc, uint32_t from, const void *msg, s
 
 /* Retry period of a CRYPTO_RECONFIG phase totem did not take. */
 #define CFG_CRYPTO_RETRY_MS 20
+/* How long our CLEANUP waits for the other members' (see cfg_crypto_cleanup). */
+#define CFG_CRYPTO_CLEANUP_WAIT_MS 5000
 
 /*
  * Multicast this node's CRYPTO_RECONFIG phase (SAFE).  corosync asserts
@@ -884,6 +905,8 @@ static void cfg_crypto_retry(struct svc *svc, struct svc_timer *timer)
 		cfg_send_crypto_phase(svc, st->crypto_pending);
 }
 
+static void cfg_crypto_loaded(struct svc *svc);
+
 /*
  * corosync 3.1.7 exec/cfg.c, message_handler_req_exec_cfg_reload_config:
  * every node re-reads its own file; the origin answers its client with its
@@ -911,8 +934,10 @@ static void cfg_exec_reload_config(struct svc *svc, uint32_t from, const void *m
 		err = CS_ERR_NO_MEMORY;
 	else if (r < 0)
 		err = CS_ERR_LIBRARY;
-	if (r == 1)
+	if (r == 1) {
+		cfg_crypto_loaded(svc);
 		cfg_send_crypto_phase(svc, CFG_CRYPTO_PHASE_ACTIVATE);
+	}
 	if (from != svc_nodeid(svc) || m.source.nodeid != from || m.source.conn == 0)
 		return;
 	for (struct cfg_conn *cc = st->reloads_head; cc; cc = cc->reload_next) {
@@ -925,32 +950,150 @@ static void cfg_exec_reload_config(struct svc *svc, uint32_t from, const void *m
 	}
 }
 
+/* Forget the old crypto now (our CLEANUP came back and nobody is waited for). */
+static void cfg_crypto_cleanup_now(struct svc *svc)
+{
+	struct cfg_state *st = svc_state(svc);
+	int r;
+
+	st->crypto_cleanup_due = false;
+	st->crypto_wait_count = 0;
+	svc_timer_stop(&st->crypto_cleanup_timer);
+	r = svc_crypto_reconfig_phase(svc, SVC_CRYPTO_CLEANUP);
+	if (r < 0)
+		log_err("Crypto reconfiguration phase %u failed: %s", CFG_CRYPTO_PHASE_CLEANUP,
+			strerror(-r));
+}
+
+/* Drop nodeid from the members whose CLEANUP is awaited. */
+static void cfg_crypto_unwait(struct cfg_state *st, uint32_t nodeid)
+{
+	for (size_t i = 0; i < st->crypto_wait_count; i++)
+		if (st->crypto_wait[i] == nodeid) {
+			st->crypto_wait[i] = st->crypto_wait[--st->crypto_wait_count];
+			return;
+		}
+}
+
+static void cfg_crypto_check(struct svc *svc)
+{
+	struct cfg_state *st = svc_state(svc);
+
+	if (st->crypto_cleanup_due && st->crypto_wait_count == 0)
+		cfg_crypto_cleanup_now(svc);
+}
+
 /*
- * corosync 3.1.7 exec/cfg.c, message_handler_req_exec_cfg_reconfig_crypto:
- * a node acts on its own messages only.  ACTIVATE: the transport sends
- * with the new crypto (every node loaded it before this message, which
- * follows the RELOAD_CONFIG in total order), then CLEANUP goes out; on
- * CLEANUP the old crypto is forgotten.
+ * The reload loaded new crypto into the spare slot: ACTIVATE is due, and
+ * the old crypto stays until every member of this configuration has sent
+ * its CLEANUP (each sends it after switching to the new crypto).
+ */
+static void cfg_crypto_loaded(struct svc *svc)
+{
+	struct cfg_state *st = svc_state(svc);
+
+	st->crypto_loaded = true;
+	/* a cleanup still due from an earlier change: its old slot was just
+	 * overwritten by this load */
+	st->crypto_cleanup_due = false;
+	svc_timer_stop(&st->crypto_cleanup_timer);
+	st->crypto_wait_count = 0;
+	for (size_t i = 0; i < st->members_count; i++)
+		if (st->members[i] != svc_nodeid(svc))
+			st->crypto_wait[st->crypto_wait_count++] = st->members[i];
+}
+
+static void cfg_crypto_cleanup_timeout(struct svc *svc, struct svc_timer *timer)
+{
+	struct cfg_state *st = svc_state(svc);
+	char list[128];
+	size_t o = 0;
+
+	(void)timer;
+	if (!st->crypto_cleanup_due)
+		return;
+	for (size_t i = 0; i < st->crypto_wait_count && o + 12 < sizeof(list); i++)
+		o += (size_t)snprintf(list + o, sizeof(list) - o, " " CS_PRI_NODE_ID, st->crypto_wait[i]);
+	list[o] = '\0';
+	log_notice("Crypto reconfiguration: no CLEANUP from node(s)%s in %u ms; forgetting the "
+		   "old crypto", list, CFG_CRYPTO_CLEANUP_WAIT_MS);
+	cfg_crypto_cleanup_now(svc);
+}
+
+/*
+ * corosync 3.1.7 exec/cfg.c, message_handler_req_exec_cfg_reconfig_crypto
+ * acts on the node's own messages only: at its own ACTIVATE the transport
+ * sends with the new crypto and CLEANUP goes out; at its own CLEANUP the
+ * old crypto is forgotten.  That assumes every node switched before any
+ * node forgets, which a node that delivers its own ACTIVATE late (it lost
+ * the token while loading, say) breaks: a peer that already forgot the old
+ * crypto drops all it sends and the ring re-forms.  Here (docs/compat.md):
+ *  - the transport switches at the first ACTIVATE delivered, whoever sent
+ *    it (every node loads the new crypto at the RELOAD_CONFIG, which comes
+ *    before any ACTIVATE in the total order; the sender itself switched);
+ *  - the old crypto is forgotten once our own CLEANUP and one from every
+ *    other member came back (a member sends it only after it switched), a
+ *    member leaving the configuration no longer counts, and after
+ *    CFG_CRYPTO_CLEANUP_WAIT_MS it is forgotten anyway (a member whose file
+ *    did not change crypto sends no phases).
+ * What goes on the wire is corosync's: each node's own ACTIVATE, then its
+ * CLEANUP.
  */
 static void cfg_exec_crypto_reconfig(struct svc *svc, uint32_t from, const void *msg, size_t len)
 {
+	struct cfg_state *st = svc_state(svc);
 	struct req_exec_cfg_crypto_reconfig m;
+	bool own = from == svc_nodeid(svc);
 	int r;
 
 	memcpy(&m, msg, sizeof(m));
 	cfg_exec_count(svc, MESSAGE_REQ_EXEC_CFG_CRYPTO_RECONFIG);
-	if (from != svc_nodeid(svc))
-		return;
-	log_debug("Crypto reconfiguration phase %" PRIu32, m.phase);
-	if (m.phase == CFG_CRYPTO_PHASE_ACTIVATE || m.phase == CFG_CRYPTO_PHASE_CLEANUP) {
-		r = svc_crypto_reconfig_phase(svc, (enum svc_crypto_phase)m.phase);
+	if (own)
+		log_debug("Crypto reconfiguration phase %" PRIu32, m.phase);
+	if (m.phase == CFG_CRYPTO_PHASE_ACTIVATE && st->crypto_loaded) {
+		if (!own)
+			log_debug("Crypto reconfiguration: ACTIVATE from node " CS_PRI_NODE_ID
+				  " switches this node too", from);
+		st->crypto_loaded = false;
+		r = svc_crypto_reconfig_phase(svc, SVC_CRYPTO_ACTIVATE);
 		if (r < 0)
 			log_err("Crypto reconfiguration phase %" PRIu32 " failed: %s", m.phase,
 				strerror(-r));
 	}
+	if (m.phase == CFG_CRYPTO_PHASE_CLEANUP) {
+		cfg_crypto_unwait(st, from);
+		if (own) {
+			st->crypto_cleanup_due = true;
+			if (st->crypto_wait_count)
+				svc_timer_start(&st->crypto_cleanup_timer,
+						CFG_CRYPTO_CLEANUP_WAIT_MS);
+		}
+		cfg_crypto_check(svc);
+	}
 	/* corosync moves on from any phase below CLEANUP */
-	if (m.phase < CFG_CRYPTO_PHASE_CLEANUP)
+	if (own && m.phase < CFG_CRYPTO_PHASE_CLEANUP)
 		cfg_send_crypto_phase(svc, CFG_CRYPTO_PHASE_CLEANUP);
+}
+
+/* The regular configuration: members gone are no longer waited for. */
+static void cfg_view_change(struct svc *svc, const struct svc_view *view)
+{
+	struct cfg_state *st = svc_state(svc);
+	size_t n = view->members_count < CFG_MEMBERS_MAX ? view->members_count : CFG_MEMBERS_MAX;
+
+	memcpy(st->members, view->members, n * sizeof(st->members[0]));
+	st->members_count = n;
+	for (size_t i = 0; i < st->crypto_wait_count;) {
+		bool in = false;
+
+		for (size_t j = 0; j < n && !in; j++)
+			in = st->members[j] == st->crypto_wait[i];
+		if (in)
+			i++;
+		else
+			cfg_crypto_unwait(st, st->crypto_wait[i]);
+	}
+	cfg_crypto_check(svc);
 }
 
 /* ---- lifetime ------------------------------------------------------------------ */
@@ -962,6 +1105,7 @@ static int cfg_init(struct svc *svc)
 	st->svc = svc;
 	svc_timer_init(svc, &st->shutdown_timer, cfg_shutdown_timeout);
 	svc_timer_init(svc, &st->crypto_timer, cfg_crypto_retry);
+	svc_timer_init(svc, &st->crypto_cleanup_timer, cfg_crypto_cleanup_timeout);
 	if (!svc_cmap(svc)) {
 		svc_set_error(svc, "no configuration map");
 		return -EINVAL;
@@ -975,6 +1119,7 @@ static void cfg_fini(struct svc *svc)
 
 	svc_timer_stop(&st->shutdown_timer);
 	svc_timer_stop(&st->crypto_timer);
+	svc_timer_stop(&st->crypto_cleanup_timer);
 }
 
 static int cfg_conn_open(struct svc_conn *conn)
@@ -1058,6 +1203,7 @@ const struct svc_def cfg_service_def = {
 	.totem_ops_count = sizeof(cfg_totem_ops) / sizeof(cfg_totem_ops[0]),
 	.sync = NULL,
 	.init = cfg_init,
+	.view_change = cfg_view_change,
 	.fini = cfg_fini,
 	.conn_open = cfg_conn_open,
 	.conn_close = cfg_conn_close,

@@ -476,6 +476,12 @@ int fake_host_sync(struct fake_host *h, const struct svc_view *view, unsigned in
 	return r;
 }
 
+void fake_host_view(struct fake_host *h, const struct svc_view *view)
+{
+	if (h->svc.def->view_change)
+		h->svc.def->view_change(&h->svc, view);
+}
+
 /* ---- timers --------------------------------------------------------------------- */
 
 void fake_host_advance(struct fake_host *h, uint64_t ms)

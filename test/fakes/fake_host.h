@@ -95,6 +95,8 @@ int fake_host_deliver(struct fake_host *host, uint32_t from_nodeid, const void *
 
 /** Run the sync steps for view: init, process until 0 (at most max_rounds), activate. */
 int fake_host_sync(struct fake_host *host, const struct svc_view *view, unsigned int max_rounds);
+/** The end of a sync as the host tells it: the service's view_change(view), if it has one. */
+void fake_host_view(struct fake_host *host, const struct svc_view *view);
 
 /*
  * The scripted daemon.  Off by default: svc_node_status, svc_shutdown and

@@ -411,8 +411,10 @@ END_TEST
 
 /*
  * A reload that changed crypto (the daemon answers 1): this node sends its
- * own ACTIVATE, acts on its own ACTIVATE (then sends CLEANUP) and CLEANUP,
- * ignores other nodes' phases; a phase totem refuses is sent again.
+ * own ACTIVATE; the first ACTIVATE delivered, any node's, switches the
+ * transport; its own ACTIVATE sends CLEANUP; its own CLEANUP forgets the
+ * old crypto once every other member's CLEANUP came back (none here: no
+ * view yet); a phase totem refuses is sent again.
  */
 static void crypto_deliver(struct env *e, size_t index, uint32_t from, uint32_t want_phase)
 {
@@ -440,6 +442,17 @@ START_TEST(test_crypto_reconfig)
 	ck_assert_uint_eq(fake_host_mcast_count(e.h), 1);
 	ck_assert_int_eq(reply_check(fake_conn_reply(e.c, 0), MESSAGE_RES_CFG_RELOAD_CONFIG, 24),
 			 CS_OK);
+	/* another node's ACTIVATE with nothing loaded here: nothing happens */
+	{
+		struct req_exec_cfg_crypto_reconfig act;
+
+		memset(&act, 0, sizeof(act));
+		act.header.id = 1 << 16 | MESSAGE_REQ_EXEC_CFG_CRYPTO_RECONFIG;
+		act.header.size = sizeof(act);
+		act.phase = CFG_CRYPTO_PHASE_ACTIVATE;
+		ck_assert_int_eq(fake_host_deliver(e.h, 2, &act, sizeof(act), false), 0);
+		ck_assert_uint_eq(fake_host_crypto_phases(e.h, NULL), 0);
+	}
 
 	/* a reload from node 2 that changed crypto here: ACTIVATE from this node */
 	fake_host_reload_result(e.h, 1);
@@ -452,21 +465,21 @@ START_TEST(test_crypto_reconfig)
 	}
 	ck_assert_uint_eq(fake_host_mcast_count(e.h), 2);
 	ck_assert_uint_eq(fake_host_crypto_phases(e.h, NULL), 0);
-	/* node 2's phases are its own business */
+	/* node 2's ACTIVATE comes first: the transport switches, nothing is sent */
 	ck_assert_int_eq(fake_host_deliver(e.h, 2, fake_host_mcast(e.h, 1)->data, 24, false), 0);
-	ck_assert_uint_eq(fake_host_crypto_phases(e.h, NULL), 0);
-	ck_assert_uint_eq(fake_host_mcast_count(e.h), 2);
-	/* our ACTIVATE: the transport switches, CLEANUP goes out */
-	crypto_deliver(&e, 1, 1, CFG_CRYPTO_PHASE_ACTIVATE);
 	ck_assert_uint_eq(fake_host_crypto_phases(e.h, &last), 1);
 	ck_assert_int_eq(last, SVC_CRYPTO_ACTIVATE);
+	ck_assert_uint_eq(fake_host_mcast_count(e.h), 2);
+	/* our ACTIVATE: switched already; CLEANUP goes out */
+	crypto_deliver(&e, 1, 1, CFG_CRYPTO_PHASE_ACTIVATE);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, NULL), 1);
 	ck_assert_uint_eq(fake_host_mcast_count(e.h), 3);
 	/* our CLEANUP: the old crypto goes, nothing more is sent */
 	crypto_deliver(&e, 2, 1, CFG_CRYPTO_PHASE_CLEANUP);
 	ck_assert_uint_eq(fake_host_crypto_phases(e.h, &last), 2);
 	ck_assert_int_eq(last, SVC_CRYPTO_CLEANUP);
 	ck_assert_uint_eq(fake_host_mcast_count(e.h), 3);
-	ck_assert_uint_eq(cfg_exec_rx_count(fake_host_svc(e.h), MESSAGE_REQ_EXEC_CFG_CRYPTO_RECONFIG), 3);
+	ck_assert_uint_eq(cfg_exec_rx_count(fake_host_svc(e.h), MESSAGE_REQ_EXEC_CFG_CRYPTO_RECONFIG), 4);
 
 	/* totem full when ACTIVATE is due: sent again once it has room */
 	fake_host_mcast_fail(e.h, -EAGAIN);
@@ -482,6 +495,111 @@ START_TEST(test_crypto_reconfig)
 	/* sent once only */
 	fake_host_advance(e.h, 100);
 	ck_assert_uint_eq(fake_host_mcast_count(e.h), 5);
+	env_fini(&e);
+}
+END_TEST
+
+/* The phase message of node `from`, delivered. */
+static void phase_from(struct env *e, uint32_t from, uint32_t phase)
+{
+	struct req_exec_cfg_crypto_reconfig x;
+
+	memset(&x, 0, sizeof(x));
+	x.header.id = 1 << 16 | MESSAGE_REQ_EXEC_CFG_CRYPTO_RECONFIG;
+	x.header.size = sizeof(x);
+	x.phase = phase;
+	ck_assert_int_eq(fake_host_deliver(e->h, from, &x, sizeof(x), false), 0);
+}
+
+static void view_of(struct env *e, const uint32_t *members, size_t n)
+{
+	struct svc_view v;
+
+	memset(&v, 0, sizeof(v));
+	v.rep_nodeid = members[0];
+	v.ring_seq = 8;
+	v.members = members;
+	v.members_count = n;
+	fake_host_view(e->h, &v);
+}
+
+/* A reload with a crypto change up to our own CLEANUP delivered. */
+static void crypto_round(struct env *e, unsigned phases_before)
+{
+	size_t k = fake_host_mcast_count(e->h);
+
+	reload_deliver(e, 0, 1);
+	ck_assert_uint_eq(fake_host_mcast_count(e->h), k + 1);
+	crypto_deliver(e, k, 1, CFG_CRYPTO_PHASE_ACTIVATE);
+	ck_assert_uint_eq(fake_host_crypto_phases(e->h, NULL), phases_before + 1);
+	crypto_deliver(e, k + 1, 1, CFG_CRYPTO_PHASE_CLEANUP);
+}
+
+/*
+ * The old crypto is kept until every other member of the configuration
+ * sent its CLEANUP (it switched before), a member that left no longer
+ * counts, and CFG_CRYPTO_CLEANUP_WAIT_MS (5 s) bounds the wait.
+ */
+START_TEST(test_crypto_cleanup_waits)
+{
+	struct env e;
+	enum svc_crypto_phase last;
+	static const uint32_t three[] = { 1, 2, 3 }, two[] = { 1, 2 };
+
+	env_init(&e, 1);
+	ck_assert_int_eq(fake_conn_request(e.c, &(struct req_lib_cfg_header_only){
+		.header = { .id = MESSAGE_REQ_CFG_RELOAD_CONFIG, .size = 16 } }, 16), 0);
+	fake_host_reload_result(e.h, 1);
+	view_of(&e, three, 3);
+
+	/* node 2 cleans up, then ours: node 3 is still awaited ... */
+	reload_deliver(&e, 0, 1);
+	crypto_deliver(&e, 1, 1, CFG_CRYPTO_PHASE_ACTIVATE);
+	phase_from(&e, 2, CFG_CRYPTO_PHASE_CLEANUP);
+	crypto_deliver(&e, 2, 1, CFG_CRYPTO_PHASE_CLEANUP);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, &last), 1);
+	ck_assert_int_eq(last, SVC_CRYPTO_ACTIVATE);
+	/* ... until it leaves the configuration */
+	view_of(&e, two, 2);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, &last), 2);
+	ck_assert_int_eq(last, SVC_CRYPTO_CLEANUP);
+
+	/* the last CLEANUP awaited forgets the old crypto */
+	view_of(&e, three, 3);
+	crypto_round(&e, 2);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, NULL), 3);
+	phase_from(&e, 3, CFG_CRYPTO_PHASE_CLEANUP);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, NULL), 3);
+	phase_from(&e, 3, CFG_CRYPTO_PHASE_CLEANUP);       /* twice: counts once */
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, NULL), 3);
+	phase_from(&e, 2, CFG_CRYPTO_PHASE_CLEANUP);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, &last), 4);
+	ck_assert_int_eq(last, SVC_CRYPTO_CLEANUP);
+
+	/* every other CLEANUP before ours: ours forgets at once */
+	reload_deliver(&e, 0, 1);
+	phase_from(&e, 2, CFG_CRYPTO_PHASE_ACTIVATE);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, &last), 5);
+	ck_assert_int_eq(last, SVC_CRYPTO_ACTIVATE);
+	phase_from(&e, 2, CFG_CRYPTO_PHASE_CLEANUP);
+	phase_from(&e, 3, CFG_CRYPTO_PHASE_CLEANUP);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, NULL), 5);
+	crypto_deliver(&e, fake_host_mcast_count(e.h) - 1, 1, CFG_CRYPTO_PHASE_ACTIVATE);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, NULL), 5);
+	crypto_deliver(&e, fake_host_mcast_count(e.h) - 1, 1, CFG_CRYPTO_PHASE_CLEANUP);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, &last), 6);
+	ck_assert_int_eq(last, SVC_CRYPTO_CLEANUP);
+
+	/* a member that never sends its CLEANUP: forgotten after 5 s */
+	crypto_round(&e, 6);
+	phase_from(&e, 2, CFG_CRYPTO_PHASE_CLEANUP);
+	fake_host_advance(e.h, 4999);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, NULL), 7);
+	fake_host_advance(e.h, 1);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, &last), 8);
+	ck_assert_int_eq(last, SVC_CRYPTO_CLEANUP);
+	fake_host_advance(e.h, 10000);
+	ck_assert_uint_eq(fake_host_crypto_phases(e.h, NULL), 8);
 	env_fini(&e);
 }
 END_TEST
@@ -1147,6 +1265,7 @@ int main(void)
 	add_tcase(s, tc, test_fixed_replies);
 	add_tcase(s, tc, test_reload_config);
 	add_tcase(s, tc, test_crypto_reconfig);
+	add_tcase(s, tc, test_crypto_cleanup_waits);
 	add_tcase(s, tc, test_nodestatus);
 	add_tcase(s, tc, test_ringstatus);
 	add_tcase(s, tc, test_killnode);
