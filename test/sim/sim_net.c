@@ -176,7 +176,7 @@ static void sw_ring_id(uint8_t *p)
 	sw64_at(p + 4);
 }
 
-static int swap_one(uint8_t *p, size_t len, int depth)
+static int swap_one(uint8_t *p, size_t len, int depth, sim_net_body_fn body, void *ctx)
 {
 	uint16_t magic;
 	bool s;
@@ -209,8 +209,10 @@ static int swap_one(uint8_t *p, size_t len, int depth)
 		if (len < W_MCAST)
 			return -1;
 		if (p[4] == 1) {     /* encapsulated: the body is an MCAST of its own order */
-			if (depth > 0 || swap_one(p + W_MCAST, len - W_MCAST, depth + 1) < 0)
+			if (depth > 0 || swap_one(p + W_MCAST, len - W_MCAST, depth + 1, body, ctx) < 0)
 				return -1;
+		} else if (body && body(ctx, p + W_MCAST, len - W_MCAST) < 0) {
+			return -1;
 		}
 		for (size_t o = 13; o < 25; o += 4)
 			sw32_at(p + o);
@@ -272,7 +274,7 @@ static int swap_one(uint8_t *p, size_t len, int depth)
 	return 0;
 }
 
-int sim_net_swap_datagram(void *buf, size_t len)
+int sim_net_swap_datagram(void *buf, size_t len, sim_net_body_fn body, void *ctx)
 {
-	return swap_one(buf, len, 0);
+	return swap_one(buf, len, 0, body, ctx);
 }

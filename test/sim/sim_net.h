@@ -73,10 +73,12 @@ void sim_net_heal(struct sim_net *net);
  * restated in totemsrp/srp_wire.h), giving the datagram a node of the
  * other byte order sends.  Each header's order is read from its own magic,
  * so this is an involution, and the inner MCAST of an encapsulated one
- * (re-sent in RECOVERY by any node) is swapped on its own order.  MCAST
- * bodies (totempg frames) are not touched.  0, or -1 when the datagram does
- * not parse (it is then unchanged).
+ * (re-sent in RECOVERY by any node) is swapped on its own order.  The
+ * body of each (inner) MCAST goes to body(ctx, body, len) when body is not
+ * NULL (the world's message-level transcoder, sim_xcode.h), which swaps it
+ * in place or returns -1.  0, or -1 when the datagram does not parse.
  */
-int sim_net_swap_datagram(void *buf, size_t len);
+typedef int (*sim_net_body_fn)(void *ctx, uint8_t *body, size_t len);
+int sim_net_swap_datagram(void *buf, size_t len, sim_net_body_fn body, void *ctx);
 
 #endif

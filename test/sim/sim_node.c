@@ -42,6 +42,7 @@
 #include "totemsrp/pg.h"
 #include "totemsrp/pg_confchg.h"
 #include "test/sim/sim_node.h"
+#include "test/sim/sim_xcode.h"
 
 #define GROUP_A "a"
 #define GROUP_SYNC "sync"
@@ -92,8 +93,20 @@ struct cl_asm {
 	size_t msglen, index;
 };
 
+/* One message handed to totempg, in the other byte order (sim_xcode.h). */
+struct shadow_msg {
+	uint8_t *buf;
+	size_t len, off;              /* off: bytes already taken by frames */
+};
+
 struct sim_stack {
 	struct sim_stack_cfg cfg;
+	/* fault "foreign": the shadow stream, oldest first from sh_head */
+	struct shadow_msg *sh;
+	size_t sh_head, sh_n, sh_cap;
+	uint64_t frames_sent;         /* frames srp took, to tell pg's error cases apart */
+	uint8_t *other;               /* the other-order twin of the frame being sent */
+	size_t other_cap;
 	struct pg *pg;
 	struct host *host;
 	struct icmap *cmap, *stats;
@@ -139,13 +152,168 @@ static void slog(struct sim_stack *stk, const char *fmt, ...)
 
 /* ---- totempg callbacks (exec/totem.c pg_env_*) ------------------------------ */
 
+static void xfail(struct sim_stack *stk, const char *what, const char *why)
+{
+	sim_check_fail(sim_cpg_check_sim(stk->cfg.cc), stk->cfg.nodeid, "transcoder: %s: %s", what, why);
+}
+
+/* Drop the shadow messages frames have taken whole; compact the array. */
+static void shadow_trim(struct sim_stack *stk)
+{
+	while (stk->sh_head < stk->sh_n && stk->sh[stk->sh_head].off == stk->sh[stk->sh_head].len)
+		free(stk->sh[stk->sh_head++].buf);
+	if (stk->sh_head == stk->sh_n)
+		stk->sh_head = stk->sh_n = 0;
+}
+
+/*
+ * The frame a node of the other order would emit: header and lengths
+ * swapped, data taken from the shadow stream (peeked; taken on success).
+ */
+static const uint8_t *shadow_frame(struct sim_stack *stk, const struct iovec *iov, size_t iovcnt,
+				   size_t *ret_len)
+{
+	size_t len = 0, o = 0, need, i, off;
+	uint16_t count;
+
+	for (i = 0; i < iovcnt; i++)
+		len += iov[i].iov_len;
+	if (len > stk->other_cap) {
+		free(stk->other);
+		stk->other = malloc(len);
+		if (!stk->other)
+			abort();
+		stk->other_cap = len;
+	}
+	for (i = 0; i < iovcnt; i++) {
+		memcpy(stk->other + o, iov[i].iov_base, iov[i].iov_len);
+		o += iov[i].iov_len;
+	}
+	if (len < SIM_XCODE_PG_FRAME_HDR) {
+		xfail(stk, "a totempg frame", "shorter than its header");
+		return NULL;
+	}
+	memcpy(&count, stk->other + 6, 2);
+	need = SIM_XCODE_PG_FRAME_HDR + 2 * (size_t)count;
+	if (sim_xcode_pg_frame_header(stk->other, len) < 0 || need > len) {
+		xfail(stk, "a totempg frame", "its lengths do not fit");
+		return NULL;
+	}
+	/* the data: the same number of bytes of the shadow stream */
+	for (i = stk->sh_head, off = need; off < len && i < stk->sh_n; i++) {
+		struct shadow_msg *m = &stk->sh[i];
+		size_t take = m->len - m->off < len - off ? m->len - m->off : len - off;
+
+		memcpy(stk->other + off, m->buf + m->off, take);
+		off += take;
+	}
+	if (off != len) {
+		xfail(stk, "a totempg frame", "carries bytes that were not handed to totempg");
+		return NULL;
+	}
+	*ret_len = len;
+	return stk->other;
+}
+
+static void shadow_take(struct sim_stack *stk, size_t bytes)
+{
+	for (size_t i = stk->sh_head; bytes && i < stk->sh_n; i++) {
+		struct shadow_msg *m = &stk->sh[i];
+		size_t take = m->len - m->off < bytes ? m->len - m->off : bytes;
+
+		m->off += take;
+		bytes -= take;
+	}
+	shadow_trim(stk);
+}
+
 static int pg_env_mcast(void *ctx, const struct iovec *iov, size_t iovcnt)
 {
 	struct sim_stack *stk = ctx;
+	const uint8_t *other = NULL;
+	size_t other_len = 0;
+	int r;
 
 	if (stk->dead)
 		return -ENOTCONN;
-	return stk->cfg.frame_mcast(stk->cfg.ctx, iov, iovcnt);
+	if (stk->cfg.xcode)
+		other = shadow_frame(stk, iov, iovcnt, &other_len);
+	r = stk->cfg.frame_mcast(stk->cfg.ctx, iov, iovcnt, other, other_len);
+	if (r == 0) {
+		stk->frames_sent++;
+		if (other) {
+			uint16_t count;
+
+			memcpy(&count, (const uint8_t *)iov[0].iov_base + 6, 2);
+			shadow_take(stk, other_len - SIM_XCODE_PG_FRAME_HDR - 2 * (size_t)count);
+		}
+	}
+	return r;
+}
+
+/* A message goes to totempg: its other-order twin joins the shadow stream. */
+static void shadow_push(struct sim_stack *stk, const char *group, size_t group_len,
+			const struct iovec *iov, size_t iovcnt)
+{
+	struct shadow_msg *m;
+	size_t len = 4 + group_len, o;
+	uint16_t v;
+	const char *why = "";
+
+	for (size_t i = 0; i < iovcnt; i++)
+		len += iov[i].iov_len;
+	if (stk->sh_n == stk->sh_cap) {
+		stk->sh_cap = stk->sh_cap ? 2 * stk->sh_cap : 16;
+		stk->sh = realloc(stk->sh, stk->sh_cap * sizeof(*stk->sh));
+		if (!stk->sh)
+			abort();
+	}
+	m = &stk->sh[stk->sh_n++];
+	m->buf = malloc(len);
+	if (!m->buf)
+		abort();
+	m->len = len;
+	m->off = 0;
+	/* the group header as totempg writes it (pg.c pg_mcast) */
+	v = 1;
+	memcpy(m->buf, &v, 2);
+	v = (uint16_t)group_len;
+	memcpy(m->buf + 2, &v, 2);
+	memcpy(m->buf + 4, group, group_len);
+	o = 4 + group_len;
+	for (size_t i = 0; i < iovcnt; i++) {
+		memcpy(m->buf + o, iov[i].iov_base, iov[i].iov_len);
+		o += iov[i].iov_len;
+	}
+	if (sim_xcode_pg_message(m->buf, len, &why) < 0)
+		xfail(stk, "a service message", why);
+}
+
+/*
+ * pg_mcast failed: if no frame went out, the message was not taken (the
+ * last shadow message goes); if some did, totempg dropped the rest of the
+ * message and its packing buffer (pg.c pack_message: "start clean").
+ */
+static void shadow_refused(struct sim_stack *stk, uint64_t frames_before)
+{
+	if (stk->frames_sent == frames_before) {
+		free(stk->sh[--stk->sh_n].buf);
+	} else {
+		for (size_t i = stk->sh_head; i < stk->sh_n; i++)
+			stk->sh[i].off = stk->sh[i].len;
+	}
+	shadow_trim(stk);
+}
+
+static void shadow_free(struct sim_stack *stk)
+{
+	for (size_t i = stk->sh_head; i < stk->sh_n; i++)
+		free(stk->sh[i].buf);
+	free(stk->sh);
+	free(stk->other);
+	stk->sh = NULL;
+	stk->other = NULL;
+	stk->sh_head = stk->sh_n = stk->sh_cap = stk->other_cap = 0;
 }
 
 static size_t pg_env_space(void *ctx)
@@ -171,6 +339,8 @@ static void pg_env_deliver(void *ctx, uint32_t from, const char *group, size_t g
 	if (len > sizeof(stk->msg))
 		return;
 	memcpy(stk->msg, msg, len);
+	if (foreign && stk->cfg.foreign_rx)
+		(*stk->cfg.foreign_rx)++;
 	if (group_len == 1 && group[0] == 'a')
 		host_deliver(stk->host, from, stk->msg, len, foreign);
 	else if (group_len == 4 && memcmp(group, GROUP_SYNC, 4) == 0)
@@ -183,13 +353,20 @@ static int host_mcast(void *ctx, enum host_group group, const struct iovec *iov,
 		      enum svc_guarantee g)
 {
 	struct sim_stack *stk = ctx;
+	const char *name = group == HOST_GROUP_SYNC ? GROUP_SYNC : GROUP_A;
+	size_t name_len = group == HOST_GROUP_SYNC ? 4 : 1;
+	uint64_t frames_before = stk->frames_sent;
+	int r;
 
 	(void)g;
 	if (stk->dead)
 		return -ENOTCONN;
-	if (group == HOST_GROUP_SYNC)
-		return pg_mcast(stk->pg, GROUP_SYNC, 4, iov, iovcnt);
-	return pg_mcast(stk->pg, GROUP_A, 1, iov, iovcnt);
+	if (stk->cfg.xcode)
+		shadow_push(stk, name, name_len, iov, iovcnt);
+	r = pg_mcast(stk->pg, name, name_len, iov, iovcnt);
+	if (r < 0 && stk->cfg.xcode)
+		shadow_refused(stk, frames_before);
+	return r;
 }
 
 static bool host_space(void *ctx, size_t len)
@@ -1206,6 +1383,7 @@ void sim_stack_destroy(struct sim_stack *stk)
 	icmap_free(stk->stats);
 	free(stk->req);
 	free(stk->ev);
+	shadow_free(stk);
 	free(stk);
 }
 
@@ -1217,9 +1395,10 @@ void sim_stack_set_time(struct sim_stack *stk, uint64_t now_ms)
 	host_set_time(stk->host, now_ms);
 }
 
-void sim_stack_deliver(struct sim_stack *stk, uint32_t from, const void *frame, size_t len)
+void sim_stack_deliver(struct sim_stack *stk, uint32_t from, const void *frame, size_t len,
+		       bool foreign)
 {
-	(void)pg_deliver(stk->pg, from, frame, len, false);
+	(void)pg_deliver(stk->pg, from, frame, len, foreign);
 }
 
 void sim_stack_token_received(struct sim_stack *stk)

@@ -35,8 +35,20 @@ struct sim_stack_cfg {
 	uint32_t *pid_next;            /* the node's pid counter (survives crashes) */
 	struct sim_prng *prng;
 	struct sim_cpg_check *cc;
-	/* The world: wrap a frame and srp_mcast it (0, -EAGAIN). */
-	int (*frame_mcast)(void *ctx, const struct iovec *iov, size_t iovcnt);
+	/*
+	 * Fault "foreign": keep the shadow stream of sim_xcode.h, so that each
+	 * frame comes with its other-order twin; count (in *foreign_rx) the
+	 * service messages delivered from a node of the other order.
+	 */
+	bool xcode;
+	uint64_t *foreign_rx;
+	/*
+	 * The world: wrap a frame and srp_mcast it (0, -EAGAIN).  other: the
+	 * frame as a node of the other byte order would send it (NULL without
+	 * xcode), other_len bytes like the frame.
+	 */
+	int (*frame_mcast)(void *ctx, const struct iovec *iov, size_t iovcnt, const uint8_t *other,
+			   size_t other_len);
 	/* A trace line (NULL: none). */
 	void (*log)(void *ctx, const char *line);
 	void *ctx;
@@ -47,7 +59,9 @@ int sim_stack_create(const struct sim_stack_cfg *cfg, uint64_t now_ms, struct si
 void sim_stack_destroy(struct sim_stack *stk);
 
 /* srp callbacks, in exec/totem.c's order of work */
-void sim_stack_deliver(struct sim_stack *stk, uint32_t from, const void *frame, size_t len);
+/* foreign: the frame is in the other byte order (srp's foreign_endian flag) */
+void sim_stack_deliver(struct sim_stack *stk, uint32_t from, const void *frame, size_t len,
+		       bool foreign);
 void sim_stack_confchg(struct sim_stack *stk, const struct srp_confchg *chg);
 void sim_stack_token_received(struct sim_stack *stk);
 

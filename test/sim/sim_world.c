@@ -34,6 +34,7 @@
 #include "test/sim/sim_cpg_check.h"
 #include "test/sim/sim_heap.h"
 #include "test/sim/sim_net.h"
+#include "test/sim/sim_xcode.h"
 #include "test/sim/sim_node.h"
 #include "test/sim/sim_prng.h"
 #include "test/sim/sim_world.h"
@@ -122,6 +123,12 @@ struct sim_world {
 	int32_t log_target;              /* qb_log target of --trace, -1 none */
 	uint8_t appbuf[SIM_APP_BUF];
 	uint8_t framebuf[65536 + SIM_MSG_HDR_LEN];
+	/* fault "foreign" in whole-stack mode: the message-level transcoder (sim_xcode.h) */
+	bool xcode;
+	struct sim_xcode_store patches;   /* by frame tag: the frame's other-order twin */
+	uint64_t foreign_rx;              /* service messages delivered from the other order */
+	uint64_t xcoded;                  /* MCAST bodies transcoded on the way */
+	uint8_t xbuf[65536 + SIM_MSG_HDR_LEN];
 };
 
 /* ---- logging and events --------------------------------------------------- */
@@ -238,6 +245,34 @@ static int node_index(const struct sim_world *w, uint32_t nodeid)
 	return -1;
 }
 
+/*
+ * The body of an MCAST crossing between byte orders: a wrapped totempg frame
+ * gets its other-order twin (the patch its sender's frame left); the raw
+ * application's payloads of --srp-only have no inner layout to swap.
+ */
+static int xcode_body(void *ctx, uint8_t *body, size_t len)
+{
+	struct sim_world *w = ctx;
+	const struct sim_xcode_patch *p;
+	uint32_t magic, sender;
+	uint64_t counter;
+
+	if (!w->xcode)
+		return 0;
+	if (len < SIM_MSG_HDR_LEN)
+		return -1;
+	memcpy(&magic, body, 4);
+	memcpy(&sender, body + 4, 4);
+	memcpy(&counter, body + 8, 8);
+	if (magic != SIM_FRAME_MAGIC)
+		return -1;
+	p = sim_xcode_store_get(&w->patches, sender, counter);
+	if (!p || sim_xcode_patch_apply(p, body + SIM_MSG_HDR_LEN, len - SIM_MSG_HDR_LEN) < 0)
+		return -1;
+	w->xcoded++;
+	return 0;
+}
+
 static void net_send(struct sim_world *w, struct sim_node *from, uint32_t to, const void *buf,
 		     size_t len)
 {
@@ -257,7 +292,7 @@ static void net_send(struct sim_world *w, struct sim_node *from, uint32_t to, co
 		}
 		memcpy(ev->buf, buf, len);
 		/* between byte orders: what the other machine would have sent */
-		if (swap && sim_net_swap_datagram(ev->buf, len) < 0)
+		if (swap && sim_net_swap_datagram(ev->buf, len, xcode_body, w) < 0)
 			sim_check_fail(w->chk, from->nodeid, "transcoder: a %zu-byte datagram does not parse",
 				       len);
 		ev->len = len;
@@ -324,21 +359,33 @@ static void env_deliver(void *ctx, uint32_t from_nodeid, const void *msg, size_t
 	/*
 	 * The engine reads the order from the (inner) MCAST header, also for a
 	 * message retransmitted or re-sent in RECOVERY by a node of the other
-	 * order.  The body is not transcoded (srp level only), so totempg and
-	 * the services get it as sent.
+	 * order.  In whole-stack mode the body (the wrapped totempg frame)
+	 * crossed the byte orders an odd number of times, so it is in its
+	 * origin's order: the checkers get it back in ours (the patch is an
+	 * involution), totempg and the services get it as it came.
 	 */
 	if (foreign_endian != other)
 		sim_check_fail(n->w->chk, n->nodeid, "message from %u %sflagged foreign-endian", from_nodeid,
 			       foreign_endian ? "" : "not ");
-	sim_check_deliver(n->w->chk, n->nodeid, from_nodeid, msg, len);
+	if (other && n->w->xcode && len >= SIM_MSG_HDR_LEN && len <= sizeof(n->w->xbuf)) {
+		memcpy(n->w->xbuf, msg, len);
+		if (xcode_body(n->w, n->w->xbuf, len) < 0)
+			sim_check_fail(n->w->chk, n->nodeid, "transcoder: no twin for a frame from %u",
+				       from_nodeid);
+		sim_check_deliver(n->w->chk, n->nodeid, from_nodeid, n->w->xbuf, len);
+		n->w->xcoded--;          /* counts the network's transcodings only */
+	} else {
+		sim_check_deliver(n->w->chk, n->nodeid, from_nodeid, msg, len);
+	}
 	n->w->deliveries++;
 	if (n->stk && len >= SIM_MSG_HDR_LEN)
 		sim_stack_deliver(n->stk, from_nodeid, (const uint8_t *)msg + SIM_MSG_HDR_LEN,
-				  len - SIM_MSG_HDR_LEN);
+				  len - SIM_MSG_HDR_LEN, foreign_endian);
 }
 
 /* totempg's frames travel wrapped in the checkers' header (tag, checksum). */
-static int stack_frame_mcast(void *ctx, const struct iovec *iov, size_t iovcnt)
+static int stack_frame_mcast(void *ctx, const struct iovec *iov, size_t iovcnt,
+			     const uint8_t *other, size_t other_len)
 {
 	struct sim_node *n = ctx;
 	struct sim_world *w = n->w;
@@ -355,6 +402,14 @@ static int stack_frame_mcast(void *ctx, const struct iovec *iov, size_t iovcnt)
 	one.iov_len = len;
 	sim_check_sent(w->chk, n->nodeid, w->framebuf, len);
 	r = srp_mcast(n->srp, &one, 1);
+	if (r == 0 && w->xcode) {
+		if (!other || other_len != len - SIM_MSG_HDR_LEN)
+			sim_check_fail(w->chk, n->nodeid, "transcoder: a frame without its twin");
+		else
+			sim_xcode_store_put(&w->patches, n->nodeid, n->frame_counter,
+					    sim_xcode_patch_make(w->framebuf + SIM_MSG_HDR_LEN, other,
+								 other_len));
+	}
 	if (r < 0) {
 		sim_check_refused(w->chk, n->nodeid, w->framebuf, len);
 		if (r != -EAGAIN)
@@ -488,6 +543,8 @@ static void node_boot(struct sim_world *w, struct sim_node *n)
 			.pid_next = &n->pid_next,
 			.prng = &w->prng,
 			.cc = w->cchk,
+			.xcode = w->xcode,
+			.foreign_rx = &w->foreign_rx,
 			.frame_mcast = stack_frame_mcast,
 			.log = w->opt.verbose ? stack_log : NULL,
 			.ctx = n,
@@ -1409,6 +1466,7 @@ static void world_setup(struct sim_world *w)
 			if (w->nodes[i].foreign)
 				o += (size_t)snprintf(fb + o, sizeof(fb) - o, " %u", w->nodeids[i]);
 		wlog(w, "world: foreign-endian nodes:%s", fb);
+		w->xcode = !w->opt.srp_only;
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		w->nodes[i].w = w;
@@ -1569,6 +1627,8 @@ int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
 		ret->cpg_trans_delivered = cs.trans_delivered;
 		ret->cpg_histories = cs.histories;
 	}
+	ret->xcoded = w->xcoded;
+	ret->foreign_rx = w->foreign_rx;
 
 	while ((ev = sim_heap_pop(&w->heap)))
 		ev_free(ev);
@@ -1578,6 +1638,7 @@ int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
 		srp_destroy(w->nodes[i].srp);
 	}
 	trace_stop(w);
+	sim_xcode_store_free(&w->patches);
 	sim_cpg_check_free(w->cchk);
 	sim_check_free(w->chk);
 	free(w);

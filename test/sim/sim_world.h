@@ -64,6 +64,8 @@ struct sim_result {
 	/* whole-stack mode: CPG activity */
 	uint64_t cpg_sent, cpg_delivered, cpg_confchgs, cpg_joins, cpg_leaves, cpg_crashes;
 	uint64_t cpg_syncs, cpg_trans_delivered, cpg_histories;
+	/* fault "foreign", whole stack: frames transcoded in datagrams, service messages delivered foreign */
+	uint64_t xcoded, foreign_rx;
 };
 
 /** Defaults derived from the seed alone: node count, fault set, duration. */

@@ -92,6 +92,8 @@ static int run_one(uint64_t seed, const struct sim_options *over, bool have_node
 			       " confchgs=%" PRIu64 " histories=%" PRIu64, res.cpg_syncs, res.cpg_joins,
 			       res.cpg_leaves, res.cpg_crashes, res.cpg_sent, res.cpg_delivered,
 			       res.cpg_trans_delivered, res.cpg_confchgs, res.cpg_histories);
+		if (res.xcoded || res.foreign_rx)
+			printf(" foreign: frames=%" PRIu64 " messages=%" PRIu64, res.xcoded, res.foreign_rx);
 		putchar('\n');
 	} else {
 		printf("\n  failure: seed=%" PRIu64 " node=%u t=%" PRIu64 "ms version=%s: %s\n"
