@@ -203,6 +203,9 @@ void cpg_confchg(struct cpg_state *st, const struct cpg_gname *group,
 	struct iovec iov;
 	size_t i, m = 0, total = 0, n;
 
+	/* libcpg drops the assemblies of the processes in the left list */
+	for (i = 0; i < left_count; i++)
+		cpg_partial_left(st, group, left[i].nodeid, left[i].pid);
 	for (i = 0; i < st->procs_count; i++)
 		if (cpg_gname_eq(&st->procs[i].name, group))
 			total++;
@@ -384,7 +387,7 @@ void cpg_exec_procjoin(struct svc *svc, uint32_t from, const void *msg, size_t l
 	const struct req_exec_cpg_procjoin *m = msg;
 	struct cpg_gname name;
 	struct cpg_proc joined;
-	struct cpg_conn *c;
+	struct cpg_conn *c, *joiner = NULL;
 
 	(void)len;
 	if (!cpg_gname_from_mar(&name, &m->group_name)) {
@@ -400,12 +403,18 @@ void cpg_exec_procjoin(struct svc *svc, uint32_t from, const void *msg, size_t l
 	if (from == st->nodeid)
 		for (c = st->conns; c; c = c->next)
 			if (c->state == CPD_JOIN_STARTED && c->pid == m->pid &&
-			    cpg_gname_eq(&c->group, &name))
+			    cpg_gname_eq(&c->group, &name)) {
 				c->state = CPD_JOIN_COMPLETED;
+				joiner = c;
+			}
 	joined.nodeid = from;
 	joined.pid = m->pid;
 	joined.name = name;
 	cpg_confchg(st, &name, NULL, 0, 0, &joined, 1, CONFCHG_CPG_REASON_JOIN);
+	/* right after its own JOIN: the fragments of the group's messages in
+	 * progress that the older members got (cpg_partial.c) */
+	if (joiner)
+		cpg_partial_replay(st, joiner);
 }
 
 void cpg_exec_procleave(struct svc *svc, uint32_t from, const void *msg, size_t len)
@@ -574,6 +583,8 @@ void cpg_exec_partial_mcast(struct svc *svc, uint32_t from, const void *msg, siz
 			(void)svc_event(c->conn, iov, 2);
 			st->counters.delivered++;
 		}
+	/* kept for processes of this node that join before its LAST */
+	cpg_partial_keep(st, &name, from, m);
 }
 
 /* corosync 3.x only logs received downlists; each node applies its own. */

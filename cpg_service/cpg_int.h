@@ -3,7 +3,8 @@
  * Internals shared by the files of the CPG service (cpg_service.c: IPC and
  * the declaration; cpg_groups.c: the process list, events and totem
  * handlers; cpg_sync.c: sync and the pending-send queue; cpg_zcb.c: zero
- * copy).  Everything lives in struct cpg_state (one per node) and struct
+ * copy; cpg_partial.c: fragmented messages in progress, replayed to local
+ * joiners).  Everything lives in struct cpg_state (one per node) and struct
  * cpg_conn (one per client connection); nothing is global.
  */
 #ifndef CHORUS_CPG_INT_H
@@ -27,6 +28,12 @@
  * number): far above what real clusters have (each entry is a process in a
  * group), low enough that a peer cannot make a sync round eat the memory. */
 #define CPG_JOINLIST_ROUND_MAX 65536
+/* Bytes of fragmented messages in progress kept per node for local joiners
+ * (cpg_partial.c): each message's announced length, reserved at its FIRST,
+ * plus the bookkeeping of the message and of each fragment.  About 60
+ * messages of just over 1 MiB (one of libcpg's fragmented messages with
+ * two fragments) in progress at once fit. */
+#define CPG_REPLAY_BYTES_MAX (64u * 1024 * 1024)
 
 /* cpg_iteration_type_t values (cpg.h) */
 #define CPG_ITER_NAME_ONLY  1
@@ -93,6 +100,27 @@ struct cpg_counters {
 	uint64_t joinlist_ignored;   /* JOINLISTs outside a sync round */
 	uint64_t joinlist_overflow;  /* JOINLIST entries over CPG_JOINLIST_ROUND_MAX */
 	uint64_t delivered;          /* MCAST/PARTIAL messages delivered to local clients */
+	uint64_t replayed;           /* kept fragments replayed to local joiners */
+	uint64_t replay_over;        /* fragmented messages not kept: over CPG_REPLAY_BYTES_MAX */
+};
+
+/* A delivered fragment of a fragmented message in progress (cpg_partial.c). */
+struct cpg_pfrag {
+	struct cpg_pfrag *prev, *next;   /* every kept fragment, in delivery order */
+	struct cpg_pfrag *msg_next;      /* the next fragment of the same message */
+	struct cpg_partial *msg;
+	uint32_t type, msglen, fraglen;  /* as delivered */
+	uint8_t data[];
+};
+
+/* A fragmented message in progress: its FIRST was delivered, its LAST not yet. */
+struct cpg_partial {
+	struct cpg_partial *next;
+	struct cpg_gname group;
+	uint32_t nodeid, pid;            /* the sender */
+	uint64_t msglen, filled;         /* announced by the FIRST; delivered so far */
+	size_t bytes;                    /* counted in cpg_state.partial_bytes */
+	struct cpg_pfrag *frags, *frags_tail;
 };
 
 struct cpg_state {
@@ -126,6 +154,11 @@ struct cpg_state {
 	struct req_exec_cpg_procjoin pending[CPG_PENDING_MAX];
 	size_t pending_head, pending_count;
 	struct svc_timer retry;
+
+	/* fragmented messages in progress, kept for local joiners (cpg_partial.c) */
+	struct cpg_partial *partials;
+	struct cpg_pfrag *pfrags, *pfrags_tail;
+	size_t partials_count, partial_bytes;
 
 	struct cpg_counters counters;
 	/* zero-copy execute reads the client's message here (grown, kept) */
@@ -173,6 +206,14 @@ void cpg_mcast_to_host(void *msg, size_t len);
 void cpg_downlist_old_to_host(void *msg, size_t len);
 void cpg_downlist_to_host(void *msg, size_t len);
 void cpg_partial_mcast_to_host(void *msg, size_t len);
+
+/* fragmented messages in progress, replayed to local joiners (cpg_partial.c) */
+void cpg_partial_keep(struct cpg_state *st, const struct cpg_gname *group, uint32_t nodeid,
+		      const struct req_exec_cpg_partial_mcast *m);
+void cpg_partial_left(struct cpg_state *st, const struct cpg_gname *group, uint32_t nodeid,
+		      uint32_t pid);
+void cpg_partial_replay(struct cpg_state *st, struct cpg_conn *c);
+void cpg_partial_free_all(struct cpg_state *st);
 
 /* sync and pending sends (cpg_sync.c) */
 void cpg_sync_init(struct svc *svc, const struct svc_view *view);

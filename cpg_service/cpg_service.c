@@ -469,6 +469,7 @@ static void cpg_fini(struct svc *svc)
 	free(st->joinlists);
 	st->joinlists = NULL;
 	st->joinlists_count = st->joinlists_cap = 0;
+	cpg_partial_free_all(st);
 	free(st->zc_buf);
 	st->zc_buf = NULL;
 	st->zc_buf_cap = 0;
@@ -523,9 +524,13 @@ static void cpg_dump(struct svc *svc, FILE *out)
 	}
 	fprintf(out, "counters: peer_dropped %" PRIu64 " unknown_sender %" PRIu64
 		" ipc_dropped %" PRIu64 " truncated %" PRIu64 " pending %zu pending_dropped %" PRIu64
-		" joinlist_ignored %" PRIu64 " joinlist_overflow %" PRIu64 " delivered %" PRIu64 "\n",
+		" joinlist_ignored %" PRIu64 " joinlist_overflow %" PRIu64 " delivered %" PRIu64
+		" replayed %" PRIu64 " replay_over %" PRIu64 "\n",
 		k->peer_dropped, k->unknown_sender, k->ipc_dropped, k->truncated, st->pending_count,
-		k->pending_dropped, k->joinlist_ignored, k->joinlist_overflow, k->delivered);
+		k->pending_dropped, k->joinlist_ignored, k->joinlist_overflow, k->delivered,
+		k->replayed, k->replay_over);
+	fprintf(out, "fragmented messages in progress: %zu (%zu bytes kept for joiners)\n",
+		st->partials_count, st->partial_bytes);
 }
 
 const struct cpg_counters *cpg_service_counters(struct svc *svc)

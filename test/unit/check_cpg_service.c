@@ -1393,6 +1393,132 @@ START_TEST(test_partial_interrupt)
 }
 END_TEST
 
+static void ev_partial(struct svc_conn *c, size_t i, uint32_t nodeid, uint32_t pid,
+		       uint32_t type, uint32_t msglen, const char *s)
+{
+	const struct fake_msg *m = fake_conn_event(c, i);
+	const struct res_lib_cpg_partial_deliver_callback *ev;
+
+	ck_assert_ptr_nonnull(m);
+	ev = (const void *)m->data;
+	ck_assert_int_eq(ev->header.id, MESSAGE_RES_CPG_PARTIAL_DELIVER_CALLBACK);
+	ck_assert_uint_eq(m->len, sizeof(*ev) + strlen(s));
+	ck_assert_int_eq(ev->header.size, (int32_t)m->len);
+	ck_assert_uint_eq(ev->group_name.length, 1);
+	ck_assert_uint_eq(ev->nodeid, nodeid);
+	ck_assert_uint_eq(ev->pid, pid);
+	ck_assert_uint_eq(ev->type, type);
+	ck_assert_uint_eq(ev->msglen, msglen);
+	ck_assert_uint_eq(ev->fraglen, strlen(s));
+	ck_assert_mem_eq(ev->message, s, strlen(s));
+}
+
+/*
+ * A process that joins while fragmented messages are in progress gets,
+ * right after its own JOIN confchg, the fragments the older members got, in
+ * their original order, then the rest live: its libcpg assembles what the
+ * others assemble (corosync 3.1.7 sends it only the later fragments, which
+ * libcpg drops without their FIRST; docs/compat.md).
+ */
+START_TEST(test_partial_replay)
+{
+	struct cluster cl;
+	struct svc_conn *a, *b, *c;
+
+	cluster_new(&cl, 2);
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 10, 0, 0, &a), 0);
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 11, 0, 0, &b), 0);
+	ck_assert_int_eq(fake_conn_open(cl.h[1], 30, 0, 0, &c), 0);
+	ck_assert_int_eq(join(a, "g", 10), CS_OK);
+	ck_assert_int_eq(join(c, "g", 30), CS_OK);
+	pump(&cl);
+	fake_conn_forget(a);
+	fake_conn_forget(c);
+	ck_assert_int_eq(partial(a, LIBCPG_PARTIAL_FIRST, 6, "ab"), CS_OK);
+	ck_assert_int_eq(partial(c, LIBCPG_PARTIAL_FIRST, 4, "xy"), CS_OK);
+	pump(&cl);
+	/* kept on both nodes, also on node 2 whose member is the sender */
+	ck_assert_uint_eq(node_state(&cl, 0)->partials_count, 2);
+	ck_assert_uint_eq(node_state(&cl, 1)->partials_count, 2);
+	ck_assert_int_eq(partial(a, LIBCPG_PARTIAL_CONTINUED, 6, "cd"), CS_OK);
+	ck_assert_int_eq(join(b, "g", 11), CS_OK);
+	/* sent before a saw b's JOIN: no INTERRUPT */
+	ck_assert_int_eq(partial(a, LIBCPG_PARTIAL_LAST, 6, "ef"), CS_OK);
+	ck_assert_int_eq(partial(c, LIBCPG_PARTIAL_LAST, 4, "zw"), CS_OK);
+	pump(&cl);
+	/* b: its JOIN, the kept fragments (a FIRST, c FIRST, a CONTINUED), then live */
+	ck_assert_uint_eq(fake_conn_event_count(b), 6);
+	ck_assert_int_eq(ev_id(b, 0), MESSAGE_RES_CPG_CONFCHG_CALLBACK);
+	ev_partial(b, 1, 1, 10, LIBCPG_PARTIAL_FIRST, 6, "ab");
+	ev_partial(b, 2, 2, 30, LIBCPG_PARTIAL_FIRST, 4, "xy");
+	ev_partial(b, 3, 1, 10, LIBCPG_PARTIAL_CONTINUED, 6, "cd");
+	ev_partial(b, 4, 1, 10, LIBCPG_PARTIAL_LAST, 6, "ef");
+	ev_partial(b, 5, 2, 30, LIBCPG_PARTIAL_LAST, 4, "zw");
+	ck_assert_uint_eq(node_state(&cl, 0)->counters.replayed, 3);
+	/* a got no replay: FIRST, CONTINUED, b's JOIN, LAST, LAST */
+	ck_assert_uint_eq(fake_conn_event_count(a), 6);
+	ev_partial(a, 2, 1, 10, LIBCPG_PARTIAL_CONTINUED, 6, "cd");
+	ck_assert_int_eq(ev_id(a, 3), MESSAGE_RES_CPG_CONFCHG_CALLBACK);
+	/* the LASTs ended them everywhere */
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_uint_eq(node_state(&cl, i)->partials_count, 0);
+		ck_assert_uint_eq(node_state(&cl, i)->partial_bytes, 0);
+		ck_assert_ptr_null(node_state(&cl, i)->pfrags);
+	}
+	cluster_free(&cl);
+}
+END_TEST
+
+/*
+ * What libcpg drops is not replayed: the message of a sender in a confchg's
+ * left list, one started over by the sender's next FIRST, one a fragment
+ * would overrun; a message over the bound is not kept at all.
+ */
+START_TEST(test_partial_replay_dropped)
+{
+	struct cluster cl;
+	struct svc_conn *a, *b, *c, *d;
+
+	cluster_new(&cl, 2);
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 10, 0, 0, &a), 0);
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 11, 0, 0, &b), 0);
+	ck_assert_int_eq(fake_conn_open(cl.h[1], 30, 0, 0, &c), 0);
+	ck_assert_int_eq(fake_conn_open(cl.h[1], 31, 0, 0, &d), 0);
+	ck_assert_int_eq(join(a, "g", 10), CS_OK);
+	ck_assert_int_eq(join(c, "g", 30), CS_OK);
+	ck_assert_int_eq(join(d, "g", 31), CS_OK);
+	pump(&cl);
+	/* a: started over; c: over the bound; d: overrun */
+	ck_assert_int_eq(partial(a, LIBCPG_PARTIAL_FIRST, 6, "ab"), CS_OK);
+	ck_assert_int_eq(partial(a, LIBCPG_PARTIAL_FIRST, 4, "AB"), CS_OK);
+	ck_assert_int_eq(partial(c, LIBCPG_PARTIAL_FIRST, 0xffffffffu, "xy"), CS_OK);
+	ck_assert_int_eq(partial(d, LIBCPG_PARTIAL_FIRST, 3, "pq"), CS_OK);
+	ck_assert_int_eq(partial(d, LIBCPG_PARTIAL_CONTINUED, 3, "rs"), CS_OK);
+	pump(&cl);
+	ck_assert_uint_eq(node_state(&cl, 0)->partials_count, 1);
+	ck_assert_uint_eq(node_state(&cl, 0)->counters.replay_over, 1);
+	ck_assert_uint_eq(node_state(&cl, 1)->counters.replay_over, 1);
+	fake_conn_forget(b);
+	ck_assert_int_eq(join(b, "g", 11), CS_OK);
+	pump(&cl);
+	ck_assert_uint_eq(fake_conn_event_count(b), 2);
+	ck_assert_int_eq(ev_id(b, 0), MESSAGE_RES_CPG_CONFCHG_CALLBACK);
+	ev_partial(b, 1, 1, 10, LIBCPG_PARTIAL_FIRST, 4, "AB");
+	/* a leaves: its message is gone, a later joiner gets nothing */
+	ck_assert_int_eq(leave(b, "g", 11), CS_OK);
+	ck_assert_int_eq(leave(a, "g", 10), CS_OK);
+	pump(&cl);
+	ck_assert_uint_eq(node_state(&cl, 0)->partials_count, 0);
+	ck_assert_uint_eq(node_state(&cl, 1)->partials_count, 0);
+	fake_conn_forget(b);
+	ck_assert_int_eq(join(b, "g", 11), CS_OK);
+	pump(&cl);
+	ck_assert_uint_eq(fake_conn_event_count(b), 1);
+	ck_assert_uint_eq(node_state(&cl, 0)->partial_bytes, 0);
+	cluster_free(&cl);
+}
+END_TEST
+
 /* totem full under a fragment: handed back to the host (held and run again),
  * never answered TRY_AGAIN, which would make libcpg abandon the message */
 START_TEST(test_partial_handed_back)
@@ -1712,6 +1838,8 @@ int main(void)
 	add_tcase(s, tc, test_sync_process_eagain);
 	add_tcase(s, tc, test_foreign_endian);
 	add_tcase(s, tc, test_partial_interrupt);
+	add_tcase(s, tc, test_partial_replay);
+	add_tcase(s, tc, test_partial_replay_dropped);
 	add_tcase(s, tc, test_partial_handed_back);
 	add_tcase(s, tc, test_zcb);
 	add_tcase(s, tc, test_dump);
