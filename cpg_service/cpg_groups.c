@@ -578,13 +578,14 @@ void cpg_exec_partial_mcast(struct svc *svc, uint32_t from, const void *msg, siz
 	iov[0].iov_len = sizeof(ev);
 	iov[1].iov_base = (void *)m->message;
 	iov[1].iov_len = m->fraglen;
+	/* tracked, and kept for processes of this node that join before its LAST */
+	if (!cpg_partial_admit(st, &name, from, m))
+		return;
 	for (c = st->conns; c; c = c->next)
 		if (cpg_conn_gets_events(c, &name)) {
 			(void)svc_event(c->conn, iov, 2);
 			st->counters.delivered++;
 		}
-	/* kept for processes of this node that join before its LAST */
-	cpg_partial_keep(st, &name, from, m);
 }
 
 /* corosync 3.x only logs received downlists; each node applies its own. */

@@ -34,6 +34,9 @@
  * messages of just over 1 MiB (one of libcpg's fragmented messages with
  * two fragments) in progress at once fit. */
 #define CPG_REPLAY_BYTES_MAX (64u * 1024 * 1024)
+/* Fragmented messages in progress tracked per node (one per group and
+ * sender process at most; a few hundred bytes each, fragments apart). */
+#define CPG_PARTIALS_MAX 65536
 
 /* cpg_iteration_type_t values (cpg.h) */
 #define CPG_ITER_NAME_ONLY  1
@@ -83,6 +86,7 @@ struct cpg_conn {
 	bool initial_totem_conf_sent;
 	uint64_t transition_counter;    /* confchgs sent to this connection */
 	uint64_t initial_transition_counter;
+	uint64_t initial_merges;        /* cpg_state.merges at its last FIRST fragment */
 	uint64_t next_handle;
 	struct cpg_iter iters[CPG_ITER_MAX];
 	size_t iters_count;
@@ -102,6 +106,9 @@ struct cpg_counters {
 	uint64_t delivered;          /* MCAST/PARTIAL messages delivered to local clients */
 	uint64_t replayed;           /* kept fragments replayed to local joiners */
 	uint64_t replay_over;        /* fragmented messages not kept: over CPG_REPLAY_BYTES_MAX */
+	uint64_t partial_untracked;  /* FIRSTs not tracked: CPG_PARTIALS_MAX messages in progress */
+	uint64_t partial_cut;        /* messages in progress cut by a ring that gained nodes */
+	uint64_t partial_withheld;   /* fragments not delivered: cut or not of the assembly */
 };
 
 /* A delivered fragment of a fragmented message in progress (cpg_partial.c). */
@@ -119,6 +126,8 @@ struct cpg_partial {
 	struct cpg_gname group;
 	uint32_t nodeid, pid;            /* the sender */
 	uint64_t msglen, filled;         /* announced by the FIRST; delivered so far */
+	bool kept;                       /* its fragments are kept (within the bound) */
+	bool cut;                        /* cut by a merge: the rest is not delivered */
 	size_t bytes;                    /* counted in cpg_state.partial_bytes */
 	struct cpg_pfrag *frags, *frags_tail;
 };
@@ -159,6 +168,7 @@ struct cpg_state {
 	struct cpg_partial *partials;
 	struct cpg_pfrag *pfrags, *pfrags_tail;
 	size_t partials_count, partial_bytes;
+	uint64_t merges;             /* syncs of rings that gained nodes (cuts) */
 
 	struct cpg_counters counters;
 	/* zero-copy execute reads the client's message here (grown, kept) */
@@ -208,8 +218,11 @@ void cpg_downlist_to_host(void *msg, size_t len);
 void cpg_partial_mcast_to_host(void *msg, size_t len);
 
 /* fragmented messages in progress, replayed to local joiners (cpg_partial.c) */
-void cpg_partial_keep(struct cpg_state *st, const struct cpg_gname *group, uint32_t nodeid,
-		      const struct req_exec_cpg_partial_mcast *m);
+/* Track (and keep) a delivered fragment; false: deliver it to nobody. */
+bool cpg_partial_admit(struct cpg_state *st, const struct cpg_gname *group, uint32_t nodeid,
+		       const struct req_exec_cpg_partial_mcast *m);
+/* The ring gained nodes: cut every message in progress. */
+void cpg_partial_cut_all(struct cpg_state *st);
 void cpg_partial_left(struct cpg_state *st, const struct cpg_gname *group, uint32_t nodeid,
 		      uint32_t pid);
 void cpg_partial_replay(struct cpg_state *st, struct cpg_conn *c);

@@ -217,10 +217,14 @@ static void handle_partial_mcast(struct svc_conn *conn, const void *msg, size_t 
 		   req->type < LIBCPG_PARTIAL_FIRST || req->type > LIBCPG_PARTIAL_LAST) {
 		err = CS_ERR_INVALID_PARAM;
 	} else {
-		if (req->type == LIBCPG_PARTIAL_FIRST)
+		if (req->type == LIBCPG_PARTIAL_FIRST) {
 			c->initial_transition_counter = c->transition_counter;
-		/* A confchg reached this connection since the first fragment. */
-		if (c->transition_counter != c->initial_transition_counter)
+			c->initial_merges = st->merges;
+		}
+		/* A confchg reached this connection since the first fragment, or
+		 * a ring that gained nodes cut the message (cpg_partial.c). */
+		if (c->transition_counter != c->initial_transition_counter ||
+		    c->initial_merges != st->merges)
 			err = CS_ERR_INTERRUPT;
 	}
 	if (err == CS_OK) {
@@ -525,10 +529,12 @@ static void cpg_dump(struct svc *svc, FILE *out)
 	fprintf(out, "counters: peer_dropped %" PRIu64 " unknown_sender %" PRIu64
 		" ipc_dropped %" PRIu64 " truncated %" PRIu64 " pending %zu pending_dropped %" PRIu64
 		" joinlist_ignored %" PRIu64 " joinlist_overflow %" PRIu64 " delivered %" PRIu64
-		" replayed %" PRIu64 " replay_over %" PRIu64 "\n",
+		" replayed %" PRIu64 " replay_over %" PRIu64 " partial_untracked %" PRIu64
+		" partial_cut %" PRIu64 " partial_withheld %" PRIu64 "\n",
 		k->peer_dropped, k->unknown_sender, k->ipc_dropped, k->truncated, st->pending_count,
 		k->pending_dropped, k->joinlist_ignored, k->joinlist_overflow, k->delivered,
-		k->replayed, k->replay_over);
+		k->replayed, k->replay_over, k->partial_untracked, k->partial_cut,
+		k->partial_withheld);
 	fprintf(out, "fragmented messages in progress: %zu (%zu bytes kept for joiners)\n",
 		st->partials_count, st->partial_bytes);
 }

@@ -65,6 +65,13 @@ void cpg_sync_init(struct svc *svc, const struct svc_view *view)
 	for (i = 0; i < st->old_members_count; i++)
 		if (!id_in(view->trans, view->trans_count, st->old_members[i]))
 			st->downlist[st->downlist_count++] = st->old_members[i];
+	/* Nodes that were not in my transitional configuration never got the
+	 * first fragments of the messages in progress: cut them (cpg_partial.c). */
+	for (i = 0; i < n; i++)
+		if (!id_in(view->trans, view->trans_count, st->members[i])) {
+			cpg_partial_cut_all(st);
+			break;
+		}
 	log_debug("sync init: ring %" PRIx32 ".%" PRIx64 ", %zu members, %zu nodes down",
 		  st->ring_nodeid, st->ring_seq, st->members_count, st->downlist_count);
 }

@@ -1471,8 +1471,9 @@ END_TEST
 
 /*
  * What libcpg drops is not replayed: the message of a sender in a confchg's
- * left list, one started over by the sender's next FIRST, one a fragment
- * would overrun; a message over the bound is not kept at all.
+ * left list, one started over by the sender's next FIRST; a fragment that
+ * would overrun its message is delivered to nobody; a message over the
+ * bound is tracked but not kept.
  */
 START_TEST(test_partial_replay_dropped)
 {
@@ -1488,6 +1489,7 @@ START_TEST(test_partial_replay_dropped)
 	ck_assert_int_eq(join(c, "g", 30), CS_OK);
 	ck_assert_int_eq(join(d, "g", 31), CS_OK);
 	pump(&cl);
+	fake_conn_forget(c);
 	/* a: started over; c: over the bound; d: overrun */
 	ck_assert_int_eq(partial(a, LIBCPG_PARTIAL_FIRST, 6, "ab"), CS_OK);
 	ck_assert_int_eq(partial(a, LIBCPG_PARTIAL_FIRST, 4, "AB"), CS_OK);
@@ -1495,26 +1497,78 @@ START_TEST(test_partial_replay_dropped)
 	ck_assert_int_eq(partial(d, LIBCPG_PARTIAL_FIRST, 3, "pq"), CS_OK);
 	ck_assert_int_eq(partial(d, LIBCPG_PARTIAL_CONTINUED, 3, "rs"), CS_OK);
 	pump(&cl);
-	ck_assert_uint_eq(node_state(&cl, 0)->partials_count, 1);
-	ck_assert_uint_eq(node_state(&cl, 0)->counters.replay_over, 1);
-	ck_assert_uint_eq(node_state(&cl, 1)->counters.replay_over, 1);
+	/* c got four fragments: the overrunning one reached nobody */
+	ck_assert_uint_eq(fake_conn_event_count(c), 4);
+	ev_partial(c, 3, 2, 31, LIBCPG_PARTIAL_FIRST, 3, "pq");
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_uint_eq(node_state(&cl, i)->partials_count, 3);
+		ck_assert_uint_eq(node_state(&cl, i)->counters.replay_over, 1);
+		ck_assert_uint_eq(node_state(&cl, i)->counters.partial_withheld, 1);
+	}
 	fake_conn_forget(b);
 	ck_assert_int_eq(join(b, "g", 11), CS_OK);
 	pump(&cl);
-	ck_assert_uint_eq(fake_conn_event_count(b), 2);
+	ck_assert_uint_eq(fake_conn_event_count(b), 3);
 	ck_assert_int_eq(ev_id(b, 0), MESSAGE_RES_CPG_CONFCHG_CALLBACK);
 	ev_partial(b, 1, 1, 10, LIBCPG_PARTIAL_FIRST, 4, "AB");
-	/* a leaves: its message is gone, a later joiner gets nothing */
+	ev_partial(b, 2, 2, 31, LIBCPG_PARTIAL_FIRST, 3, "pq");
+	/* a and d leave: their messages are gone, a later joiner gets nothing */
 	ck_assert_int_eq(leave(b, "g", 11), CS_OK);
 	ck_assert_int_eq(leave(a, "g", 10), CS_OK);
+	ck_assert_int_eq(leave(d, "g", 31), CS_OK);
 	pump(&cl);
-	ck_assert_uint_eq(node_state(&cl, 0)->partials_count, 0);
-	ck_assert_uint_eq(node_state(&cl, 1)->partials_count, 0);
+	ck_assert_uint_eq(node_state(&cl, 0)->partials_count, 1);
+	ck_assert_uint_eq(node_state(&cl, 1)->partials_count, 1);
 	fake_conn_forget(b);
 	ck_assert_int_eq(join(b, "g", 11), CS_OK);
 	pump(&cl);
 	ck_assert_uint_eq(fake_conn_event_count(b), 1);
 	ck_assert_uint_eq(node_state(&cl, 0)->partial_bytes, 0);
+	cluster_free(&cl);
+}
+END_TEST
+
+/*
+ * A ring that gained nodes cuts the messages in progress on every node that
+ * has their first fragments (the new nodes cannot replay them): the rest is
+ * delivered to nobody, and the sender's next fragment gets INTERRUPT.
+ */
+START_TEST(test_partial_cut_by_merge)
+{
+	struct cluster cl;
+	struct svc_conn *a, *c;
+	const uint32_t two[] = { 1, 2 }, three[] = { 1, 2, 3 };
+
+	cluster_new(&cl, 2);
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 10, 0, 0, &a), 0);
+	ck_assert_int_eq(fake_conn_open(cl.h[1], 30, 0, 0, &c), 0);
+	ck_assert_int_eq(join(a, "g", 10), CS_OK);
+	ck_assert_int_eq(join(c, "g", 30), CS_OK);
+	pump(&cl);
+	ck_assert_int_eq(partial(a, LIBCPG_PARTIAL_FIRST, 6, "ab"), CS_OK);
+	pump(&cl);
+	/* a ring that lost or kept nodes cuts nothing */
+	sync_round(&cl, 3, 1, 8, two, 2, two, 2);
+	ck_assert_uint_eq(node_state(&cl, 1)->counters.partial_cut, 0);
+	ck_assert_int_eq(partial(a, LIBCPG_PARTIAL_CONTINUED, 6, "cd"), CS_OK);
+	fake_conn_forget(c);
+	/* node 3 joins; the CONTINUED comes after the sync's start */
+	sync_round(&cl, 3, 1, 12, three, 3, two, 2);
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_uint_eq(node_state(&cl, i)->counters.partial_cut, 1);
+		ck_assert_uint_eq(node_state(&cl, i)->counters.partial_withheld, 1);
+		ck_assert_uint_eq(node_state(&cl, i)->partial_bytes, 0);
+	}
+	ck_assert_uint_eq(fake_conn_event_count(c), 1);
+	ck_assert_int_eq(ev_id(c, 0), MESSAGE_RES_CPG_TOTEM_CONFCHG_CALLBACK);
+	ck_assert_int_eq(partial(a, LIBCPG_PARTIAL_LAST, 6, "ef"), CS_ERR_INTERRUPT);
+	/* the next message goes through */
+	ck_assert_int_eq(partial(a, LIBCPG_PARTIAL_FIRST, 4, "gh"), CS_OK);
+	ck_assert_int_eq(partial(a, LIBCPG_PARTIAL_LAST, 4, "ij"), CS_OK);
+	pump(&cl);
+	ck_assert_uint_eq(fake_conn_event_count(c), 3);
+	ev_partial(c, 2, 1, 10, LIBCPG_PARTIAL_LAST, 4, "ij");
+	ck_assert_uint_eq(node_state(&cl, 1)->partials_count, 0);
 	cluster_free(&cl);
 }
 END_TEST
@@ -1840,6 +1894,7 @@ int main(void)
 	add_tcase(s, tc, test_partial_interrupt);
 	add_tcase(s, tc, test_partial_replay);
 	add_tcase(s, tc, test_partial_replay_dropped);
+	add_tcase(s, tc, test_partial_cut_by_merge);
 	add_tcase(s, tc, test_partial_handed_back);
 	add_tcase(s, tc, test_zcb);
 	add_tcase(s, tc, test_dump);
