@@ -1078,35 +1078,6 @@ START_TEST(test_cpg_own_gap)
 }
 END_TEST
 
-/* A fragmented message (PARTIAL_MCAST) may be missing: a confchg of its group cut it. */
-START_TEST(test_cpg_own_gap_fragmented)
-{
-	struct sim_check *chk;
-	struct sim_cpg_check *cc = cpg_world(&chk);
-	uint8_t m[128];
-	size_t len = sim_cpg_msg_build(m, sizeof(m), 1, 100, 1, 40);
-
-	sim_cpg_client_sent_fragmented(cc, 1, 100, m, len);
-	csend(cc, 1, 100, 2);
-	cdeliver(cc, 1, 100, 1, 100, 2);
-	assert_ok(chk);
-	/* its own last message missing at the end is allowed only if fragmented */
-	len = sim_cpg_msg_build(m, sizeof(m), 1, 100, 3, 40);
-	sim_cpg_client_sent_fragmented(cc, 1, 100, m, len);
-	for (uint32_t n = 2; n <= 3; n++)
-		cdeliver(cc, n, n * 100, 1, 100, 2);
-	csend(cc, 2, 200, 1);
-	for (uint32_t n = 1; n <= 3; n++)
-		cdeliver(cc, n, n * 100, 2, 200, 1);
-	csend(cc, 3, 300, 1);
-	for (uint32_t n = 1; n <= 3; n++)
-		cdeliver(cc, n, n * 100, 3, 300, 1);
-	sim_cpg_final(cc);
-	assert_ok(chk);
-	cpg_done(chk, cc);
-}
-END_TEST
-
 /* Iterations: checked against the view at the snapshot. */
 START_TEST(test_cpg_iteration)
 {
@@ -1373,7 +1344,6 @@ static Suite *suite(void)
 	add_tcase(s, tc, test_cpg_history);
 	add_tcase(s, tc, test_cpg_final);
 	add_tcase(s, tc, test_cpg_join_first);
-	add_tcase(s, tc, test_cpg_own_gap_fragmented);
 	add_tcase(s, tc, test_cpg_iteration);
 	return s;
 }

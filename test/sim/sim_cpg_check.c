@@ -90,7 +90,6 @@ struct sim_cpg_check {
 	struct cnode nodes[SIM_CHECK_NODES_MAX];
 	size_t nodes_count;
 	struct sim_map sent;             /* tag -> len */
-	struct sim_map frag;             /* tags of fragmented messages (PARTIAL_MCAST) */
 	struct ring_snap *rings;
 	size_t rings_count;
 	struct win *wins;
@@ -150,7 +149,6 @@ void sim_cpg_check_free(struct sim_cpg_check *cc)
 	free(cc->cl);
 	sim_map_free(&cc->cl_idx);
 	sim_map_free(&cc->sent);
-	sim_map_free(&cc->frag);
 	free(cc->buf);
 	free(cc);
 }
@@ -163,6 +161,11 @@ struct sim_check *sim_cpg_check_sim(struct sim_cpg_check *cc)
 void sim_cpg_check_note_trans_delivery(struct sim_cpg_check *cc)
 {
 	cc->stats.trans_delivered++;
+}
+
+void sim_cpg_check_note_replay(struct sim_cpg_check *cc)
+{
+	cc->stats.replayed++;
 }
 
 void sim_cpg_stats_get(const struct sim_cpg_check *cc, struct sim_cpg_stats *ret)
@@ -325,27 +328,6 @@ void sim_cpg_client_crash(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pi
 		c->alive = false;
 		cc->stats.crashes++;
 	}
-}
-
-void sim_cpg_client_sent_fragmented(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid,
-				    const void *msg, size_t len)
-{
-	uint32_t n, p;
-	uint64_t seq;
-	const char *why = NULL;
-
-	sim_cpg_client_sent(cc, nodeid, pid, msg, len);
-	if (msg_parse(msg, len, &n, &p, &seq, &why) == 0)
-		sim_map_put(&cc->frag, tag_make(n, p, seq), 1);
-}
-
-/* Own messages the client may miss: fragmented ones, cut by a confchg of the
- * group (cpg_exec_partial_mcast drops them on every node). */
-static void skip_cut(struct sim_cpg_check *cc, struct ccl *c, uint64_t upto)
-{
-	while (c->self_next < upto &&
-	       sim_map_get(&cc->frag, tag_make(c->nodeid, c->pid, c->self_next), NULL))
-		c->self_next++;
 }
 
 void sim_cpg_client_sent(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid,
@@ -768,7 +750,6 @@ static void ev_deliver(struct sim_cpg_check *cc, struct ccl *c, const void *ev, 
 	}
 	sim_map_put(&c->from_last, ckey(n, p), seq);
 	if (n == c->nodeid && p == c->pid) {
-		skip_cut(cc, c, seq);
 		/* A fragmented message cut by a merge is dropped everywhere (pg_ring_merged). */
 		if (seq > c->self_next && seq - 1 <= c->merge_cut)
 			c->self_next = seq;
@@ -1001,7 +982,6 @@ void sim_cpg_final(struct sim_cpg_check *cc)
 
 		if (!c->alive || !c->in_group || c->left)
 			continue;
-		skip_cut(cc, c, c->sent_seq + 1);
 		/* its last message, fragmented, cut by a merge (as in ev_deliver) */
 		if (c->self_next == c->sent_seq && c->sent_seq <= c->merge_cut)
 			c->self_next++;

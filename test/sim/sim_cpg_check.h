@@ -54,6 +54,8 @@ void sim_cpg_check_free(struct sim_cpg_check *cc);
 struct sim_check *sim_cpg_check_sim(struct sim_cpg_check *cc);
 /** A deliver event reached a client between TRANSITIONAL and REGULAR (statistics). */
 void sim_cpg_check_note_trans_delivery(struct sim_cpg_check *cc);
+/** A fragment replayed to a client right after its own JOIN (counted only). */
+void sim_cpg_check_note_replay(struct sim_cpg_check *cc);
 
 /**
  * A client payload: header {magic, nodeid, pid, seq, len, sum} and a fill
@@ -71,7 +73,8 @@ void sim_cpg_client_join(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid
 void sim_cpg_client_leave(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid);
 /** The connection closed without LEAVE (client crash or node crash). */
 void sim_cpg_client_crash(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid);
-/** The client handed this payload (sim_cpg_msg_build) to MCAST. */
+/** The client handed this payload (sim_cpg_msg_build) to MCAST, or the last
+ * fragment of it to PARTIAL_MCAST (answered CS_OK: it must reach every member). */
 void sim_cpg_client_sent(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid,
 			 const void *msg, size_t len);
 
@@ -92,13 +95,6 @@ void sim_cpg_client_iteration(struct sim_cpg_check *cc, uint32_t nodeid, uint32_
 size_t sim_cpg_client_view(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid,
 			   const uint64_t **ret_view);
 
-/**
- * The same for a message sent in fragments (PARTIAL_MCAST, its LAST answered
- * CS_OK): a confchg of the group before its LAST fragment is delivered cuts
- * it on every node, so the sender may never get it back.
- */
-void sim_cpg_client_sent_fragmented(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid,
-				    const void *msg, size_t len);
 
 /** The node's process died: every client there is gone. */
 void sim_cpg_node_down(struct sim_cpg_check *cc, uint32_t nodeid);
@@ -120,6 +116,7 @@ struct sim_cpg_stats {
 	uint64_t sent, delivered, confchgs, joins, leaves, crashes, syncs;
 	uint64_t trans_delivered;     /* deliveries between TRANSITIONAL and REGULAR */
 	uint64_t histories;           /* pairs of group histories compared */
+	uint64_t replayed;            /* fragments replayed to joiners */
 };
 void sim_cpg_stats_get(const struct sim_cpg_check *cc, struct sim_cpg_stats *ret);
 

@@ -85,6 +85,7 @@ struct sim_client {
 	/* libcpg's reassembly of PARTIAL_DELIVER events, one per sender */
 	struct cl_asm *rx;
 	size_t rx_n;
+	uint64_t join_delivery;       /* stk->deliveries when its own JOIN confchg came */
 };
 
 struct cl_asm {
@@ -119,6 +120,7 @@ struct sim_stack {
 	uint8_t *req;                 /* request scratch, SVC_IPC_MSG_MAX */
 	uint8_t *ev;                  /* event flattening scratch */
 	size_t ev_cap;
+	uint64_t deliveries;          /* totem messages handed to the host so far */
 	uint8_t msg[PG_MESSAGE_MAX] __attribute__((aligned(8)));
 };
 
@@ -138,17 +140,15 @@ static void slog(struct sim_stack *stk, const char *fmt, ...)
 
 
 /*
- * Fragmented sends (PARTIAL_MCAST) are off until an open CPG bug is fixed
- * (docs/compat.md, "CPG service": a process that joins a group while a
- * fragmented message is in progress gets its later fragments only, its
- * libcpg drops them, the older members deliver the message: members of one
- * view disagree; corosync 3.1.7 does the same).  Seeds 27 and 176 (with
- * their options then) and 8 found it.  The fix wanted: the daemon replays
- * the fragments already delivered to a local joiner, so that nothing a
- * client was told was sent is lost.  The draw stays, so turning this on
- * changes no other draw of a seed.
+ * Fragmented sends (PARTIAL_MCAST) of the fake clients.  They were off while
+ * a CPG bug they found was open (seeds 8, 27, 176: a process that joined a
+ * group while a fragmented message was in progress got only its later
+ * fragments, its libcpg dropped them, the older members delivered it;
+ * corosync 3.1.7 does the same).  Fixed by replaying the kept fragments to
+ * a local joiner (cpg_service/cpg_partial.c; docs/compat.md).  0 turns the
+ * sends off again while keeping their draw.
  */
-#define SIM_PARTIAL_SENDS 0
+#define SIM_PARTIAL_SENDS 1
 
 /* ---- totempg callbacks (exec/totem.c pg_env_*) ------------------------------ */
 
@@ -341,6 +341,7 @@ static void pg_env_deliver(void *ctx, uint32_t from, const char *group, size_t g
 	memcpy(stk->msg, msg, len);
 	if (foreign && stk->cfg.foreign_rx)
 		(*stk->cfg.foreign_rx)++;
+	stk->deliveries++;
 	if (group_len == 1 && group[0] == 'a')
 		host_deliver(stk->host, from, stk->msg, len, foreign);
 	else if (group_len == 4 && memcmp(group, GROUP_SYNC, 4) == 0)
@@ -602,7 +603,15 @@ static int ipc_event(void *ipc_conn, const struct iovec *iov, size_t iovcnt)
 		return -EINVAL;
 	memcpy(&h, ev, sizeof(h));
 	if (h.id == MESSAGE_RES_CPG_PARTIAL_DELIVER_CALLBACK) {
-		const void *whole = rx_partial(cl, ev, len, &len);
+		const void *whole;
+
+		/* a fragment in the same delivery as its own JOIN: the service's
+		 * replay of a message in progress (cpg_service/cpg_partial.c) */
+		if (cl->state == CL_JOINED && cl->join_delivery == stk->deliveries) {
+			sim_cpg_check_note_replay(stk->cfg.cc);
+			slog(stk, "client pid %u got a kept fragment", cl->pid);
+		}
+		whole = rx_partial(cl, ev, len, &len);
 
 		if (!whole)
 			return 0;
@@ -625,8 +634,10 @@ static int ipc_event(void *ipc_conn, const struct iovec *iov, size_t iovcnt)
 
 		if ((size_t)((const uint8_t *)(a + 1) - (const uint8_t *)ev) > len)
 			break;
-		if (a->nodeid == stk->cfg.nodeid && a->pid == cl->pid)
+		if (a->nodeid == stk->cfg.nodeid && a->pid == cl->pid) {
 			cl->state = CL_JOINED;
+			cl->join_delivery = stk->deliveries;
+		}
 	}
 	/* libcpg drops the reassembly of every process in the left list */
 	for (uint32_t i = 0; i < cc->left_list_entries; i++) {
@@ -1060,8 +1071,7 @@ static void cl_part_reply(struct sim_client *cl, int32_t err)
 			return;
 		/* the LAST fragment is in totem: the message counts as sent */
 		cl->seq++;
-		sim_cpg_client_sent_fragmented(stk->cfg.cc, stk->cfg.nodeid, cl->pid, cl->part,
-					       cl->part_len);
+		sim_cpg_client_sent(stk->cfg.cc, stk->cfg.nodeid, cl->pid, cl->part, cl->part_len);
 		slog(stk, "client pid %u partial mcast #%" PRIu64 " sent", cl->pid, cl->seq);
 		part_end(cl);
 		return;

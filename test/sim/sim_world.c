@@ -1626,6 +1626,7 @@ int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
 		ret->cpg_syncs = cs.syncs;
 		ret->cpg_trans_delivered = cs.trans_delivered;
 		ret->cpg_histories = cs.histories;
+		ret->cpg_replayed = cs.replayed;
 	}
 	ret->xcoded = w->xcoded;
 	ret->foreign_rx = w->foreign_rx;

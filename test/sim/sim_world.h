@@ -66,6 +66,7 @@ struct sim_result {
 	uint64_t cpg_syncs, cpg_trans_delivered, cpg_histories;
 	/* fault "foreign", whole stack: frames transcoded in datagrams, service messages delivered foreign */
 	uint64_t xcoded, foreign_rx;
+	uint64_t cpg_replayed;        /* fragments replayed to joiners (cpg_partial.c) */
 };
 
 /** Defaults derived from the seed alone: node count, fault set, duration. */

@@ -94,6 +94,8 @@ static int run_one(uint64_t seed, const struct sim_options *over, bool have_node
 			       res.cpg_trans_delivered, res.cpg_confchgs, res.cpg_histories);
 		if (res.xcoded || res.foreign_rx)
 			printf(" foreign: frames=%" PRIu64 " messages=%" PRIu64, res.xcoded, res.foreign_rx);
+		if (res.cpg_replayed)
+			printf(" replayed=%" PRIu64, res.cpg_replayed);
 		putchar('\n');
 	} else {
 		printf("\n  failure: seed=%" PRIu64 " node=%u t=%" PRIu64 "ms version=%s: %s\n"
