@@ -38,5 +38,18 @@ cat "$tmp"/out.* | awk '
 		}
 	}
 	END { printf "soak: simulated %.2f hours in passing seeds; slowest convergence after heal %d ms\n", sim / 3600000, conv }'
+# The shares issue 8 asks for: seeds that delivered in a transitional
+# configuration (srp level, then CPG level), that replayed fragments to a
+# joiner, and that ran foreign-endian nodes.
+cat "$tmp"/out.* | awk '
+	/ OK / {
+		n++
+		c = index($0, " cpg: ")
+		if ((c ? substr($0, 1, c) : $0) ~ / in-transitional=[1-9]/) srp++
+		if (c && substr($0, c) ~ / in-transitional=[1-9]/) cpg++
+		if ($0 ~ / replayed=/) rep++
+		if ($0 ~ / foreign: /) fgn++
+	}
+	END { if (n) printf "soak: of %d passing seeds, delivered in a transitional configuration: srp %d (%d %%), CPG %d (%d %%); replayed fragments to joiners %d; foreign-endian nodes %d\n", n, srp, srp * 100 / n, cpg, cpg * 100 / n, rep, fgn }'
 echo "soak: $passed passed, $failed failed in ${SECONDS_MAX}s"
 [ "$failed" -eq 0 ]
