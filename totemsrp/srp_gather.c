@@ -92,21 +92,35 @@ void srp_leave_send(struct srp *srp)
 
 /*
  * Deviation from corosync (faster failure detection, issue 10): a member
- * of proc whose every link the transport reports down (srp_peer_reachable)
- * is failed now, not at the consensus timeout.  It could not answer our
- * JOINs anyway, so the consensus timeout would fail it; without the wait a
- * killed node leaves the ring about one `consensus` period sooner (token
- * + consensus becomes token + a few JOIN rounds).  Everything else (the
- * JOINs, their sets, the adoption by the other members) is the usual
- * gather; a peer failed this way that comes back merges in the next round.
+ * of my current ring, in proc, whose every link the transport reports down
+ * (srp_peer_reachable) is failed now, not at the consensus timeout.  It
+ * could not answer our JOINs anyway, so the consensus timeout would fail
+ * it; without the wait a killed node leaves the ring about one `consensus`
+ * period sooner (token + consensus becomes token + a few JOIN rounds).
+ * Everything else (the JOINs, their sets, the adoption by the other
+ * members) is the usual gather; a peer failed this way that comes back
+ * merges in the next round.
+ *
+ * Only members of my ring: a peer from another ring (a partition healing)
+ * is still "down" for the moment its links take to come up, and the links
+ * come up pair by pair; failing those peers split the healing ring into
+ * short-lived subsets (int_cpg5.sh under load: {2}, {2,4}, {1,3,5},
+ * {1,2,4} before all five, each a NODEDOWN and NODEUP for CPG clients of
+ * nodes that never lost each other).  They get the usual consensus wait.
  */
+static bool fails_unreachable(const struct srp *srp, uint32_t id)
+{
+	return id != srp->my_id && srp_set_has(&srp->memb, id) && srp_set_has(&srp->proc, id) &&
+	       srp_set_has(&srp->unreachable, id);
+}
+
 static void fail_unreachable(struct srp *srp)
 {
 	uint32_t i, id;
 
 	for (i = 0; i < srp->unreachable.n; i++) {
 		id = srp->unreachable.id[i];
-		if (id != srp->my_id && srp_set_has(&srp->proc, id))
+		if (fails_unreachable(srp, id))
 			(void)srp_set_add(&srp->failed, id);
 	}
 }
@@ -127,7 +141,7 @@ void srp_peer_reachable(struct srp *srp, uint64_t now_ms, uint32_t nodeid, bool 
 	    srp_set_add(&srp->unreachable, nodeid) < 0)
 		return;
 	if (srp->started && !srp->left && srp->state == SRP_STATE_GATHER &&
-	    srp_set_has(&srp->proc, nodeid) && !srp_set_has(&srp->failed, nodeid))
+	    fails_unreachable(srp, nodeid) && !srp_set_has(&srp->failed, nodeid))
 		srp_gather_enter(srp, SRP_GATHER_PEER_UNREACHABLE);
 }
 

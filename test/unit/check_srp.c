@@ -573,6 +573,63 @@ START_TEST(test_unreachable_fails_at_once)
 }
 END_TEST
 
+/* Heal: node 3's datagrams do not reach node 2 yet (its link is still coming up). */
+static bool drop_3_to_2(struct net *net, const struct dgram *d, int to)
+{
+	(void)net;
+	return d->from == 2 && to == 1;
+}
+
+/* Every regular configuration node i installed since its chg index `from` has all n nodes. */
+static bool regular_all_since(const struct node *nd, size_t from, size_t n)
+{
+	for (size_t k = from; k < nd->chg_count; k++)
+		if (nd->chg[k].type == SRP_CONFCHG_REGULAR && nd->chg[k].members_count != n)
+			return false;
+	return true;
+}
+
+/*
+ * A partition heals (node 3 comes back to the ring {1,2}) while nodes 1
+ * and 2 still have node 3 "down" (its links come up pair by pair; here 3's
+ * datagrams reach node 1 at once, node 2 only later).  Node 3 is not of
+ * their ring: it is not failed at gather entry but gets the consensus
+ * wait, so the three merge in one ring; failing it split the healing ring
+ * into short-lived subsets (each a NODEDOWN/NODEUP for CPG clients).
+ */
+START_TEST(test_unreachable_newcomer_waits)
+{
+	struct net *net = net_create(3, 0);
+	size_t c0, c1;
+	int i;
+
+	net_start(net);
+	ck_assert(net_run(net, net->now + 2000, one_ring));
+	for (i = 0; i < 3; i++)
+		net_reachable(net, i, true);
+	net_run(net, net->now + 2000, NULL);
+	net->node[2].cut = true;
+	net_run(net, net->now + 1000, NULL);
+	net_reachable(net, 2, false);
+	ck_assert(net_run(net, net->now + 10000, one_ring));
+	net_run(net, net->now + 3000, NULL);
+	c0 = net->node[0].chg_count;
+	c1 = net->node[1].chg_count;
+
+	/* heal: 3 -> 1 flows, 3 -> 2 not yet; nodes 1 and 2 still see 3 down */
+	net->drop = drop_3_to_2;
+	net->node[2].cut = false;
+	net_run(net, net->now + 400, NULL);
+	/* a moment later (within consensus) 3's datagrams reach node 2 too */
+	net->drop = NULL;
+	ck_assert(net_run(net, net->now + 10000, one_ring));
+	check_formed(net, 3);
+	ck_assert(regular_all_since(&net->node[0], c0, 3));
+	ck_assert(regular_all_since(&net->node[1], c1, 3));
+	net_destroy(net);
+}
+END_TEST
+
 START_TEST(test_leave)
 {
 	struct net *net = net_create(3, 0);
@@ -996,6 +1053,7 @@ static Suite *srp_suite(void)
 	add_tcase(s, tc, test_three_nodes_order);
 	add_tcase(s, tc, test_fail_and_rejoin);
 	add_tcase(s, tc, test_unreachable_fails_at_once);
+	add_tcase(s, tc, test_unreachable_newcomer_waits);
 	add_tcase(s, tc, test_leave);
 	add_tcase(s, tc, test_flow_control);
 	add_tcase(s, tc, test_garbage_input);
