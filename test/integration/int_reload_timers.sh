@@ -83,8 +83,12 @@ echo "node 3 dropped after $((t1 - t0)) ms"
 # token + consensus, plus the retransmits' and the JOIN round's slack
 it_check "within the new token + consensus (3630 ms) + 1500 ms" [ $((t1 - t0)) -le 5130 ]
 echo "link to node 3 down after $((t2 - t0)) ms"
-# the new ping timeout is 825 ms, the old one 5325 ms
-it_check "within 2500 ms (the old ping timeout was 5325 ms)" [ $((t2 - t0)) -le 2500 ]
+# the new ping timeout is 825 ms, the old one 5325 ms; knet adds twice the
+# measured ping latency to it (knet 1.25 threads_heartbeat.c,
+# _adjust_pong_timeouts), which grew it to 4.2 s in a CI run that had the
+# simulator on both cores: below the old timeout alone is what shows the
+# new one is in force
+it_check "within 5000 ms (the old ping timeout alone is 5325 ms)" [ $((t2 - t0)) -le 5000 ]
 for n in 1 2 3; do
 	it_eq "node $n stops" 0 "$(it_node_stop "$n")"
 done
