@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # README command 2: the whole test suite.  Installs what is missing, builds,
-# runs `make check` (unit tests, fuzz corpora replays, config table against
-# Debian's corosync -t, integration tests in network namespaces), then
-# builds again with AddressSanitizer and UndefinedBehaviorSanitizer and runs
-# the unit tests and fuzz replays there, and finally `make distcheck`.
+# runs `make check` (unit tests, the simulator's fixed seeds, fuzz corpora
+# replays, config table against Debian's corosync -t, then the integration
+# tests in network namespaces), builds again with AddressSanitizer and
+# UndefinedBehaviorSanitizer and runs the unit tests and fuzz replays there,
+# and runs `make distcheck`.  Each stage prints the time so far.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 t0=$(date +%s)
@@ -33,31 +34,55 @@ stage "build and make check"
 # replays), then the integration tests, which mostly wait on totem's timers,
 # IT_JOBS at a time (each has its own namespaces, files and daemons).  Run
 # together, the simulator's load made the integration tests' timings flaky.
+# While they wait, the sanitizer build and the tarball's check (distcheck,
+# in a build directory of its own) run at nice 19: they take the CPU time
+# the integration tests leave.
 unit_tests=$(make -s -C "$top/_build" print-unit-tests)
 integration_tests=$(make -s -C "$top/_build" print-integration-tests)
+# The tarball's check: the unit tests and fuzz replays, 25 of the
+# simulator's seeds (the 500 and the sanitizer's run are above and below),
+# not the planted-bug checks (they check the checkers, not the tarball).
+dist_tests=$(echo "$unit_tests" | tr ' ' '\n' | grep -v 'check-planted' | tr '\n' ' ')
 stage "make check: unit tests, simulator, fuzz replays"
 make -C "$top/_build" -j"$(nproc)" check TESTS="$unit_tests" ||
 	{ cat "$top"/_build/test-suite.log; exit 1; }
-stage "make check: integration tests in network namespaces, ${IT_JOBS:=3} at a time"
+
+stage "make check: integration tests in network namespaces, ${IT_JOBS:=4} at a time; the ASan+UBSan build and distcheck at nice 19 meanwhile"
+bg="$top/_build/background"
+mkdir -p "$bg"
+rm -f "$bg"/*.rc
+(
+	set +e
+	nice -n 19 "$top/scripts/build.sh" "$top/_build-asan" --with-sanitizers=address,undefined \
+		> "$bg/asan-build.log" 2>&1
+	echo $? > "$bg/asan-build.rc"
+) &
+asan_pid=$!
+(
+	set +e
+	nice -n 19 "$top/scripts/build.sh" "$top/_build-dist" > "$bg/distcheck.log" 2>&1 &&
+		SIM_SEEDS=25 nice -n 19 make -C "$top/_build-dist" -j"$(nproc)" distcheck \
+			TESTS="$dist_tests" >> "$bg/distcheck.log" 2>&1
+	echo $? > "$bg/distcheck.rc"
+) &
+dist_pid=$!
 make -C "$top/_build" -j"$IT_JOBS" check TESTS="$integration_tests" ||
-	{ cat "$top"/_build/test-suite.log; exit 1; }
+	{ cat "$top"/_build/test-suite.log; kill "$asan_pid" "$dist_pid" 2>/dev/null; exit 1; }
 echo "   the slowest tests:"
 slowest "$top/_build"
 
-stage "ASan+UBSan build: unit tests and fuzz replays"
-"$top/scripts/build.sh" "$top/_build-asan" --with-sanitizers=address,undefined
-# The simulator runs 50 of its fixed seeds here (all 500 in the plain build
-# above): under the sanitizers a seed takes about 4 times as long.
-SIM_SEEDS=50 make -C "$top/_build-asan" -j"$(nproc)" check-unit ||
+stage "ASan+UBSan: unit tests and fuzz replays (the build ran above)"
+wait "$asan_pid"
+[ "$(cat "$bg/asan-build.rc")" = 0 ] || { tail -50 "$bg/asan-build.log"; exit 1; }
+# The simulator runs 40 of its fixed seeds here (all 500 in the plain build
+# above): under the sanitizers a seed takes about 4 times as long.  The
+# planted-bug checks ran in the plain build.
+asan_tests=$(echo "$unit_tests" | tr ' ' '\n' | grep -v 'check-planted' | tr '\n' ' ')
+SIM_SEEDS=40 make -C "$top/_build-asan" -j"$(nproc)" check TESTS="$asan_tests" ||
 	{ cat "$top"/_build-asan/test-suite.log; exit 1; }
 
-# The tarball's own check runs what the sanitizer build ran (not the
-# integration tests again: they ran above on the same code, and twice would
-# take the suite past 20 minutes on 2 cores); the simulator's seeds ran twice
-# above, 25 show here that the tarball's simulator builds and runs.
-stage "make distcheck (the tarball builds and passes its unit, simulator and fuzz-replay checks)"
-SIM_SEEDS=25 make -C "$top/_build" distcheck TESTS="$unit_tests" >/dev/null \
-	2>"$top/_build/distcheck.err" ||
-	{ tail -50 "$top/_build/distcheck.err"; exit 1; }
+stage "make distcheck (the tarball builds and passes its unit tests, fuzz replays and 25 seeds)"
+wait "$dist_pid"
+[ "$(cat "$bg/distcheck.rc")" = 0 ] || { tail -50 "$bg/distcheck.log"; exit 1; }
 
 stage "all tests passed"
