@@ -1717,6 +1717,10 @@ void vq_status_get(struct svc *svc, struct vq_status *ret)
 	ret->qdevice_votes = st->qdevice.votes;
 	ret->wait_for_all_status = st->wait_for_all_status;
 	ret->flags = info_flags(st, me);
+	ret->ring_rep = st->ring_rep;
+	ret->ring_seq = st->ring_seq;
+	ret->members = st->members;
+	ret->members_count = st->members_count;
 }
 
 static void vq_dump(struct svc *svc, FILE *out)

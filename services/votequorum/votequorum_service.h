@@ -106,6 +106,12 @@ struct vq_status {
 	uint32_t qdevice_votes;
 	bool wait_for_all_status;
 	uint32_t flags;                /* VOTEQUORUM_INFO_* as GETINFO reports for this node */
+	/* the membership of the last sync (NODELIST event); members points into
+	 * the service's state, valid until its next sync */
+	uint32_t ring_rep;
+	uint64_t ring_seq;
+	const uint32_t *members;
+	size_t members_count;
 };
 
 void vq_status_get(struct svc *svc, struct vq_status *ret);
