@@ -2,8 +2,8 @@
 /*
  * Unit tests of the simulator's EVS checkers (sim_check.c), with hand-made
  * deliver/confchg streams and no engine: a clean history passes, and each
- * property, violated once, is caught with the right node and time.  Also
- * pins the PRNG's determinism.
+ * property, violated once, is caught with the right node and time.  The
+ * CPG and quorum checkers likewise.  Also pins the PRNG's determinism.
  */
 #include "config.h"
 
@@ -16,6 +16,7 @@
 #include "test/sim/sim_check.h"
 #include "test/sim/sim_cpg_check.h"
 #include "test/sim/sim_prng.h"
+#include "test/sim/sim_quorum_check.h"
 
 #define L(...) ((const uint32_t[]){ __VA_ARGS__ }), (sizeof((const uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t))
 #define NONE NULL, 0
@@ -1292,6 +1293,233 @@ START_TEST(test_cpg_join_first)
 }
 END_TEST
 
+/* ---- the quorum checker ---------------------------------------------------------- */
+
+/*
+ * A report as votequorum makes it after the sync of ring (rep, seq) of
+ * members m: total votes, expected votes and quorate as given; votequorum's
+ * and the host's ring and lists are the ring's.
+ */
+static void qreport(struct sim_quorum_check *qc, uint32_t node, uint32_t rep, uint64_t seq,
+		    const uint32_t *m, size_t n, bool quorate, uint32_t total, uint32_t expected)
+{
+	struct sim_quorum_report r;
+
+	memset(&r, 0, sizeof(r));
+	r.ring.rep = rep;
+	r.ring.seq = seq;
+	r.ring_members = m;
+	r.ring_n = n;
+	r.quorate = quorate;
+	r.total_votes = total;
+	r.expected_votes = expected;
+	r.quorum = 3;
+	r.vq_ring = r.ring;
+	r.vq_members = m;
+	r.vq_n = n;
+	r.host_known = true;
+	r.host_quorate = quorate;
+	r.host_ring = r.ring;
+	r.host_members = m;
+	r.host_n = n;
+	sim_quorum_sync_done(qc, node, &r);
+}
+
+static struct sim_quorum_check *quorum_world(struct sim_check **ret_chk, const struct sim_quorum_cfg *c)
+{
+	static const uint32_t ids5[] = { 1, 2, 3, 4, 5 };
+	struct sim_check *chk = sim_check_new(ids5, 5);
+	struct sim_quorum_check *qc;
+
+	ck_assert_ptr_nonnull(chk);
+	qc = sim_quorum_check_new(chk, c, 5);
+	ck_assert_ptr_nonnull(qc);
+	*ret_chk = chk;
+	return qc;
+}
+
+/* 5 nodes, default options: a majority of 3 is quorate, 2 are not; the end. */
+START_TEST(test_quorum_clean)
+{
+	struct sim_quorum_cfg c = { 0 };
+	struct sim_check *chk;
+	struct sim_quorum_check *qc = quorum_world(&chk, &c);
+	struct sim_quorum_stats st;
+
+	qreport(qc, 1, 1, 8, L(1, 2, 3), true, 3, 5);
+	qreport(qc, 2, 1, 8, L(3, 1, 2), true, 3, 5);
+	qreport(qc, 4, 4, 8, L(4, 5), false, 2, 5);
+	qreport(qc, 5, 4, 8, L(4, 5), false, 2, 5);
+	for (uint32_t i = 1; i <= 5; i++)
+		qreport(qc, i, 1, 12, L(1, 2, 3, 4, 5), true, 5, 5);
+	sim_quorum_final(qc, L(1, 2, 3, 4, 5), (struct srp_ring_id){ .rep = 1, .seq = 12 });
+	assert_ok(chk);
+	sim_quorum_stats_get(qc, &st);
+	ck_assert_uint_eq(st.reports, 9);
+	ck_assert_uint_eq(st.quorate, 7);
+	ck_assert_uint_eq(st.compared, 6);
+	sim_quorum_check_free(qc);
+	sim_check_free(chk);
+}
+END_TEST
+
+START_TEST(test_quorum_disagree)
+{
+	struct sim_quorum_cfg c = { 0 };
+	struct sim_check *chk;
+	struct sim_quorum_check *qc;
+
+	/* total votes differ: caught by the arithmetic first */
+	qc = quorum_world(&chk, &c);
+	qreport(qc, 1, 1, 8, L(1, 2, 3), true, 3, 5);
+	qreport(qc, 2, 1, 8, L(1, 2, 3), true, 2, 5);
+	assert_fail(chk, 2, "total votes are not the members' votes");
+	sim_quorum_check_free(qc);
+	sim_check_free(chk);
+
+	/* last_man_standing: expected votes may differ, total votes may not */
+	c.last_man_standing = true;
+	qc = quorum_world(&chk, &c);
+	qreport(qc, 1, 1, 8, L(1, 2, 3), true, 3, 3);
+	qreport(qc, 2, 1, 8, L(1, 2, 3), true, 3, 5);
+	assert_ok(chk);
+	sim_quorum_check_free(qc);
+	sim_check_free(chk);
+
+	/* default options: one node not quorate where another is */
+	c.last_man_standing = false;
+	c.wait_for_all = true;
+	qc = quorum_world(&chk, &c);
+	qreport(qc, 1, 1, 8, L(1, 2, 3), true, 3, 5);
+	qreport(qc, 2, 1, 8, L(1, 2, 3), false, 3, 5);
+	assert_fail(chk, 2, "nodes disagree after the sync of ring 1/8");
+	sim_quorum_check_free(qc);
+	sim_check_free(chk);
+}
+END_TEST
+
+START_TEST(test_quorum_arithmetic)
+{
+	struct sim_quorum_cfg c = { 0 };
+	struct sim_check *chk;
+	struct sim_quorum_check *qc;
+
+	qc = quorum_world(&chk, &c);
+	qreport(qc, 1, 1, 8, L(1, 2), true, 2, 5);
+	assert_fail(chk, 1, "quorate without a majority of votes");
+	sim_quorum_check_free(qc);
+	sim_check_free(chk);
+
+	qc = quorum_world(&chk, &c);
+	qreport(qc, 1, 1, 8, L(1, 2, 3), false, 3, 5);
+	assert_fail(chk, 1, "not quorate with a majority of votes");
+	sim_quorum_check_free(qc);
+	sim_check_free(chk);
+
+	qc = quorum_world(&chk, &c);
+	qreport(qc, 1, 1, 8, L(1, 2, 3), true, 3, 4);
+	assert_fail(chk, 1, "expected votes are not the nodelist's votes");
+	sim_quorum_check_free(qc);
+	sim_check_free(chk);
+
+	/* wait_for_all may hold a majority back until all were seen, not all of them */
+	c.wait_for_all = true;
+	qc = quorum_world(&chk, &c);
+	qreport(qc, 1, 1, 8, L(1, 2, 3), false, 3, 5);
+	assert_ok(chk);
+	qreport(qc, 1, 1, 9, L(1, 2, 3, 4, 5), false, 5, 5);
+	assert_fail(chk, 1, "not quorate with a majority of votes");
+	sim_quorum_check_free(qc);
+	sim_check_free(chk);
+
+	/* auto_tie_breaker: exactly half may be quorate (N even) */
+	c.wait_for_all = false;
+	c.auto_tie_breaker = true;
+	{
+		static const uint32_t ids4[] = { 1, 2, 3, 4 };
+		chk = sim_check_new(ids4, 4);
+		qc = sim_quorum_check_new(chk, &c, 4);
+		qreport(qc, 1, 1, 8, L(1, 2), true, 2, 4);
+		assert_ok(chk);
+		qreport(qc, 3, 3, 8, L(3), true, 1, 4);
+		assert_fail(chk, 3, "quorate without a majority of votes");
+		sim_quorum_check_free(qc);
+		sim_check_free(chk);
+	}
+}
+END_TEST
+
+START_TEST(test_quorum_views)
+{
+	struct sim_quorum_cfg c = { 0 };
+	struct sim_check *chk;
+	struct sim_quorum_check *qc = quorum_world(&chk, &c);
+	struct sim_quorum_report r;
+
+	memset(&r, 0, sizeof(r));
+	r.ring = (struct srp_ring_id){ .rep = 1, .seq = 8 };
+	r.ring_members = (const uint32_t[]){ 1, 2, 3 };
+	r.ring_n = 3;
+	r.quorate = true;
+	r.total_votes = 3;
+	r.expected_votes = 5;
+	r.vq_ring = r.ring;
+	r.vq_members = r.ring_members;
+	r.vq_n = 3;
+	r.host_known = true;
+	r.host_quorate = false;          /* the quorum service would say otherwise */
+	r.host_ring = r.ring;
+	r.host_members = r.ring_members;
+	r.host_n = 3;
+	sim_quorum_sync_done(qc, 2, &r);
+	assert_fail(chk, 2, "but the host (quorum service) has not quorate");
+	sim_quorum_check_free(qc);
+	sim_check_free(chk);
+
+	qc = quorum_world(&chk, &c);
+	r.host_quorate = true;
+	r.vq_n = 2;                      /* votequorum missed a member */
+	sim_quorum_sync_done(qc, 2, &r);
+	assert_fail(chk, 2, "votequorum reports ring 1/8 {1 2}");
+	sim_quorum_check_free(qc);
+	sim_check_free(chk);
+
+	/* the end: a node whose last sync is not of the final ring */
+	qc = quorum_world(&chk, &c);
+	for (uint32_t i = 1; i <= 4; i++)
+		qreport(qc, i, 1, 12, L(1, 2, 3, 4, 5), true, 5, 5);
+	qreport(qc, 5, 1, 8, L(1, 2, 5), true, 3, 5);
+	sim_quorum_final(qc, L(1, 2, 3, 4, 5), (struct srp_ring_id){ .rep = 1, .seq = 12 });
+	assert_fail(chk, 5, "has not completed the sync of the final ring 1/12");
+	sim_quorum_check_free(qc);
+	sim_check_free(chk);
+}
+END_TEST
+
+/* The configuration from the seed: its own stream, deterministic, valid combinations. */
+START_TEST(test_quorum_cfg)
+{
+	uint32_t two = 0, atb = 0;
+
+	for (uint64_t seed = 1; seed <= 2000; seed++) {
+		struct sim_quorum_cfg a, b;
+		uint32_t n = 2 + (uint32_t)(seed % 15);
+
+		sim_quorum_cfg_from_seed(seed, n, &a);
+		sim_quorum_cfg_from_seed(seed, n, &b);
+		ck_assert(memcmp(&a, &b, sizeof(a)) == 0);
+		ck_assert(!a.two_node || n == 2);
+		ck_assert(!(a.two_node && a.auto_tie_breaker));
+		ck_assert(!a.auto_tie_breaker || n % 2 == 0 || a.wait_for_all);
+		ck_assert(a.last_man_standing == (a.lms_window_ms != 0));
+		two += a.two_node;
+		atb += a.auto_tie_breaker;
+	}
+	ck_assert_uint_gt(two, 0);
+	ck_assert_uint_gt(atb, 0);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sim_checkers");
@@ -1345,6 +1573,11 @@ static Suite *suite(void)
 	add_tcase(s, tc, test_cpg_final);
 	add_tcase(s, tc, test_cpg_join_first);
 	add_tcase(s, tc, test_cpg_iteration);
+	add_tcase(s, tc, test_quorum_clean);
+	add_tcase(s, tc, test_quorum_disagree);
+	add_tcase(s, tc, test_quorum_arithmetic);
+	add_tcase(s, tc, test_quorum_views);
+	add_tcase(s, tc, test_quorum_cfg);
 	return s;
 }
 
