@@ -2,7 +2,8 @@
 /*
  * The message-level transcoder of fault "foreign" (see sim_xcode.h).  The
  * field lists are written from corosync v3.1.7's layouts (pinned by the
- * static asserts of cpg_service/cpg_wire.h and services/sync.h), not from
+ * static asserts of cpg_service/cpg_wire.h, services/sync.h and the
+ * services' headers), not from
  * the services' to_host functions, so a field a service forgets to swap
  * shows as a wrong value at the receiver.  Counts are read before the swap
  * (the input is always in the simulating machine's order).
@@ -12,10 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <corosync/cmap.h>
 #include <corosync/ipc_cpg.h>
 
 #include "cpg_service/cpg_wire.h"
+#include "services/cfg/cfg_service.h"
+#include "services/cmap/cmap_service.h"
 #include "services/sync.h"
+#include "services/votequorum/votequorum_service.h"
 #include "test/sim/sim_xcode.h"
 
 static void sw16(uint8_t *p, size_t len, size_t off)
@@ -131,6 +136,131 @@ static int xcode_cpg(uint8_t *m, size_t len, uint32_t fn, const char **why)
 	}
 }
 
+/*
+ * exec/cmap.c req_exec_cmap_mcast (the config_version exchange): a head
+ * with u8 fields (reason, no_items; nothing to swap), then no_items items,
+ * each mar_name_t key_name (u16 length, then the name's bytes), u8
+ * value_type, u64 value_len and the value, padded to a multiple of 8.  A
+ * numeric value is in the sender's order (corosync's
+ * exec_cmap_mcast_endian_convert swaps 16-, 32- and 64-bit integers, float
+ * and double); strings and binary values are bytes.
+ */
+static int xcode_cmap(uint8_t *m, size_t len, uint32_t fn, const char **why)
+{
+	size_t off = sizeof(struct req_exec_cmap_mcast);
+	unsigned items;
+
+	if (fn != MESSAGE_REQ_EXEC_CMAP_MCAST || len < off) {
+		*why = fn != MESSAGE_REQ_EXEC_CMAP_MCAST ? "a cmap exec message of unknown function"
+							  : "a cmap exec message shorter than its head";
+		return -1;
+	}
+	items = m[offsetof(struct req_exec_cmap_mcast, no_items)];
+	sw_req_header(m, len);
+	for (unsigned i = 0; i < items; i++) {
+		struct req_exec_cmap_mcast_item item;
+		size_t v = off + sizeof(item);
+
+		if (len - off < sizeof(item)) {
+			*why = "a cmap exec message shorter than its items";
+			return -1;
+		}
+		memcpy(&item, m + off, sizeof(item));
+		if (item.value_len > len - v) {
+			*why = "a cmap exec message item longer than the message";
+			return -1;
+		}
+		sw16(m, len, off + offsetof(struct req_exec_cmap_mcast_item, key_name) +
+			     offsetof(mar_name_t, length));
+		sw64(m, len, off + offsetof(struct req_exec_cmap_mcast_item, value_len));
+		switch (item.value_type) {
+		case CMAP_VALUETYPE_INT16:
+		case CMAP_VALUETYPE_UINT16:
+			sw16(m, len, v);
+			break;
+		case CMAP_VALUETYPE_INT32:
+		case CMAP_VALUETYPE_UINT32:
+		case CMAP_VALUETYPE_FLOAT:
+			sw32(m, len, v);
+			break;
+		case CMAP_VALUETYPE_INT64:
+		case CMAP_VALUETYPE_UINT64:
+		case CMAP_VALUETYPE_DOUBLE:
+			sw64(m, len, v);
+			break;
+		default:
+			break;
+		}
+		off = v + ((item.value_len + 7) & ~(uint64_t)7);
+	}
+	return 0;
+}
+
+/*
+ * exec/cfg.c's req_exec_cfg_* messages: RINGREENABLE and RELOAD_CONFIG
+ * carry a mar_message_source_t, KILLNODE a u32 node id and a mar_name_t
+ * reason, CRYPTO_RECONFIG a u32 phase, SHUTDOWN the header only.
+ */
+static int xcode_cfg(uint8_t *m, size_t len, uint32_t fn, const char **why)
+{
+	switch (fn) {
+	case MESSAGE_REQ_EXEC_CFG_RINGREENABLE:
+	case MESSAGE_REQ_EXEC_CFG_RELOAD_CONFIG:
+		sw_req_header(m, len);
+		sw_source(m, len, offsetof(struct req_exec_cfg_source, source));
+		return 0;
+	case MESSAGE_REQ_EXEC_CFG_KILLNODE:
+		sw_req_header(m, len);
+		sw32(m, len, offsetof(struct req_exec_cfg_killnode, nodeid));
+		sw16(m, len, offsetof(struct req_exec_cfg_killnode, reason) + offsetof(mar_name_t, length));
+		return 0;
+	case MESSAGE_REQ_EXEC_CFG_SHUTDOWN:
+		sw_req_header(m, len);
+		return 0;
+	case MESSAGE_REQ_EXEC_CFG_CRYPTO_RECONFIG:
+		sw_req_header(m, len);
+		sw32(m, len, offsetof(struct req_exec_cfg_crypto_reconfig, phase));
+		return 0;
+	default:
+		*why = "a cfg exec message of unknown function";
+		return -1;
+	}
+}
+
+/*
+ * exec/votequorum.c: req_exec_quorum_nodeinfo (u32 nodeid, votes,
+ * expected_votes, flags), req_exec_quorum_reconfigure (u32 nodeid, value,
+ * u8 param and padding), req_exec_quorum_qdevice_reg (u32 operation, the
+ * name's bytes), req_exec_quorum_qdevice_reconfigure (two names: bytes).
+ */
+static int xcode_votequorum(uint8_t *m, size_t len, uint32_t fn, const char **why)
+{
+	switch (fn) {
+	case VQ_EXEC_NODEINFO:
+		sw_req_header(m, len);
+		sw32(m, len, offsetof(struct vq_exec_nodeinfo, nodeid));
+		sw32(m, len, offsetof(struct vq_exec_nodeinfo, votes));
+		sw32(m, len, offsetof(struct vq_exec_nodeinfo, expected_votes));
+		sw32(m, len, offsetof(struct vq_exec_nodeinfo, flags));
+		return 0;
+	case VQ_EXEC_RECONFIGURE:
+		sw_req_header(m, len);
+		sw32(m, len, offsetof(struct vq_exec_reconfigure, nodeid));
+		sw32(m, len, offsetof(struct vq_exec_reconfigure, value));
+		return 0;
+	case VQ_EXEC_QDEVICE_REG:
+		sw_req_header(m, len);
+		sw32(m, len, offsetof(struct vq_exec_qdevice_reg, operation));
+		return 0;
+	case VQ_EXEC_QDEVICE_RECONFIGURE:
+		sw_req_header(m, len);
+		return 0;
+	default:
+		*why = "a votequorum exec message of unknown function";
+		return -1;
+	}
+}
+
 /* exec/sync.c: barrier and service build, in totempg group "sync". */
 static int xcode_sync(uint8_t *m, size_t len, const char **why)
 {
@@ -167,8 +297,18 @@ int sim_xcode_service(uint8_t *m, size_t len, bool sync_group, const char **why)
 		return -1;
 	}
 	memcpy(&id, m + offsetof(struct qb_ipc_request_header, id), 4);
-	if (((uint32_t)id >> 16) == CPG_SERVICE_ID)
+	switch ((uint32_t)id >> 16) {
+	case CMAP_SERVICE_ID:
+		return xcode_cmap(m, len, (uint32_t)id & 0xffff, why);
+	case CFG_SERVICE_ID:
+		return xcode_cfg(m, len, (uint32_t)id & 0xffff, why);
+	case CPG_SERVICE_ID:
 		return xcode_cpg(m, len, (uint32_t)id & 0xffff, why);
+	case VOTEQUORUM_SERVICE_ID:
+		return xcode_votequorum(m, len, (uint32_t)id & 0xffff, why);
+	default:
+		break;
+	}
 	*why = "a message of a service the transcoder does not know";
 	return -1;
 }

@@ -3,7 +3,8 @@
  * The message-level half of the "foreign" transcoder (the srp half is
  * sim_net_swap_datagram): what a node of the other byte order puts inside
  * its MCASTs.  Layouts of corosync v3.1.7 (exec/totempg.c frame and group
- * headers, exec/sync.c, exec/cpg.c); every integer field a big-endian
+ * headers, exec/sync.c, exec/cpg.c, exec/cmap.c, exec/cfg.c,
+ * exec/votequorum.c); every integer field a big-endian
  * corosync would write in its order is swapped, names and payload bytes and
  * padding are not.  Nothing here draws from the PRNG.
  *
