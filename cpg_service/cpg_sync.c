@@ -319,16 +319,26 @@ static int send_one(struct cpg_state *st, const struct req_exec_cpg_procjoin *m)
  * Not while a sync runs: totem sends what is queued from the transitional
  * configuration until the sync is done ahead of everything queued before
  * (corosync's trans queue), so a PROCLEAVE sent then would overtake the
- * client's own MCASTs still queued from before and they would be delivered
- * after its leave (found by the simulator, test/sim/run-seeds.sh).  The
- * retry timer sends it once the sync completed.
+ * client's own MCASTs (or its PROCJOIN) still queued from before and they
+ * would be delivered after its leave (found by the simulator,
+ * test/sim/run-seeds.sh).  The retry timer sends it once the sync completed.
+ * The sync is the host's, of every service: CPG's own steps end at its
+ * activate, while the services after it (votequorum) still sync and the
+ * transitional queue is still in use (simulator seed 118 with votequorum: a
+ * crashed client's PROCLEAVE overtook its PROCJOIN queued through a long
+ * GATHER, and its group kept it forever).
  */
+static bool sync_running(struct cpg_state *st)
+{
+	return st->syncing || svc_sync_in_progress(st->svc);
+}
+
 void cpg_send_reliable(struct cpg_state *st, uint16_t fn, const struct req_exec_cpg_procjoin *m)
 {
 	struct req_exec_cpg_procjoin *slot;
 	int r;
 
-	if (st->pending_count == 0 && !st->syncing) {
+	if (st->pending_count == 0 && !sync_running(st)) {
 		struct req_exec_cpg_procjoin copy = *m;
 
 		copy.header.id = fn;
@@ -356,7 +366,7 @@ void cpg_retry_fn(struct svc *svc, struct svc_timer *timer)
 {
 	struct cpg_state *st = svc_state(svc);
 
-	if (st->syncing && st->pending_count) {
+	if (sync_running(st) && st->pending_count) {
 		svc_timer_start(timer, CPG_RETRY_MS);
 		return;
 	}

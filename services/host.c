@@ -505,6 +505,7 @@ const struct svc_def *svc_def(struct svc *svc) { return svc->def; }
 uint32_t svc_nodeid(struct svc *svc) { return svc->host->nodeid; }
 uint64_t svc_now_ms(struct svc *svc) { return svc->host->now_ms; }
 bool svc_quorate(struct svc *svc) { return svc->host->quorate; }
+bool svc_sync_in_progress(struct svc *svc) { return sync_in_progress(svc->host->sync); }
 struct icmap *svc_cmap(struct svc *svc) { return svc->host->cmap; }
 struct icmap *svc_stats(struct svc *svc) { return svc->host->stats; }
 

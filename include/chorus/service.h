@@ -179,6 +179,14 @@ bool svc_conn_closed(const struct svc_conn *conn);
 uint32_t svc_nodeid(struct svc *svc);
 uint64_t svc_now_ms(struct svc *svc);
 bool svc_quorate(struct svc *svc);
+/**
+ * True from a new configuration until the sync of every service completed
+ * (after the last service's activate(); a service's own sync steps may end
+ * earlier).  totem sends what is multicast meanwhile ahead of what was
+ * queued before (corosync's transitional queue), so a message that must
+ * not overtake older ones of this node waits for this to turn false.
+ */
+bool svc_sync_in_progress(struct svc *svc);
 
 /**
  * For the quorum provider: record a quorum decision.  The host keeps a copy

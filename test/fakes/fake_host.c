@@ -55,6 +55,7 @@ struct fake_host {
 	uint32_t nodeid;
 	bool quorate;
 	bool inited;
+	bool sync_running;          /* svc_sync_in_progress() (fake_host_set_sync) */
 	/* the last svc_quorum_set() */
 	bool quorum_known;
 	uint32_t quorum_rep;
@@ -562,6 +563,16 @@ uint64_t svc_now_ms(struct svc *svc)
 bool svc_quorate(struct svc *svc)
 {
 	return svc->host->quorate;
+}
+
+bool svc_sync_in_progress(struct svc *svc)
+{
+	return svc->host->sync_running;
+}
+
+void fake_host_set_sync(struct fake_host *host, bool running)
+{
+	host->sync_running = running;
 }
 
 struct icmap *svc_cmap(struct svc *svc)

@@ -47,6 +47,8 @@ struct svc *fake_host_svc(struct fake_host *host);
 struct icmap *fake_host_cmap(struct fake_host *host);
 struct icmap *fake_host_stats(struct fake_host *host);
 void fake_host_set_quorate(struct fake_host *host, bool quorate);
+/** What svc_sync_in_progress() answers (the host's whole sync; false at start). */
+void fake_host_set_sync(struct fake_host *host, bool running);
 /**
  * svc_quorum_set() records the decision (svc_quorum_get(), svc_quorate())
  * and calls the hosted service's quorum_changed(); this counts the calls.

@@ -620,6 +620,43 @@ START_TEST(test_pending_retry)
 }
 END_TEST
 
+/*
+ * A client that goes away while the host's sync still runs after CPG's own
+ * steps ended (a service with a higher id, votequorum, still syncing): its
+ * PROCLEAVE waits for the end of the whole sync, as it waits for CPG's, so
+ * it cannot overtake what the node queued before (found by the simulator
+ * with votequorum loaded: seed 118).
+ */
+START_TEST(test_pending_waits_for_host_sync)
+{
+	struct cluster cl;
+	struct svc_conn *a;
+	size_t n;
+
+	cluster_new(&cl, 1);
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 10, 0, 0, &a), 0);
+	ck_assert_int_eq(join(a, "g", 10), CS_OK);
+	pump(&cl);
+	n = fake_host_mcast_count(cl.h[0]);
+	ck_assert(!node_state(&cl, 0)->syncing);
+	fake_host_set_sync(cl.h[0], true);
+	fake_conn_close(a);
+	ck_assert_uint_eq(node_state(&cl, 0)->pending_count, 1);
+	ck_assert_uint_eq(fake_host_mcast_count(cl.h[0]), n);
+	fake_host_advance(cl.h[0], CPG_RETRY_MS);
+	ck_assert_uint_eq(fake_host_mcast_count(cl.h[0]), n);
+	fake_host_set_sync(cl.h[0], false);
+	fake_host_advance(cl.h[0], CPG_RETRY_MS);
+	ck_assert_uint_eq(node_state(&cl, 0)->pending_count, 0);
+	ck_assert_uint_eq(fake_host_mcast_count(cl.h[0]), n + 1);
+	ck_assert_int_eq(((const struct qb_ipc_request_header *)fake_host_mcast(cl.h[0], n)->data)->id,
+			 0x20001);
+	pump(&cl);
+	ck_assert_uint_eq(node_state(&cl, 0)->procs_count, 0);
+	cluster_free(&cl);
+}
+END_TEST
+
 static void membership(struct svc_conn *c, const char *group, struct res_lib_cpg_membership_get *out,
 		       size_t *len)
 {
@@ -1876,6 +1913,7 @@ int main(void)
 	add_tcase(s, tc, test_mcast_unknown_node);
 	add_tcase(s, tc, test_procdown_on_close);
 	add_tcase(s, tc, test_pending_retry);
+	add_tcase(s, tc, test_pending_waits_for_host_sync);
 	add_tcase(s, tc, test_mcast_handed_back);
 	add_tcase(s, tc, test_joinlist_order);
 	add_tcase(s, tc, test_joinlist_round_cap);
