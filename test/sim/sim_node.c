@@ -38,7 +38,11 @@
 
 #include "cpg_service/cpg_int.h"
 #include "cpg_service/cpg_service.h"
+#include "services/cfg/cfg_service.h"
+#include "services/cmap/cmap_service.h"
 #include "services/host.h"
+#include "services/quorum/quorum_service.h"
+#include "services/votequorum/votequorum_service.h"
 #include "totemsrp/pg.h"
 #include "totemsrp/pg_confchg.h"
 #include "test/sim/sim_node.h"
@@ -111,8 +115,10 @@ struct sim_stack {
 	struct pg *pg;
 	struct host *host;
 	struct icmap *cmap, *stats;
-	struct svc *cpg;
+	struct svc *cpg, *vq;
 	bool dead, quiet;
+	uint32_t *members;            /* the last regular configuration's members */
+	size_t members_n;
 	uint64_t now;
 	struct srp_ring_id regular;
 	struct pg_confchg_state cc;   /* as in exec/totem.c */
@@ -401,6 +407,42 @@ static void report_sync_done(struct sim_stack *stk)
 	free(v);
 }
 
+/* What votequorum and the host decided, for the quorum checker. */
+static void report_quorum(struct sim_stack *stk)
+{
+	struct sim_quorum_report r;
+	struct vq_status vs;
+	struct svc_quorum q;
+
+	if (!stk->cfg.qc || !stk->vq)
+		return;
+	memset(&r, 0, sizeof(r));
+	vq_status_get(stk->vq, &vs);
+	r.ring = stk->regular;
+	r.ring_members = stk->members;
+	r.ring_n = stk->members_n;
+	r.quorate = vs.quorate;
+	r.total_votes = vs.total_votes;
+	r.expected_votes = vs.expected_votes;
+	r.quorum = vs.quorum;
+	r.vq_ring.rep = vs.ring_rep;
+	r.vq_ring.seq = vs.ring_seq;
+	r.vq_members = vs.members;
+	r.vq_n = vs.members_count;
+	if (svc_quorum_get(stk->vq, &q) == 0) {
+		r.host_known = true;
+		r.host_quorate = q.quorate;
+		r.host_ring.rep = q.rep_nodeid;
+		r.host_ring.seq = q.ring_seq;
+		r.host_members = q.members;
+		r.host_n = q.members_count;
+	}
+	slog(stk, "votequorum after the sync of ring %u/%" PRIu64 ": %squorate, votes %u of %u expected, quorum %u",
+	     stk->regular.rep, stk->regular.seq, vs.quorate ? "" : "not ", vs.total_votes,
+	     vs.expected_votes, vs.quorum);
+	sim_quorum_sync_done(stk->cfg.qc, stk->cfg.nodeid, &r);
+}
+
 /* exec/totem.c totem_sync_done */
 static void on_sync_done(void *ctx)
 {
@@ -408,6 +450,7 @@ static void on_sync_done(void *ctx)
 
 	slog(stk, "sync of ring %u/%" PRIu64 " done", stk->regular.rep, stk->regular.seq);
 	report_sync_done(stk);
+	report_quorum(stk);
 	if (pg_confchg_sync_done(&stk->cc, stk->pg)) {
 		srp_trans_ack(stk->cfg.srp);
 		sim_check_trans_ack(sim_cpg_check_sim(stk->cfg.cc), stk->cfg.nodeid);
@@ -1310,6 +1353,74 @@ static void cl_act(struct sim_client *cl)
 
 /* ---- lifecycle ------------------------------------------------------------------ */
 
+/*
+ * The node's configuration as chorusd's parser leaves it in cmap for the
+ * simulated cluster (services/config: nodelist.node.N.*, the position of
+ * this node, quorum.*): every simulated node in the nodelist with one vote,
+ * votequorum as the quorum provider, the seed's quorum options.
+ */
+static int fill_cmap(struct sim_stack *stk)
+{
+	const struct sim_stack_cfg *c = &stk->cfg;
+	const struct sim_quorum_cfg *q = c->quorum;
+	char key[64], addr[32];
+	int r = 0;
+
+	r |= icmap_set_string(stk->cmap, "totem.cluster_name", "totemsim");
+	for (uint32_t i = 0; i < c->node_count; i++) {
+		snprintf(key, sizeof(key), "nodelist.node.%u.nodeid", i);
+		r |= icmap_set_uint32(stk->cmap, key, c->nodeids[i]);
+		snprintf(key, sizeof(key), "nodelist.node.%u.ring0_addr", i);
+		snprintf(addr, sizeof(addr), "10.%u.%u.%u", (c->nodeids[i] >> 16) & 0xff,
+			 (c->nodeids[i] >> 8) & 0xff, c->nodeids[i] & 0xff);
+		r |= icmap_set_string(stk->cmap, key, addr);
+		if (c->nodeids[i] == c->nodeid)
+			r |= icmap_set_uint32(stk->cmap, "nodelist.local_node_pos", i);
+	}
+	if (!q)
+		return r < 0 ? -ENOMEM : 0;
+	r |= icmap_set_string(stk->cmap, "quorum.provider", "corosync_votequorum");
+	if (q->two_node)
+		r |= icmap_set_uint8(stk->cmap, "quorum.two_node", 1);
+	if (q->wait_for_all)
+		r |= icmap_set_uint8(stk->cmap, "quorum.wait_for_all", 1);
+	if (q->last_man_standing) {
+		r |= icmap_set_uint8(stk->cmap, "quorum.last_man_standing", 1);
+		r |= icmap_set_uint32(stk->cmap, "quorum.last_man_standing_window", q->lms_window_ms);
+	}
+	if (q->auto_tie_breaker)
+		r |= icmap_set_uint8(stk->cmap, "quorum.auto_tie_breaker", 1);
+	if (q->config_version)
+		r |= icmap_set_uint64(stk->cmap, "totem.config_version", q->config_version);
+	return r < 0 ? -ENOMEM : 0;
+}
+
+/*
+ * exec/main.c load_services: the default modules, then the provider
+ * quorum.provider names.  Without a quorum configuration (--services=cpg)
+ * CPG alone, as the simulator ran before the other services joined.
+ */
+static int add_services(struct sim_stack *stk, char *why, size_t why_size)
+{
+	static const struct svc_def *const defs[] = {
+		&cmap_service_def, &cfg_service_def, &cpg_service_def, &quorum_service_def,
+	};
+	int r;
+
+	if (!stk->cfg.quorum)
+		return host_add_service(stk->host, &cpg_service_def, NULL, why, why_size);
+	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++) {
+		r = host_add_service(stk->host, defs[i], NULL, why, why_size);
+		if (r < 0)
+			return r;
+	}
+	r = host_add_service(stk->host, &votequorum_service_def, NULL, why, why_size);
+	if (r < 0)
+		return r;
+	stk->vq = host_service_by_id(stk->host, VOTEQUORUM_SERVICE_ID);
+	return 0;
+}
+
 int sim_stack_create(const struct sim_stack_cfg *cfg, uint64_t now_ms, struct sim_stack **ret)
 {
 	struct sim_stack *stk = calloc(1, sizeof(*stk));
@@ -1332,6 +1443,9 @@ int sim_stack_create(const struct sim_stack_cfg *cfg, uint64_t now_ms, struct si
 		r = -ENOMEM;
 		goto fail;
 	}
+	r = fill_cmap(stk);
+	if (r < 0)
+		goto fail;
 	memset(&pe, 0, sizeof(pe));
 	pc.frame_max = cfg->frame_max;
 	pe.mcast = pg_env_mcast;
@@ -1355,9 +1469,11 @@ int sim_stack_create(const struct sim_stack_cfg *cfg, uint64_t now_ms, struct si
 	if (r < 0)
 		goto fail;
 	host_set_time(stk->host, now_ms);
-	r = host_add_service(stk->host, &cpg_service_def, NULL, why, sizeof(why));
-	if (r < 0)
+	r = add_services(stk, why, sizeof(why));
+	if (r < 0) {
+		slog(stk, "service failed to load: %s", why);
 		goto fail;
+	}
 	stk->cpg = host_service_by_id(stk->host, CPG_SERVICE_ID);
 	for (uint32_t i = 0; i < cfg->clients && i < SIM_CLIENTS_MAX; i++) {
 		stk->clients[i].stk = stk;
@@ -1391,6 +1507,7 @@ void sim_stack_destroy(struct sim_stack *stk)
 	pg_destroy(stk->pg);
 	icmap_free(stk->cmap);
 	icmap_free(stk->stats);
+	free(stk->members);
 	free(stk->req);
 	free(stk->ev);
 	shadow_free(stk);
@@ -1425,6 +1542,13 @@ void sim_stack_confchg(struct sim_stack *stk, const struct srp_confchg *chg)
 	if (!pg_confchg_apply(&stk->cc, stk->pg, chg, &view))
 		return;
 	stk->regular = chg->ring_id;
+	free(stk->members);
+	stk->members = malloc((view.members_count ? view.members_count : 1) * sizeof(uint32_t));
+	if (!stk->members)
+		abort();
+	if (view.members_count)
+		memcpy(stk->members, view.members, view.members_count * sizeof(uint32_t));
+	stk->members_n = view.members_count;
 	host_confchg(stk->host, &view);
 }
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The upper half of a simulated node: the real totempg (totemsrp/pg.c), the
- * service host (services/host.c) with its sync engine and the CPG service,
- * wired as exec/totem.c wires them in chorusd, plus a few fake libcpg
- * clients driven by the world's PRNG.  The world owns the srp engine and
+ * service host (services/host.c) with its sync engine and the services
+ * chorusd loads with a votequorum provider (cmap, cfg, CPG, quorum,
+ * votequorum), wired as exec/totem.c and exec/main.c wire them in chorusd,
+ * plus a few fake libcpg clients driven by the world's PRNG.  The world owns the srp engine and
  * hands its callbacks here; this layer owns no clock (the world passes
  * virtual time) and no global state.
  */
@@ -18,6 +19,7 @@
 #include "totemsrp/srp.h"
 #include "test/sim/sim_cpg_check.h"
 #include "test/sim/sim_prng.h"
+#include "test/sim/sim_quorum_check.h"
 
 #define SIM_CLIENTS_MAX 4
 
@@ -35,6 +37,12 @@ struct sim_stack_cfg {
 	uint32_t *pid_next;            /* the node's pid counter (survives crashes) */
 	struct sim_prng *prng;
 	struct sim_cpg_check *cc;
+	/* the cluster's configuration in the node's cmap: every node of the
+	 * nodelist (nodeids[0..node_count), this node among them) and quorum.* */
+	const uint32_t *nodeids;
+	uint32_t node_count;
+	const struct sim_quorum_cfg *quorum;   /* NULL: the CPG service alone */
+	struct sim_quorum_check *qc;   /* told after each completed sync */
 	/*
 	 * Fault "foreign": keep the shadow stream of sim_xcode.h, so that each
 	 * frame comes with its other-order twin; count (in *foreign_rx) the

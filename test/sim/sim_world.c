@@ -37,6 +37,7 @@
 #include "test/sim/sim_xcode.h"
 #include "test/sim/sim_node.h"
 #include "test/sim/sim_prng.h"
+#include "test/sim/sim_quorum_check.h"
 #include "test/sim/sim_world.h"
 
 #define SIM_EVENTS_MAX          20000000ull
@@ -93,6 +94,8 @@ struct sim_world {
 	struct sim_heap heap;
 	struct sim_check *chk;
 	struct sim_cpg_check *cchk;
+	struct sim_quorum_cfg qcfg;      /* whole-stack mode: quorum.* of every node */
+	struct sim_quorum_check *qchk;
 	struct sim_node nodes[SIM_NODES_MAX];
 	uint32_t nodeids[SIM_NODES_MAX];
 	struct srp_config cfg;
@@ -543,6 +546,10 @@ static void node_boot(struct sim_world *w, struct sim_node *n)
 			.pid_next = &n->pid_next,
 			.prng = &w->prng,
 			.cc = w->cchk,
+			.nodeids = w->nodeids,
+			.node_count = w->opt.nodes,
+			.quorum = w->opt.cpg_only ? NULL : &w->qcfg,
+			.qc = w->qchk,
 			.xcode = w->xcode,
 			.foreign_rx = &w->foreign_rx,
 			.frame_mcast = stack_frame_mcast,
@@ -581,6 +588,7 @@ static void node_stop(struct sim_world *w, struct sim_node *n, bool orderly)
 	wlog(w, "n%u %s", n->nodeid, orderly ? "orderly stop (srp_leave)" : "crash");
 	if (n->stk) {
 		sim_cpg_node_down(w->cchk, n->nodeid);
+		sim_quorum_node_down(w->qchk, n->nodeid);
 		sim_stack_destroy(n->stk);
 		n->stk = NULL;
 		n->stk_armed = false;
@@ -1138,6 +1146,8 @@ static void end_of_run(struct sim_world *w)
 	sim_check_final(w->chk, w->nodeids, w->opt.nodes);
 	if (!w->opt.srp_only && !sim_check_failed(w->chk))
 		sim_cpg_final(w->cchk);
+	if (!w->opt.srp_only && !sim_check_failed(w->chk))
+		sim_quorum_final(w->qchk, w->nodeids, w->opt.nodes, ring);
 }
 
 /*
@@ -1452,6 +1462,13 @@ static void world_setup(struct sim_world *w)
 			o += (size_t)snprintf(cb + o, sizeof(cb) - o, "%u", w->nodes[i].clients);
 		wlog(w, "world: whole stack (the app line above is unused); CPG clients per node %s, "
 		     "%u groups, a client acts every ~%u ms", cb, w->groups, w->client_mean_ms);
+		/* its own PRNG stream: the run's draws stay as they were */
+		sim_quorum_cfg_from_seed(w->opt.seed, n, &w->qcfg);
+		sim_quorum_cfg_format(&w->qcfg, cb, sizeof(cb));
+		if (w->opt.cpg_only)
+			wlog(w, "world: services cpg alone");
+		else
+			wlog(w, "world: services cmap, cfg, cpg, quorum, votequorum; quorum: %s", cb);
 	}
 
 	if (f & SIM_FAULT_FOREIGN) {
@@ -1530,7 +1547,10 @@ int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
 	world_setup(w);
 	w->chk = sim_check_new(w->nodeids, opt->nodes);
 	w->cchk = w->chk ? sim_cpg_check_new(w->chk) : NULL;
-	if (!w->cchk) {
+	w->qchk = w->cchk && !opt->srp_only && !opt->cpg_only ?
+		  sim_quorum_check_new(w->chk, &w->qcfg, opt->nodes) : NULL;
+	if (!w->cchk || (!opt->srp_only && !opt->cpg_only && !w->qchk)) {
+		sim_cpg_check_free(w->cchk);
 		sim_check_free(w->chk);
 		free(w);
 		return -ENOMEM;
@@ -1630,6 +1650,13 @@ int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
 	}
 	ret->xcoded = w->xcoded;
 	ret->foreign_rx = w->foreign_rx;
+	{
+		struct sim_quorum_stats qs;
+
+		sim_quorum_stats_get(w->qchk, &qs);
+		ret->quorum_reports = qs.reports;
+		ret->quorum_quorate = qs.quorate;
+	}
 
 	while ((ev = sim_heap_pop(&w->heap)))
 		ev_free(ev);
@@ -1640,6 +1667,7 @@ int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
 	}
 	trace_stop(w);
 	sim_xcode_store_free(&w->patches);
+	sim_quorum_check_free(w->qchk);
 	sim_cpg_check_free(w->cchk);
 	sim_check_free(w->chk);
 	free(w);

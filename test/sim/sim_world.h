@@ -49,6 +49,9 @@ struct sim_options {
 	bool trace;                     /* and the engines' protocol log lines */
 	bool srp_only;                  /* bare srp engines with a raw application and a
 					   faked sync (the original mode; pinned seeds) */
+	bool cpg_only;                  /* whole stack with the CPG service alone (the
+					   stack before cmap, cfg, quorum and votequorum
+					   joined: older replay commands, pinned seeds) */
 };
 
 struct sim_result {
@@ -67,6 +70,7 @@ struct sim_result {
 	/* fault "foreign", whole stack: frames transcoded in datagrams, service messages delivered foreign */
 	uint64_t xcoded, foreign_rx;
 	uint64_t cpg_replayed;        /* fragments replayed to joiners (cpg_partial.c) */
+	uint64_t quorum_reports, quorum_quorate;   /* completed syncs checked, of them quorate */
 };
 
 /** Defaults derived from the seed alone: node count, fault set, duration. */

@@ -26,12 +26,14 @@
 static void usage(FILE *f)
 {
 	fputs("usage: totemsim --seed=N | --seeds=A-B [--nodes=2..16] [--faults=LIST]\n"
-	      "                [--duration-ms=T] [--srp-only] [--verbose] [--trace]\n"
+	      "                [--duration-ms=T] [--srp-only | --services=cpg|all] [--verbose] [--trace]\n"
 	      "  --srp-only: bare srp engines with a raw application and a faked sync\n"
-	      "              (the original mode; default: srp + totempg + host + sync + CPG)\n"
+	      "              (the original mode; default: srp + totempg + host + sync + services)\n"
+	      "  --services=all: cmap, cfg, CPG, quorum and votequorum on every node (default)\n"
+	      "  --services=cpg: the CPG service alone (the whole stack before the others)\n"
 	      "  LIST: auto (from the seed, default), all, none, or a comma list of\n"
 	      "        loss,dup,reorder,partition,asym,isolate,clog,swizzle,crash,pause,late,\n"
-	      "        leave,jitter,foreign,libcpg\n", f);
+	      "        leave,jitter,foreign,libcpg,ragged\n", f);
 }
 
 static int parse_u64(const char *s, uint64_t *ret)
@@ -69,6 +71,7 @@ static int run_one(uint64_t seed, const struct sim_options *over, bool have_node
 	opt.verbose = over->verbose || over->trace;
 	opt.trace = over->trace;
 	opt.srp_only = over->srp_only;
+	opt.cpg_only = over->cpg_only;
 	sim_faults_format(opt.faults, fl, sizeof(fl));
 	r = sim_run(&opt, stdout, &res);
 	if (r < 0) {
@@ -96,12 +99,16 @@ static int run_one(uint64_t seed, const struct sim_options *over, bool have_node
 			printf(" foreign: frames=%" PRIu64 " messages=%" PRIu64, res.xcoded, res.foreign_rx);
 		if (res.cpg_replayed)
 			printf(" replayed=%" PRIu64, res.cpg_replayed);
+		if (!opt.srp_only && !opt.cpg_only)
+			printf(" quorum: syncs=%" PRIu64 " quorate=%" PRIu64, res.quorum_reports,
+			       res.quorum_quorate);
 		putchar('\n');
 	} else {
 		printf("\n  failure: seed=%" PRIu64 " node=%u t=%" PRIu64 "ms version=%s: %s\n"
 		       "  replay: test/sim/totemsim --seed=%" PRIu64 " --nodes=%u --faults=%s --duration-ms=%" PRIu64
 		       "%s --verbose\n", seed, res.fail_nodeid, res.fail_time_ms, PACKAGE_VERSION,
-		       res.failure, seed, opt.nodes, fl, opt.duration_ms, opt.srp_only ? " --srp-only" : "");
+		       res.failure, seed, opt.nodes, fl, opt.duration_ms,
+		       opt.srp_only ? " --srp-only" : opt.cpg_only ? " --services=cpg" : "");
 	}
 	ret_trans[0] = res.trans_delivered > 0;
 	ret_trans[1] = res.cpg_trans_delivered > 0;
@@ -150,6 +157,10 @@ int main(int argc, char **argv)
 			have_duration = true;
 		} else if (strcmp(s, "--srp-only") == 0) {
 			over.srp_only = true;
+		} else if (strcmp(s, "--services=cpg") == 0) {
+			over.cpg_only = true;
+		} else if (strcmp(s, "--services=all") == 0) {
+			over.cpg_only = false;
 		} else if (strcmp(s, "--trace") == 0) {
 			over.trace = true;
 		} else if (strcmp(s, "--verbose") == 0 || strcmp(s, "-v") == 0) {
