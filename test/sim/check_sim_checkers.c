@@ -1446,6 +1446,14 @@ START_TEST(test_quorum_arithmetic)
 		sim_quorum_check_free(qc);
 		sim_check_free(chk);
 	}
+	/* ... and with N odd the "half - 1" (2 of 5: 5 / 2), as corosync's integer division */
+	qc = quorum_world(&chk, &c);
+	qreport(qc, 1, 1, 8, L(1, 2), true, 2, 5);
+	assert_ok(chk);
+	qreport(qc, 1, 1, 9, L(1), true, 1, 5);
+	assert_fail(chk, 1, "quorate without a majority of votes");
+	sim_quorum_check_free(qc);
+	sim_check_free(chk);
 }
 END_TEST
 

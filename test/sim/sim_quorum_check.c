@@ -248,7 +248,7 @@ static void check_arithmetic(struct sim_quorum_check *qc, uint32_t nodeid,
 	else if (c->last_man_standing && (r->expected_votes < m || r->expected_votes > nn))
 		what = "expected votes (last_man_standing) outside members..nodelist";
 	else if (!c->last_man_standing && r->quorate && !majority &&
-		 !(c->auto_tie_breaker && 2 * m == nn))
+		 !(c->auto_tie_breaker && m == nn / 2))
 		what = "quorate without a majority of votes";
 	else if (majority && !r->quorate && !(wfa && m < nn))
 		what = "not quorate with a majority of votes";

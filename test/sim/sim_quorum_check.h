@@ -18,7 +18,8 @@
  *   - the arithmetic of corosync v3.1.7 exec/votequorum.c for this config
  *     (N nodes of 1 vote, M members): total votes = M; expected votes = N
  *     (last_man_standing: M <= expected <= N); quorum q = N / 2 + 1 (1 with
- *     two_node); quorate => M >= q (auto_tie_breaker: or 2M = N; not
+ *     two_node); quorate => M >= q (auto_tie_breaker: or M = N / 2, a
+ *     "half or half-1" split in corosync's words, integer division; not
  *     checked with last_man_standing); M >= q => quorate unless
  *     wait_for_all may still hold it back (M < N);
  *   - at the end (one ring of all nodes) every live node's last report is
