@@ -1060,6 +1060,12 @@ static void exec_nodeinfo(struct svc *svc, uint32_t from, const void *msg, size_
 			node->expected_votes = m->expected_votes;
 		else
 			node->expected_votes = us(st)->expected_votes;
+#if VQ_SIM_PLANT == 1
+		/* test/sim plant: the ring's lowest node counts no vote for a node
+		 * that comes back from DEAD, until its next NODEINFO */
+		if (!new_node && old.state == VQ_STATE_DEAD && st->ring_rep == st->our_id)
+			node->votes = 0;
+#endif
 		if (st->lms && node->votes > 1) {
 			log_warn("Last Man Standing feature is supported only when all cluster nodes "
 				 "votes are set to 1. Disabling LMS.");

@@ -17,6 +17,10 @@
 #   5  the old ring's messages after a gap from members that left are
 #      delivered in the new regular configuration instead of being dropped
 #   6  now and then a message overtakes the sender's regular send queue
+# In votequorum (test/sim/totemsim_vqplantN, -DVQ_SIM_PLANT=N, see
+# services/votequorum/votequorum_service.c exec_nodeinfo):
+#   1  the lowest node of a ring counts no vote for a node that comes back
+#      from DEAD (until that node's next NODEINFO)
 # Each binary runs seeds from 1 until one fails; the failure must name the
 # expected violation within MAX seeds.
 set -u
@@ -57,4 +61,5 @@ check totemsim_srpplant3 "in the transitional configuration {.*}.*: its sender [
 check totemsim_srpplant4 "TRANSITIONAL member [0-9]* was not in the previous ring"
 check totemsim_srpplant5 "in the regular configuration [0-9/]* {.*}: its sender [0-9]* is not a member"
 check totemsim_srpplant6 "per-sender FIFO violated"
+check totemsim_vqplant1 "quorum: .*total votes are not the members' votes\|quorum: nodes disagree"
 exit $rc
