@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The fixed seed list of `make check-sim`: seeds 1..SIM_SEEDS (default 500)
-# of the whole stack (srp + totempg + host + sync + CPG with fake clients),
+# of the whole stack (srp + totempg + host + sync + cmap, cfg, CPG with fake
+# clients, quorum, votequorum),
 # node count, faults and duration derived from each seed, split over
 # SIM_JOBS (default 2) processes.  Then the pinned regressions: srp engine
 # bugs in --srp-only mode (the mode they were found in) and stack bugs.
@@ -130,6 +131,22 @@ done <<'PINNED'
 --seed=176 --nodes=6 --faults=partition,pause,late,jitter,libcpg --duration-ms=17171
 --seed=289 --nodes=13 --faults=reorder,clog,crash,pause,late,foreign,libcpg,ragged --duration-ms=12152
 --seed=30 --nodes=13 --faults=reorder,partition,asym,isolate,swizzle,pause,foreign,libcpg,ragged --duration-ms=17578
+# Once with all services (above: a new run with the same options), once as they
+# were found, with the CPG service alone (--services=cpg replays that run).
+--seed=29 --nodes=5 --faults=partition,asym,isolate,clog,crash --duration-ms=18011 --services=cpg
+--seed=42 --nodes=5 --faults=dup,reorder,isolate,clog,swizzle --duration-ms=13685 --services=cpg
+--seed=52 --nodes=8 --faults=loss,partition,clog,crash --duration-ms=12527 --services=cpg
+--seed=1771 --nodes=8 --faults=loss,crash --duration-ms=10181 --services=cpg
+--seed=1792 --nodes=5 --faults=loss,partition,isolate,clog,swizzle,crash --duration-ms=12748 --services=cpg
+--seed=277 --nodes=13 --faults=partition,clog,swizzle,pause,ragged --duration-ms=18390 --services=cpg
+--seed=8 --nodes=11 --faults=isolate,pause,libcpg,ragged --duration-ms=7439 --services=cpg
+--seed=27 --nodes=13 --faults=dup,swizzle,crash,pause,foreign,libcpg,ragged --duration-ms=15090 --services=cpg
+--seed=176 --nodes=6 --faults=partition,pause,late,jitter,libcpg --duration-ms=17171 --services=cpg
+--seed=289 --nodes=13 --faults=reorder,clog,crash,pause,late,foreign,libcpg,ragged --duration-ms=12152 --services=cpg
+--seed=30 --nodes=13 --faults=reorder,partition,asym,isolate,swizzle,pause,foreign,libcpg,ragged --duration-ms=17578 --services=cpg
+# A crashed client's PROCLEAVE sent between CPG's sync and votequorum's (through
+# the transitional queue, ahead of its PROCJOIN queued in a long GATHER)
+--seed=118 --nodes=11 --faults=none --duration-ms=13645
 PINNED
 echo "run-seeds: delivered in a transitional configuration: srp in ${trans_total:-0} of $SEEDS seeds ($(( ${trans_total:-0} * 100 / SEEDS )) %), CPG in ${cpg_trans_total:-0} ($(( ${cpg_trans_total:-0} * 100 / SEEDS )) %)"
 echo "run-seeds: fragments of messages in progress replayed to joiners in ${replay_total:-0} of $SEEDS seeds"
