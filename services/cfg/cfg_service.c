@@ -983,6 +983,23 @@ static void cfg_crypto_check(struct svc *svc)
 		cfg_crypto_cleanup_now(svc);
 }
 
+/* Send with the new crypto, once per change (at the load; see cfg_crypto_loaded). */
+static void cfg_crypto_activate(struct svc *svc, uint32_t from)
+{
+	struct cfg_state *st = svc_state(svc);
+	int r;
+
+	if (!st->crypto_loaded)
+		return;
+	st->crypto_loaded = false;
+	log_debug("Crypto reconfiguration: sending with the new crypto (%s)",
+		  from == svc_nodeid(svc) ? "loaded here" : "ACTIVATE from another node");
+	r = svc_crypto_reconfig_phase(svc, SVC_CRYPTO_ACTIVATE);
+	if (r < 0)
+		log_err("Crypto reconfiguration phase %u failed: %s", CFG_CRYPTO_PHASE_ACTIVATE,
+			strerror(-r));
+}
+
 /*
  * The reload loaded new crypto into the spare slot: ACTIVATE is due, and
  * the old crypto stays until every member of this configuration has sent
@@ -992,7 +1009,17 @@ static void cfg_crypto_loaded(struct svc *svc)
 {
 	struct cfg_state *st = svc_state(svc);
 
+	/*
+	 * Send with the new crypto at once: a node still sending with the old
+	 * one once a corosync peer delivered its own CLEANUP is cut off for
+	 * good (int_reload_mixed.sh: chorusd node 2, which lost packets while
+	 * it loaded, delivered the ACTIVATEs 6 s after corosync node 3 cleared
+	 * the old key 4 ms after its own ACTIVATE), while a peer that has not
+	 * loaded the new crypto yet only loses what it gets before it loads
+	 * (the RELOAD_CONFIG is already in its hands), which totem re-sends.
+	 */
 	st->crypto_loaded = true;
+	cfg_crypto_activate(svc, svc_nodeid(svc));
 	/* a cleanup still due from an earlier change: its old slot was just
 	 * overwritten by this load */
 	st->crypto_cleanup_due = false;
@@ -1028,9 +1055,9 @@ static void cfg_crypto_cleanup_timeout(struct svc *svc, struct svc_timer *timer)
  * node forgets, which a node that delivers its own ACTIVATE late (it lost
  * the token while loading, say) breaks: a peer that already forgot the old
  * crypto drops all it sends and the ring re-forms.  Here (docs/compat.md):
- *  - the transport switches at the first ACTIVATE delivered, whoever sent
- *    it (every node loads the new crypto at the RELOAD_CONFIG, which comes
- *    before any ACTIVATE in the total order; the sender itself switched);
+ *  - the transport sends with the new crypto as soon as it is loaded, at
+ *    the RELOAD_CONFIG (see cfg_crypto_loaded): a peer that has not loaded
+ *    it yet loses only what comes before it does, and totem re-sends that;
  *  - the old crypto is forgotten once our own CLEANUP and one from every
  *    other member came back (a member sends it only after it switched), a
  *    member leaving the configuration no longer counts, and after
@@ -1044,22 +1071,13 @@ static void cfg_exec_crypto_reconfig(struct svc *svc, uint32_t from, const void 
 	struct cfg_state *st = svc_state(svc);
 	struct req_exec_cfg_crypto_reconfig m;
 	bool own = from == svc_nodeid(svc);
-	int r;
 
 	memcpy(&m, msg, sizeof(m));
 	cfg_exec_count(svc, MESSAGE_REQ_EXEC_CFG_CRYPTO_RECONFIG);
 	if (own)
 		log_debug("Crypto reconfiguration phase %" PRIu32, m.phase);
-	if (m.phase == CFG_CRYPTO_PHASE_ACTIVATE && st->crypto_loaded) {
-		if (!own)
-			log_debug("Crypto reconfiguration: ACTIVATE from node " CS_PRI_NODE_ID
-				  " switches this node too", from);
-		st->crypto_loaded = false;
-		r = svc_crypto_reconfig_phase(svc, SVC_CRYPTO_ACTIVATE);
-		if (r < 0)
-			log_err("Crypto reconfiguration phase %" PRIu32 " failed: %s", m.phase,
-				strerror(-r));
-	}
+	if (m.phase == CFG_CRYPTO_PHASE_ACTIVATE)
+		cfg_crypto_activate(svc, from);
 	if (m.phase == CFG_CRYPTO_PHASE_CLEANUP) {
 		cfg_crypto_unwait(st, from);
 		if (own) {
