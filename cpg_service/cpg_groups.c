@@ -544,6 +544,22 @@ void cpg_exec_mcast(struct svc *svc, uint32_t from, const void *msg, size_t len)
 		}
 }
 
+void cpg_partial_ev_fill(struct res_lib_cpg_partial_deliver_callback *ev,
+			 const struct cpg_gname *group, uint32_t nodeid, uint32_t pid, uint32_t type,
+			 uint32_t msglen, uint32_t fraglen)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->header.id = MESSAGE_RES_CPG_PARTIAL_DELIVER_CALLBACK;
+	ev->header.size = (int32_t)(sizeof(*ev) + fraglen);
+	ev->header.error = CS_OK;
+	cpg_gname_to_mar(&ev->group_name, group);
+	ev->msglen = msglen;
+	ev->fraglen = fraglen;
+	ev->nodeid = nodeid;
+	ev->pid = pid;
+	ev->type = type;
+}
+
 void cpg_exec_partial_mcast(struct svc *svc, uint32_t from, const void *msg, size_t len)
 {
 	struct cpg_state *st = svc_state(svc);
@@ -564,16 +580,7 @@ void cpg_exec_partial_mcast(struct svc *svc, uint32_t from, const void *msg, siz
 			  from);
 		return;
 	}
-	memset(&ev, 0, sizeof(ev));
-	ev.header.id = MESSAGE_RES_CPG_PARTIAL_DELIVER_CALLBACK;
-	ev.header.size = (int32_t)(sizeof(ev) + m->fraglen);
-	ev.header.error = CS_OK;
-	cpg_gname_to_mar(&ev.group_name, &name);
-	ev.msglen = m->msglen;
-	ev.fraglen = m->fraglen;
-	ev.nodeid = from;
-	ev.pid = m->pid;
-	ev.type = m->type;
+	cpg_partial_ev_fill(&ev, &name, from, m->pid, m->type, m->msglen, m->fraglen);
 	iov[0].iov_base = &ev;
 	iov[0].iov_len = sizeof(ev);
 	iov[1].iov_base = (void *)m->message;

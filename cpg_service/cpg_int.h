@@ -217,6 +217,10 @@ void cpg_downlist_old_to_host(void *msg, size_t len);
 void cpg_downlist_to_host(void *msg, size_t len);
 void cpg_partial_mcast_to_host(void *msg, size_t len);
 
+/* The PARTIAL_DELIVER event header of one fragment (cpg_groups.c). */
+void cpg_partial_ev_fill(struct res_lib_cpg_partial_deliver_callback *ev,
+			 const struct cpg_gname *group, uint32_t nodeid, uint32_t pid, uint32_t type,
+			 uint32_t msglen, uint32_t fraglen);
 /* fragmented messages in progress, replayed to local joiners (cpg_partial.c) */
 /* Track (and keep) a delivered fragment; false: deliver it to nobody. */
 bool cpg_partial_admit(struct cpg_state *st, const struct cpg_gname *group, uint32_t nodeid,

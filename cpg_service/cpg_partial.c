@@ -274,16 +274,8 @@ void cpg_partial_replay(struct cpg_state *st, struct cpg_conn *c)
 
 		if (!cpg_gname_eq(&p->group, &c->group))
 			continue;
-		memset(&ev, 0, sizeof(ev));
-		ev.header.id = MESSAGE_RES_CPG_PARTIAL_DELIVER_CALLBACK;
-		ev.header.size = (int32_t)(sizeof(ev) + f->fraglen);
-		ev.header.error = CS_OK;
-		cpg_gname_to_mar(&ev.group_name, &p->group);
-		ev.msglen = f->msglen;
-		ev.fraglen = f->fraglen;
-		ev.nodeid = p->nodeid;
-		ev.pid = p->pid;
-		ev.type = f->type;
+		cpg_partial_ev_fill(&ev, &p->group, p->nodeid, p->pid, f->type, f->msglen,
+				    f->fraglen);
 		iov[0].iov_base = &ev;
 		iov[0].iov_len = sizeof(ev);
 		iov[1].iov_base = (void *)f->data;

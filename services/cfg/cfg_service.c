@@ -88,13 +88,11 @@ struct cfg_state {
 	struct svc_timer crypto_timer;
 	/*
 	 * The crypto change in progress (docs/compat.md, "Crypto change at
-	 * reload"): crypto_loaded while the new crypto waits in the spare slot
-	 * for the first ACTIVATE delivered (any node's); crypto_cleanup_due
-	 * once our own CLEANUP came back while crypto_wait still lists members
-	 * whose CLEANUP did not (they may still send with the old crypto), with
-	 * crypto_cleanup_timer as the bound on that wait.
+	 * reload"): crypto_cleanup_due once our own CLEANUP came back while
+	 * crypto_wait still lists members whose CLEANUP did not (they may still
+	 * send with the old crypto), with crypto_cleanup_timer as the bound on
+	 * that wait.
 	 */
-	bool crypto_loaded;
 	bool crypto_cleanup_due;
 	uint32_t crypto_wait[CFG_MEMBERS_MAX];
 	size_t crypto_wait_count;
@@ -983,43 +981,27 @@ static void cfg_crypto_check(struct svc *svc)
 		cfg_crypto_cleanup_now(svc);
 }
 
-/* Send with the new crypto, once per change (at the load; see cfg_crypto_loaded). */
-static void cfg_crypto_activate(struct svc *svc, uint32_t from)
-{
-	struct cfg_state *st = svc_state(svc);
-	int r;
-
-	if (!st->crypto_loaded)
-		return;
-	st->crypto_loaded = false;
-	log_debug("Crypto reconfiguration: sending with the new crypto (%s)",
-		  from == svc_nodeid(svc) ? "loaded here" : "ACTIVATE from another node");
-	r = svc_crypto_reconfig_phase(svc, SVC_CRYPTO_ACTIVATE);
-	if (r < 0)
-		log_err("Crypto reconfiguration phase %u failed: %s", CFG_CRYPTO_PHASE_ACTIVATE,
-			strerror(-r));
-}
-
 /*
- * The reload loaded new crypto into the spare slot: ACTIVATE is due, and
- * the old crypto stays until every member of this configuration has sent
- * its CLEANUP (each sends it after switching to the new crypto).
+ * The reload loaded new crypto into the spare slot.  The transport sends
+ * with it at once: a node still sending with the old one once a corosync
+ * peer delivered its own CLEANUP is cut off for good (int_reload_mixed.sh:
+ * chorusd node 2, which lost packets while it loaded, delivered the
+ * ACTIVATEs 6 s after corosync node 3 cleared the old key 4 ms after its
+ * own ACTIVATE), while a peer that has not loaded the new crypto yet only
+ * loses what it gets before it loads (the RELOAD_CONFIG is already in its
+ * hands), which totem re-sends.  The old crypto stays until every member
+ * of this configuration has sent its CLEANUP (each sends it after its own
+ * ACTIVATE).
  */
 static void cfg_crypto_loaded(struct svc *svc)
 {
 	struct cfg_state *st = svc_state(svc);
+	int r;
 
-	/*
-	 * Send with the new crypto at once: a node still sending with the old
-	 * one once a corosync peer delivered its own CLEANUP is cut off for
-	 * good (int_reload_mixed.sh: chorusd node 2, which lost packets while
-	 * it loaded, delivered the ACTIVATEs 6 s after corosync node 3 cleared
-	 * the old key 4 ms after its own ACTIVATE), while a peer that has not
-	 * loaded the new crypto yet only loses what it gets before it loads
-	 * (the RELOAD_CONFIG is already in its hands), which totem re-sends.
-	 */
-	st->crypto_loaded = true;
-	cfg_crypto_activate(svc, svc_nodeid(svc));
+	r = svc_crypto_reconfig_phase(svc, SVC_CRYPTO_ACTIVATE);
+	if (r < 0)
+		log_err("Crypto reconfiguration phase %u failed: %s", CFG_CRYPTO_PHASE_ACTIVATE,
+			strerror(-r));
 	/* a cleanup still due from an earlier change: its old slot was just
 	 * overwritten by this load */
 	st->crypto_cleanup_due = false;
@@ -1076,8 +1058,6 @@ static void cfg_exec_crypto_reconfig(struct svc *svc, uint32_t from, const void 
 	cfg_exec_count(svc, MESSAGE_REQ_EXEC_CFG_CRYPTO_RECONFIG);
 	if (own)
 		log_debug("Crypto reconfiguration phase %" PRIu32, m.phase);
-	if (m.phase == CFG_CRYPTO_PHASE_ACTIVATE)
-		cfg_crypto_activate(svc, from);
 	if (m.phase == CFG_CRYPTO_PHASE_CLEANUP) {
 		cfg_crypto_unwait(st, from);
 		if (own) {
