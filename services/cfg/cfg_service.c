@@ -88,11 +88,13 @@ struct cfg_state {
 	struct svc_timer crypto_timer;
 	/*
 	 * The crypto change in progress (docs/compat.md, "Crypto change at
-	 * reload"): crypto_cleanup_due once our own CLEANUP came back while
-	 * crypto_wait still lists members whose CLEANUP did not (they may still
-	 * send with the old crypto), with crypto_cleanup_timer as the bound on
-	 * that wait.
+	 * reload"): crypto_loaded while the new crypto waits in the spare slot
+	 * for the first ACTIVATE delivered (any node's); crypto_cleanup_due
+	 * once our own CLEANUP came back while crypto_wait still lists members
+	 * whose CLEANUP did not (they may still send with the old crypto), with
+	 * crypto_cleanup_timer as the bound on that wait.
 	 */
+	bool crypto_loaded;
 	bool crypto_cleanup_due;
 	uint32_t crypto_wait[CFG_MEMBERS_MAX];
 	size_t crypto_wait_count;
@@ -982,26 +984,15 @@ static void cfg_crypto_check(struct svc *svc)
 }
 
 /*
- * The reload loaded new crypto into the spare slot.  The transport sends
- * with it at once: a node still sending with the old one once a corosync
- * peer delivered its own CLEANUP is cut off for good (int_reload_mixed.sh:
- * chorusd node 2, which lost packets while it loaded, delivered the
- * ACTIVATEs 6 s after corosync node 3 cleared the old key 4 ms after its
- * own ACTIVATE), while a peer that has not loaded the new crypto yet only
- * loses what it gets before it loads (the RELOAD_CONFIG is already in its
- * hands), which totem re-sends.  The old crypto stays until every member
- * of this configuration has sent its CLEANUP (each sends it after its own
- * ACTIVATE).
+ * The reload loaded new crypto into the spare slot: ACTIVATE is due, and
+ * the old crypto stays until every member of this configuration has sent
+ * its CLEANUP (each sends it after switching to the new crypto).
  */
 static void cfg_crypto_loaded(struct svc *svc)
 {
 	struct cfg_state *st = svc_state(svc);
-	int r;
 
-	r = svc_crypto_reconfig_phase(svc, SVC_CRYPTO_ACTIVATE);
-	if (r < 0)
-		log_err("Crypto reconfiguration phase %u failed: %s", CFG_CRYPTO_PHASE_ACTIVATE,
-			strerror(-r));
+	st->crypto_loaded = true;
 	/* a cleanup still due from an earlier change: its old slot was just
 	 * overwritten by this load */
 	st->crypto_cleanup_due = false;
@@ -1037,9 +1028,13 @@ static void cfg_crypto_cleanup_timeout(struct svc *svc, struct svc_timer *timer)
  * node forgets, which a node that delivers its own ACTIVATE late (it lost
  * the token while loading, say) breaks: a peer that already forgot the old
  * crypto drops all it sends and the ring re-forms.  Here (docs/compat.md):
- *  - the transport sends with the new crypto as soon as it is loaded, at
- *    the RELOAD_CONFIG (see cfg_crypto_loaded): a peer that has not loaded
- *    it yet loses only what comes before it does, and totem re-sends that;
+ *  - the transport switches at the first ACTIVATE delivered, whoever sent
+ *    it (every node loads the new crypto at the RELOAD_CONFIG, which comes
+ *    before any ACTIVATE in the total order; the sender itself switched).
+ *    Not earlier, at our own RELOAD_CONFIG: tried (fbe4bb0), and a peer
+ *    that had yet to get the RELOAD_CONFIG could then read neither our
+ *    token nor our re-sends of it, and never loaded the new crypto
+ *    (int_reload_crypto.sh, all chorusd, in CI);
  *  - the old crypto is forgotten once our own CLEANUP and one from every
  *    other member came back (a member sends it only after it switched), a
  *    member leaving the configuration no longer counts, and after
@@ -1053,11 +1048,22 @@ static void cfg_exec_crypto_reconfig(struct svc *svc, uint32_t from, const void 
 	struct cfg_state *st = svc_state(svc);
 	struct req_exec_cfg_crypto_reconfig m;
 	bool own = from == svc_nodeid(svc);
+	int r;
 
 	memcpy(&m, msg, sizeof(m));
 	cfg_exec_count(svc, MESSAGE_REQ_EXEC_CFG_CRYPTO_RECONFIG);
 	if (own)
 		log_debug("Crypto reconfiguration phase %" PRIu32, m.phase);
+	if (m.phase == CFG_CRYPTO_PHASE_ACTIVATE && st->crypto_loaded) {
+		if (!own)
+			log_debug("Crypto reconfiguration: ACTIVATE from node " CS_PRI_NODE_ID
+				  " switches this node too", from);
+		st->crypto_loaded = false;
+		r = svc_crypto_reconfig_phase(svc, SVC_CRYPTO_ACTIVATE);
+		if (r < 0)
+			log_err("Crypto reconfiguration phase %" PRIu32 " failed: %s", m.phase,
+				strerror(-r));
+	}
 	if (m.phase == CFG_CRYPTO_PHASE_CLEANUP) {
 		cfg_crypto_unwait(st, from);
 		if (own) {
