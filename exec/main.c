@@ -35,6 +35,7 @@
 
 #include "exec/logging.h"
 #include "exec/members.h"
+#include "exec/sched.h"
 #include "exec/totem.h"
 #include "exec/watch.h"
 #include "ipc/ipc.h"
@@ -600,6 +601,8 @@ static int run(struct daemon *d)
 	code = pidfile_lock(d);
 	if (code != EXIT_OK)
 		goto out_config;
+	/* before knet's threads exist: they inherit the policy */
+	exec_sched_apply(d->cmap);
 
 	d->loop = qb_loop_create();
 	if (!d->loop) {
