@@ -15,9 +15,9 @@
 # Needs root (namespaces).  Not part of make check: it measures, it does not test.
 #
 # Fairness.  Both daemons run with system { sched_rr: no }, as the runs that
-# gave corosync's reference figures did.  corosync's default is SCHED_RR
-# (exec/main.c corosync_setscheduler at v3.1.7); chorusd never takes a
-# real-time class.  With two cores, a real-time corosync preempts the client
+# gave corosync's reference figures did.  The default of both is SCHED_RR
+# (corosync: exec/main.c corosync_set_rr_scheduler at v3.1.7; chorusd:
+# exec/sched.c, since 2026-12).  With two cores, a real-time corosync preempts the client
 # whenever it has work: the sender then became the bottleneck (about 9 k
 # instead of 15-19 k msg/s at 1 KiB on 3 nodes, and never a TRY_AGAIN), the
 # daemon's queue stayed empty, and cpgperf measured corosync's send -> own
