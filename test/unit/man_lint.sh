@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Lint the manual pages in man/: formatting each one with groff's warnings
-# on must print nothing on stderr, and every cpg_*(3) page named in a
-# SEE ALSO or in the text must exist.  Skipped (77) when man(1) is missing.
+# on must print nothing on stderr, and every cpg_*, quorum_*, votequorum_*
+# and corosync_cfg_* (3) page named in a SEE ALSO or in the text must exist.
+# Skipped (77) when man(1) is missing.
 set -u
 
 if ! command -v man >/dev/null 2>&1; then
@@ -27,7 +28,8 @@ for page in "$srcdir"/man/*.[1-8]; do
 		fail=1
 	fi
 	# References such as ".BR cpg_join (3)" must point at a page we ship.
-	for ref in $(sed -n 's/^\.BR \(cpg_[a-z_]*\) (3).*/\1/p' "$page" | sort -u); do
+	for ref in $(sed -n -E 's/^\.BR ((cpg|quorum|votequorum|corosync_cfg)_[a-z_]*) \(3\).*/\1/p' \
+		"$page" | sort -u); do
 		if [ ! -e "$srcdir/man/$ref.3" ]; then
 			echo "FAIL $page: refers to $ref(3), which is not in man/"
 			fail=1
