@@ -616,7 +616,19 @@ static void decide(struct vq_state *st, uint32_t total_votes)
 		me->flags |= VQ_NODE_QUORATE;
 	else
 		me->flags &= ~VQ_NODE_QUORATE;
-	if (st->wait_for_all)
+	/*
+	 * Knowing difference (docs/compat.md, votequorum): corosync sets
+	 * wait_for_all_status again at every decision that finds the node not
+	 * quorate, also those in the middle of a sync, while the members'
+	 * NODEINFOs are still coming in and the total is still low; a node of
+	 * a quorate partition that merges then waits for all nodes for good
+	 * while its peers, whose status a quorate NODEINFO had cleared, are
+	 * quorate (found by the simulator's quorum checker; seeds pinned in
+	 * test/sim/run-seeds.sh).  Here a sync only clears the status; whether
+	 * the node waits again is decided once, at the end of the sync
+	 * (vq_sync_activate).
+	 */
+	if (st->wait_for_all && (quorate || !st->sync_in_progress))
 		set_wfa_status(st, !quorate);
 	if (changed && !st->sync_in_progress) {
 		tell_host(st);
@@ -1293,6 +1305,8 @@ static void vq_sync_activate(struct svc *svc)
 	struct vq_state *st = svc_state(svc);
 
 	recalculate(st, false, false);
+	if (st->wait_for_all && !st->quorate)
+		set_wfa_status(st, true);       /* see decide() */
 	tell_host(st);
 	send_quorum_event(st, NULL, 0);
 	st->sync_in_progress = false;

@@ -147,6 +147,12 @@ done <<'PINNED'
 # A crashed client's PROCLEAVE sent between CPG's sync and votequorum's (through
 # the transitional queue, ahead of its PROCJOIN queued in a long GATHER)
 --seed=118 --nodes=11 --faults=none --duration-ms=13645
+# wait_for_all: a decision in the middle of a sync (a member's NODEINFO still
+# to come) set wait_for_all_status again; a node of the quorate partition then
+# waited for all nodes for good while its merged peers were quorate (found by
+# the quorum checker in the hour's soak; services/votequorum, decide())
+--seed=277885590933814 --nodes=8 --faults=asym,clog,crash,jitter,ragged --duration-ms=15174
+--seed=263394255533044 --nodes=12 --faults=swizzle,crash,leave,jitter,ragged --duration-ms=16744
 PINNED
 echo "run-seeds: delivered in a transitional configuration: srp in ${trans_total:-0} of $SEEDS seeds ($(( ${trans_total:-0} * 100 / SEEDS )) %), CPG in ${cpg_trans_total:-0} ($(( ${cpg_trans_total:-0} * 100 / SEEDS )) %)"
 echo "run-seeds: fragments of messages in progress replayed to joiners in ${replay_total:-0} of $SEEDS seeds"
