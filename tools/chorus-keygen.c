@@ -38,7 +38,23 @@ static const char keygen_usage[] =
 	"     -l / --less-secure - Not used, option is kept only\n"
 	"            for compatibility.\n"
 	"     -s / --size -  Length of key.\n"
+	"     -j / --json -  Print what was done as one JSON document.\n"
 	"     -h / --help -  Print basic usage.\n";
+
+/* s as a JSON string (the same escaping as the other tools' --json). */
+static void keygen_json_string(const char *s)
+{
+	putchar('"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			printf("\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\u%04x", *p);
+		else
+			putchar(*p);
+	}
+	putchar('"');
+}
 
 /* The default source: getrandom(), which never returns short for <= 256 bytes at a time. */
 static void keygen_getrandom(unsigned char *key, size_t len)
@@ -97,6 +113,7 @@ int main(int argc, char *argv[])
 		{ "less-secure", no_argument, NULL, 'l' },
 		{ "random-file", required_argument, NULL, 'r' },
 		{ "size", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -104,18 +121,22 @@ int main(int argc, char *argv[])
 	const char *keyfile = KEYGEN_DEFAULT_KEYFILE;
 	const char *random_dev = KEYGEN_DEFAULT_RANDOM;
 	int random_named = 0;
+	int json = 0;
 	size_t key_len = KEYGEN_DEFAULT_LEN;
 	long long v;
 	char *end;
 	ssize_t w;
 	int c, fd;
 
-	while ((c = getopt_long(argc, argv, "k:r:s:lh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:r:s:ljh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			keyfile = optarg;
 			break;
 		case 'l':
+			break;
+		case 'j':
+			json = 1;
 			break;
 		case 'r':
 			random_dev = optarg;
@@ -139,8 +160,11 @@ int main(int argc, char *argv[])
 		}
 	}
 
-	printf("Corosync Cluster Engine Authentication key generator.\n");
-	printf("Gathering %lu bits for key from %s.\n", (unsigned long)(key_len * 8), random_dev);
+	if (!json) {
+		printf("Corosync Cluster Engine Authentication key generator.\n");
+		printf("Gathering %lu bits for key from %s.\n", (unsigned long)(key_len * 8),
+		       random_dev);
+	}
 	/* -r /dev/urandom is what getrandom() reads anyway */
 	if (random_named && strcmp(random_dev, KEYGEN_DEFAULT_RANDOM) != 0)
 		keygen_read_file(random_dev, key, key_len);
@@ -152,11 +176,21 @@ int main(int argc, char *argv[])
 		err(2, "Could not create %s", keyfile);
 	if (fchmod(fd, 0400))
 		err(3, "Failed to set key file permissions to 0400");
-	printf("Writing corosync key to %s.\n", keyfile);
+	if (!json)
+		printf("Writing corosync key to %s.\n", keyfile);
 	w = write(fd, key, key_len);
 	if (w < 0 || (size_t)w != key_len)
 		err(4, "Could not write %s", keyfile);
 	if (close(fd))
 		err(5, "Could not close %s", keyfile);
+	if (json) {
+		/* only once the key is on disk: errors keep corosync's text and exit codes */
+		printf("{\"key_file\": ");
+		keygen_json_string(keyfile);
+		printf(", \"size\": %lu, \"bits\": %lu, \"random_source\": ",
+		       (unsigned long)key_len, (unsigned long)(key_len * 8));
+		keygen_json_string(random_dev);
+		printf(", \"mode\": \"0400\"}\n");
+	}
 	return 0;
 }

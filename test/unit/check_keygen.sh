@@ -80,6 +80,22 @@ case "$out" in
 *) fail "short -r source: $out" ;;
 esac
 
+# -j / --json: one JSON document with what was written, nothing else; the key as without it
+run "$OURS" ours -j -k "$T/j\"q.key" -s 200 > "$T/j1"
+want="{\"key_file\": \"$T/j\\\"q.key\", \"size\": 200, \"bits\": 1600, \"random_source\": \"/dev/urandom\", \"mode\": \"0400\"}"
+if [ "$(head -n 1 "$T/j1")" = "$want" ] && [ "$(sed -n 2p "$T/j1")" = exit=0 ] &&
+   [ "$(wc -l < "$T/j1")" = 2 ] && [ "$(stat -c %s "$T/j\"q.key")" = 200 ] &&
+   head -n 1 "$T/j1" | python3 -m json.tool > /dev/null; then
+	pass "-j: one JSON document, the key written"
+else
+	fail "-j"; cat "$T/j1"
+fi
+run "$OURS" ours --json -k "$T/no/such/dir/key" > "$T/j2"
+case "$(cat "$T/j2")" in
+*"Could not create"*exit=2) pass "--json: errors as without it (message, exit 2)" ;;
+*) fail "--json error"; cat "$T/j2" ;;
+esac
+
 if [ ! -x "$DEB" ]; then
 	echo "$passes passed, $fails failed (no $DEB: comparisons skipped)"
 	[ "$fails" -eq 0 ]
@@ -103,8 +119,9 @@ cmp -s "$T/deb.key" "$T/ours.key" && pass "/dev/zero keys are identical" ||
 same "explicit /dev/urandom" -k OURKEYkey -r /dev/urandom -s 128
 # the usage text: ours names itself and chorus's default key file
 "$DEB" -h | sed -e 's/corosync-keygen/PROG/' -e 's|/etc/corosync/authkey|DEFAULT|' > "$T/deb.txt"
-"$OURS" -h | sed -e 's/chorus-keygen/PROG/' -e 's|[^ ]*/chorus/authkey|DEFAULT|' > "$T/ours.txt"
-diff -u "$T/deb.txt" "$T/ours.txt" && pass "-h as corosync-keygen (name, default file)" ||
+"$OURS" -h | sed -e 's/chorus-keygen/PROG/' -e 's|[^ ]*/chorus/authkey|DEFAULT|' \
+	-e '/-j \/ --json/d' > "$T/ours.txt"
+diff -u "$T/deb.txt" "$T/ours.txt" && pass "-h as corosync-keygen (name, default file, but -j)" ||
 	fail "-h differs"
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
