@@ -153,6 +153,9 @@ done <<'PINNED'
 # the quorum checker in the hour's soak; services/votequorum, decide())
 --seed=277885590933814 --nodes=8 --faults=asym,clog,crash,jitter,ragged --duration-ms=15174
 --seed=263394255533044 --nodes=12 --faults=swizzle,crash,leave,jitter,ragged --duration-ms=16744
+# The CPG checker: a node down and up twice in one epoch gives the same confchg
+# twice; its key must not collide (test/sim/sim_cpg_check.c, win_add)
+--seed=12685980250379 --nodes=9 --faults=dup,reorder,swizzle,late,libcpg,ragged --duration-ms=17588
 PINNED
 echo "run-seeds: delivered in a transitional configuration: srp in ${trans_total:-0} of $SEEDS seeds ($(( ${trans_total:-0} * 100 / SEEDS )) %), CPG in ${cpg_trans_total:-0} ($(( ${cpg_trans_total:-0} * 100 / SEEDS )) %)"
 echo "run-seeds: fragments of messages in progress replayed to joiners in ${replay_total:-0} of $SEEDS seeds"

@@ -485,6 +485,21 @@ static void win_add(struct sim_cpg_check *cc, struct ccl *c, uint64_t key)
 		c->win = (int32_t)cc->wins_count++;
 	}
 	w = &cc->wins[c->win];
+	/*
+	 * A confchg's key is its lists and reasons, and the same lists can
+	 * come twice in one epoch: a node that goes down and up again while
+	 * no sync completes gives its processes NODEUP twice with the same
+	 * members (seed 12685980250379 of the soak, a checker bug that made
+	 * two agreeing histories look reordered).  The n-th occurrence in the
+	 * window gets its own key; every client listed saw the earlier ones
+	 * in this epoch too, so the numbering agrees between clients.
+	 */
+	if (key & 1)
+		for (size_t i = 0; i < w->keys.n; i++)
+			if (w->keys.v[i] == key) {
+				key = mix(key, 0x6f6363757273ull) | 1;
+				i = (size_t)-1;         /* the new key may be taken too */
+			}
 	sim_vec_push(&w->keys, key);
 	if (!n->after_trans)
 		w->pre = w->keys.n;
