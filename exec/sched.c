@@ -29,7 +29,6 @@
 #include <config.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>

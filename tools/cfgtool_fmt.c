@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "cfgtool_fmt.h"
+#include "tool_json.h"
 
 void cfgtool_print_header(FILE *f, const struct cfgtool_view *v)
 {
@@ -110,20 +111,6 @@ void cfgtool_print_nodes(FILE *f, const struct cfgtool_view *v)
 
 /* ---- JSON ----------------------------------------------------------------------- */
 
-void cfgtool_json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
-
 /* A fixed-size, maybe unterminated, address field as a JSON string. */
 static void cfgtool_json_field(FILE *f, const char *field, size_t size)
 {
@@ -132,7 +119,7 @@ static void cfgtool_json_field(FILE *f, const char *field, size_t size)
 
 	memcpy(buf, field, n);
 	buf[n] = '\0';
-	cfgtool_json_string(f, buf);
+	tool_json_string(f, buf);
 }
 
 static const char *cfgtool_bool(int b)
@@ -143,7 +130,7 @@ static const char *cfgtool_bool(int b)
 void cfgtool_print_json_status(FILE *f, const struct cfgtool_view *v)
 {
 	fprintf(f, "{\"local_nodeid\": %" PRIu32 ", \"transport\": ", v->local_nodeid);
-	cfgtool_json_string(f, v->transport);
+	tool_json_string(f, v->transport);
 	fprintf(f, ", \"nodes\": [");
 	for (size_t i = 0; i < v->count; i++) {
 		const struct corosync_cfg_node_status_v1 *s = &v->status[i];
@@ -164,7 +151,7 @@ void cfgtool_print_json_status(FILE *f, const struct cfgtool_view *v)
 			if (!ls->enabled)
 				continue;
 			fprintf(f, "%s\n    {\"link\": %u, \"transport\": ", first ? "" : ",", l);
-			cfgtool_json_string(f, v->link_transport[l]);
+			tool_json_string(f, v->link_transport[l]);
 			fprintf(f, ", \"enabled\": true, \"connected\": %s, \"dynconnected\": %s"
 				", \"mtu\": %" PRIu32 ", \"src_addr\": ",
 				cfgtool_bool(ls->connected), cfgtool_bool(ls->dynconnected), ls->mtu);
@@ -222,7 +209,7 @@ void cfgtool_print_json_addrs(FILE *f, unsigned int nodeid,
 		if (!cfgtool_addr_text(&addrs[i], buf, sizeof(buf)))
 			continue;
 		fprintf(f, "%s", first ? "" : ", ");
-		cfgtool_json_string(f, buf);
+		tool_json_string(f, buf);
 		first = false;
 	}
 	fprintf(f, "]}\n");
@@ -232,10 +219,10 @@ void cfgtool_print_json_result(FILE *f, const char *action, unsigned int nodeid,
 			       const char *err_name)
 {
 	fprintf(f, "{\"action\": ");
-	cfgtool_json_string(f, action);
+	tool_json_string(f, action);
 	if (nodeid)
 		fprintf(f, ", \"nodeid\": %u", nodeid);
 	fprintf(f, ", \"error\": %d, \"error_name\": ", err);
-	cfgtool_json_string(f, err_name ? err_name : "");
+	tool_json_string(f, err_name ? err_name : "");
 	fprintf(f, "}\n");
 }

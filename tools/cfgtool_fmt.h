@@ -63,7 +63,5 @@ void cfgtool_print_json_addrs(FILE *f, unsigned int nodeid,
 void cfgtool_print_json_result(FILE *f, const char *action, unsigned int nodeid, int err,
 			       const char *err_name);
 
-/** A JSON string literal (quotes, backslash and control characters escaped). */
-void cfgtool_json_string(FILE *f, const char *s);
 
 #endif

@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tool_json.h"
+
 #define KEYGEN_DEFAULT_KEYFILE CHORUS_SYSCONFDIR "/chorus/authkey"
 #define KEYGEN_DEFAULT_LEN 256
 /* totem's key length bounds (TOTEM_PRIVATE_KEY_LEN_MIN/MAX in corosync) */
@@ -40,21 +42,6 @@ static const char keygen_usage[] =
 	"     -s / --size -  Length of key.\n"
 	"     -j / --json -  Print what was done as one JSON document.\n"
 	"     -h / --help -  Print basic usage.\n";
-
-/* s as a JSON string (the same escaping as the other tools' --json). */
-static void keygen_json_string(const char *s)
-{
-	putchar('"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			printf("\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			printf("\\u%04x", *p);
-		else
-			putchar(*p);
-	}
-	putchar('"');
-}
 
 /* The default source: getrandom(), which never returns short for <= 256 bytes at a time. */
 static void keygen_getrandom(unsigned char *key, size_t len)
@@ -186,10 +173,10 @@ int main(int argc, char *argv[])
 	if (json) {
 		/* only once the key is on disk: errors keep corosync's text and exit codes */
 		printf("{\"key_file\": ");
-		keygen_json_string(keyfile);
+		tool_json_bytes(stdout, keyfile, strlen(keyfile));
 		printf(", \"size\": %lu, \"bits\": %lu, \"random_source\": ",
 		       (unsigned long)key_len, (unsigned long)(key_len * 8));
-		keygen_json_string(random_dev);
+		tool_json_bytes(stdout, random_dev, strlen(random_dev));
 		printf(", \"mode\": \"0400\"}\n");
 	}
 	return 0;

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cmapctl_fmt.h"
+#include "tool_json.h"
 
 static const struct {
 	const char *name;
@@ -247,22 +248,6 @@ void cmapctl_print_value(FILE *f, const char *key, cmap_value_types_t type, cons
 
 /* ---- JSON ----------------------------------------------------------------------- */
 
-void cmapctl_json_bytes(FILE *f, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	fputc('"', f);
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] == '"' || p[i] == '\\')
-			fprintf(f, "\\%c", p[i]);
-		else if (p[i] >= ' ' && p[i] < 0x7f)
-			fputc(p[i], f);
-		else
-			fprintf(f, "\\u%04x", p[i]);
-	}
-	fputc('"', f);
-}
-
 static void cmapctl_json_double(FILE *f, double d, int digits)
 {
 	if (isfinite(d))
@@ -284,14 +269,14 @@ void cmapctl_print_json_value(FILE *f, const char *event, const char *key, cmap_
 	fputc('{', f);
 	if (event) {
 		fprintf(f, "\"event\": ");
-		cmapctl_json_bytes(f, event, strlen(event));
+		tool_json_bytes(f, event, strlen(event));
 		fprintf(f, ", ");
 	}
 	fprintf(f, "\"key\": ");
-	cmapctl_json_bytes(f, key, strlen(key));
+	tool_json_bytes(f, key, strlen(key));
 	fprintf(f, ", \"type\": ");
 	if (name)
-		cmapctl_json_bytes(f, name, strlen(name));
+		tool_json_bytes(f, name, strlen(name));
 	else
 		fprintf(f, "null");
 	fprintf(f, ", \"value\": ");
@@ -308,7 +293,7 @@ void cmapctl_print_json_value(FILE *f, const char *event, const char *key, cmap_
 	case CMAP_VALUETYPE_DOUBLE: cmapctl_json_double(f, v.dbl, 17); break;
 	case CMAP_VALUETYPE_STRING:
 		if (data)
-			cmapctl_json_bytes(f, data, strnlen(data, len));
+			tool_json_bytes(f, data, strnlen(data, len));
 		else
 			fprintf(f, "null");
 		break;

@@ -60,12 +60,6 @@ void cmapctl_print_value(FILE *f, const char *key, cmap_value_types_t type, cons
 
 /* ---- -j / --json ------------------------------------------------------------ */
 
-/**
- * Bytes as a JSON string: printable ASCII as is (quote and backslash
- * escaped), every other byte b as "\u00XX" (the code point of the byte),
- * so any value stays valid JSON and its bytes can be recovered.
- */
-void cmapctl_json_bytes(FILE *f, const void *data, size_t len);
 
 /**
  * One key as a JSON object, no newline: {"key": ..., "type": ..., "value": ...}.

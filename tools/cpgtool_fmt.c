@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "cpgtool_fmt.h"
+#include "tool_json.h"
 
 static size_t cpgtool_clamp(size_t length)
 {
@@ -118,19 +119,7 @@ void cpgtool_list_member(struct cpgtool_list *l, FILE *f, const char *value, siz
 
 void cpgtool_json_group(FILE *f, const char *value, size_t length)
 {
-	length = cpgtool_clamp(length);
-	fputc('"', f);
-	for (size_t i = 0; i < length; i++) {
-		unsigned char c = (unsigned char)value[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c >= ' ' && c < 0x7f)
-			fputc(c, f);
-		else
-			fprintf(f, "\\u%04x", c);
-	}
-	fputc('"', f);
+	tool_json_bytes(f, value, cpgtool_clamp(length));
 }
 
 void cpgtool_json_begin(struct cpgtool_json *j, FILE *f, int names_only)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "quorumtool_fmt.h"
+#include "tool_json.h"
 
 void qt_print_usage(FILE *f, const char *name)
 {
@@ -244,20 +245,6 @@ void qt_print_nodes(FILE *f, const struct qt_view *v)
 
 /* ---- JSON ----------------------------------------------------------------------- */
 
-void qt_json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
-
 static const char *qt_bool(int b)
 {
 	return b ? "true" : "false";
@@ -296,7 +283,7 @@ static void qt_json_qdevice_name(FILE *f, const struct votequorum_info *i)
 
 	memcpy(name, i->qdevice_name, len);
 	name[len] = '\0';
-	qt_json_string(f, name);
+	tool_json_string(f, name);
 }
 
 void qt_print_json(FILE *f, const struct qt_view *v, int status)
@@ -314,10 +301,10 @@ void qt_print_json(FILE *f, const struct qt_view *v, int status)
 		memcpy(date, v->date, len);
 		date[len] = '\0';
 		fprintf(f, "\"date\": ");
-		qt_json_string(f, date);
+		tool_json_string(f, date);
 		fprintf(f, ", \"quorum_provider\": ");
 		if (v->provider)
-			qt_json_string(f, v->provider);
+			tool_json_string(f, v->provider);
 		else
 			fprintf(f, "null");
 		fprintf(f, ", \"nodes\": %zu, \"node_id\": %" PRIu32 ", \"ring_id\": ",
@@ -334,7 +321,7 @@ void qt_print_json(FILE *f, const struct qt_view *v, int status)
 			if (v->local_err != CS_OK && v->local_err != CS_ERR_NOT_EXIST) {
 				fprintf(f, ", \"votequorum\": {\"error\": %d, \"error_name\": ",
 					(int)v->local_err);
-				qt_json_string(f, cs_strerror(v->local_err));
+				tool_json_string(f, cs_strerror(v->local_err));
 				fputc('}', f);
 			} else {
 				fprintf(f, ", \"votequorum\": {\"expected_votes\": %u"
@@ -367,7 +354,7 @@ void qt_print_json(FILE *f, const struct qt_view *v, int status)
 			}
 		}
 		fprintf(f, ", \"name\": ");
-		qt_json_string(f, q->name);
+		tool_json_string(f, q->name);
 		fprintf(f, ", \"local\": %s}", qt_bool(q->nodeid == v->our_nodeid));
 	}
 	fputc(']', f);
@@ -390,12 +377,12 @@ void qt_print_json_result(FILE *f, const char *action, int64_t value, uint32_t n
 			  int err, const char *err_name)
 {
 	fprintf(f, "{\"action\": ");
-	qt_json_string(f, action);
+	tool_json_string(f, action);
 	if (value >= 0)
 		fprintf(f, ", \"value\": %" PRId64, value);
 	if (nodeid)
 		fprintf(f, ", \"nodeid\": %" PRIu32, nodeid);
 	fprintf(f, ", \"error\": %d, \"error_name\": ", err);
-	qt_json_string(f, err_name ? err_name : "");
+	tool_json_string(f, err_name ? err_name : "");
 	fprintf(f, "}\n");
 }

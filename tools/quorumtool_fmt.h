@@ -77,7 +77,5 @@ void qt_print_json(FILE *f, const struct qt_view *v, int status);
 void qt_print_json_result(FILE *f, const char *action, int64_t value, uint32_t nodeid,
 			  int err, const char *err_name);
 
-/** A JSON string literal (quotes, backslash and control characters escaped). */
-void qt_json_string(FILE *f, const char *s);
 
 #endif

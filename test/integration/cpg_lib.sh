@@ -170,6 +170,7 @@ cpg_cleanup() {
 # it_corosync_run N CONF: Debian's corosync on node N with CONF, waiting
 # until it serves.  corosync 3.1.7 locks /var/run/corosync.pid whatever
 # system.run_dir says, so each one gets a private /run (mount namespace).
+# IT_WRAP as for it_node_run.
 COROSYNC=${COROSYNC:-/usr/sbin/corosync}
 it_corosync_run() {
 	n=$1 conf=$2
@@ -179,7 +180,8 @@ it_corosync_run() {
 	: > "$d/log"
 	rm -f "$d/exit" "$d/pid"
 	(
-		ip netns exec "$(it_ns "$n")" unshare -m sh -c \
+		# shellcheck disable=SC2086
+		ip netns exec "$(it_ns "$n")" ${IT_WRAP:-} unshare -m sh -c \
 			'mount --bind "$2" /run && exec "$0" -f -c "$1"' \
 			"$COROSYNC" "$conf" "$d/run" > "$d/log" 2>&1 &
 		echo $! > "$d/pid"

@@ -21,33 +21,16 @@ threads() {
 # run KIND N EXTRA...: start daemon KIND (c or k) as node N with EXTRA
 # config lines, in its own session, and wait until it serves
 run() {
-	kind=$1 n=$2
-	shift 2
-	conf=$(it_config "$n" "$@")
-	d="$IT_TMP/node$n"
-	case " $IT_NODES " in *" $n "*) ;; *) it_ns_create "$n" ;; esac
-	: > "$d/log"
-	rm -f "$d/exit" "$d/pid"
+	kind=$1
+	shift
 	if [ "$kind" = c ]; then
-		set -- env CHORUS_MODULE_DIR="$(it_moduledir)" "$CHORUSD" -f -c "$conf"
+		IT_WRAP=setsid it_node_start "$@"
 	else
-		mkdir -p "$d/run"
-		set -- unshare -m sh -c 'mount --bind "$2" /run && exec "$0" -f -c "$1"' \
-			"$COROSYNC" "$conf" "$d/run"
+		IT_WRAP=setsid it_corosync_start "$@"
 	fi
-	(
-		ip netns exec "$(it_ns "$n")" setsid "$@" > "$d/log" 2>&1 &
-		echo $! > "$d/pid"
-		wait $!
-		echo $? > "$d/exit.tmp"
-		mv "$d/exit.tmp" "$d/exit"
-	) &
-	until [ -s "$d/pid" ]; do sleep 0.01; done
-	cat "$d/pid" >> "$IT_TMP/pids"
-	it_wait_log "$n" "ready to provide service" 30 || { cat "$d/log"; return 1; }
 }
 
-# case NAME EXTRA...: the same config on both daemons, the thread sets compared
+# check_case NAME EXTRA...: the same config on both daemons, the thread sets compared
 check_case() {
 	name=$1
 	shift

@@ -167,7 +167,8 @@ it_node_start() {
 }
 
 # it_node_run N CONF: chorusd on node N with the config file CONF as it is
-# (it_node_start writes one first), waiting until it serves.
+# (it_node_start writes one first), waiting until it serves.  IT_WRAP, when
+# set, is a command put in front of the daemon's (e.g. setsid).
 it_node_run() {
 	n=$1 conf=$2
 	case " $IT_NODES " in *" $n "*) ;; *) it_ns_create "$n" ;; esac
@@ -178,7 +179,8 @@ it_node_run() {
 	# The daemon's own pid (not a wrapper's) is in its pid file; its exit
 	# status lands in $d/exit when it ends.
 	(
-		ip netns exec "$(it_ns "$n")" env CHORUS_MODULE_DIR="$(it_moduledir)" \
+		# shellcheck disable=SC2086
+		ip netns exec "$(it_ns "$n")" ${IT_WRAP:-} env CHORUS_MODULE_DIR="$(it_moduledir)" \
 			"$CHORUSD" -f -c "$conf" > "$d/log" 2>&1 &
 		echo $! > "$d/pid"
 		wait $!

@@ -465,6 +465,15 @@ static void epoch_close(struct sim_cpg_check *cc, struct cnode *n, uint64_t path
 	n->epoch_open = false;
 }
 
+/* key is one of w's events already (the keys are in event order, not sorted) */
+static bool win_has(const struct win *w, uint64_t key)
+{
+	for (size_t i = 0; i < w->keys.n; i++)
+		if (w->keys.v[i] == key)
+			return true;
+	return false;
+}
+
 static void win_add(struct sim_cpg_check *cc, struct ccl *c, uint64_t key)
 {
 	struct cnode *n = node_get(cc, c->nodeid);
@@ -494,12 +503,8 @@ static void win_add(struct sim_cpg_check *cc, struct ccl *c, uint64_t key)
 	 * window gets its own key; every client listed saw the earlier ones
 	 * in this epoch too, so the numbering agrees between clients.
 	 */
-	if (key & 1)
-		for (size_t i = 0; i < w->keys.n; i++)
-			if (w->keys.v[i] == key) {
-				key = mix(key, 0x6f6363757273ull) | 1;
-				i = (size_t)-1;         /* the new key may be taken too */
-			}
+	while ((key & 1) && win_has(w, key))
+		key = mix(key, 0x6f6363757273ull) | 1;
 	sim_vec_push(&w->keys, key);
 	if (!n->after_trans)
 		w->pre = w->keys.n;

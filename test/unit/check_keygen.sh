@@ -84,8 +84,7 @@ esac
 run "$OURS" ours -j -k "$T/j\"q.key" -s 200 > "$T/j1"
 want="{\"key_file\": \"$T/j\\\"q.key\", \"size\": 200, \"bits\": 1600, \"random_source\": \"/dev/urandom\", \"mode\": \"0400\"}"
 if [ "$(head -n 1 "$T/j1")" = "$want" ] && [ "$(sed -n 2p "$T/j1")" = exit=0 ] &&
-   [ "$(wc -l < "$T/j1")" = 2 ] && [ "$(stat -c %s "$T/j\"q.key")" = 200 ] &&
-   head -n 1 "$T/j1" | python3 -m json.tool > /dev/null; then
+   [ "$(wc -l < "$T/j1")" = 2 ] && [ "$(stat -c %s "$T/j\"q.key")" = 200 ]; then
 	pass "-j: one JSON document, the key written"
 else
 	fail "-j"; cat "$T/j1"
