@@ -12,9 +12,11 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -1665,6 +1667,21 @@ static int32_t zc_alloc(struct svc_conn *c, const char *path, uint64_t size)
 	return last_error(c);
 }
 
+/*
+ * The zero-copy files must live under /dev/shm/corosync_zerocopy-.  Where
+ * we may (root), this test gets a private /dev/shm so that its files never
+ * show up in the host's: an integration test running beside it checks that
+ * no zero-copy file is left there.  Elsewhere it uses the host's, as a
+ * client would.  Check runs each test in a child of its own, so the
+ * namespace ends with the test.
+ */
+static void zc_private_shm(void)
+{
+	if (unshare(CLONE_NEWNS) == 0 &&
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0)
+		(void)mount("tmpfs", "/dev/shm", "tmpfs", 0, NULL);
+}
+
 static void *zc_file(char *path, size_t size)
 {
 	int fd;
@@ -1692,6 +1709,7 @@ START_TEST(test_zcb)
 	struct req_lib_cpg_zc_execute ex;
 	struct req_lib_cpg_zc_free fr;
 
+	zc_private_shm();
 	cluster_new(&cl, 1);
 	ck_assert_int_eq(fake_conn_open(cl.h[0], 10, getuid(), getgid(), &a), 0);
 	ck_assert_int_eq(fake_conn_open(cl.h[0], 11, getuid() + 1, getgid(), &other), 0);
