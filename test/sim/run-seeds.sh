@@ -20,79 +20,11 @@ fi
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/run-seeds.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
-per=$(( (SEEDS + JOBS - 1) / JOBS ))
-j=0
-first=1
-pids=""
-while [ "$first" -le "$SEEDS" ]; do
-	last=$(( first + per - 1 ))
-	[ "$last" -gt "$SEEDS" ] && last=$SEEDS
-	"$TOTEMSIM" --seeds="$first-$last" > "$tmp/out.$j" 2>&1 &
-	pids="$pids $!"
-	j=$((j + 1))
-	first=$((last + 1))
-done
-for p in $pids; do
-	wait "$p"
-done
-
-# Seeds of open engine bugs (test/sim/known-failing.txt: "seed reason"):
-# their failure is reported as a known failure, not counted as a pass; a
-# known seed that passes is reported so that it can leave the list.
-known=$(sed -n 's/^\([0-9][0-9]*\).*/\1/p' "$(dirname "$0")/known-failing.txt" 2>/dev/null)
-is_known() {
-	for k in $known; do [ "$k" = "$1" ] && return 0; done
-	return 1
-}
-
-passed=0
-failed=0
-xfail=0
-i=0
-while [ "$i" -lt "$j" ]; do
-	trans=$(sed -n 's/^delivered in a transitional configuration: srp \([0-9]*\) of .*/\1/p' "$tmp/out.$i")
-	trans_total=$(( ${trans_total:-0} + ${trans:-0} ))
-	trans=$(sed -n 's/^delivered in a transitional configuration: .*, CPG \([0-9]*\) .*/\1/p' "$tmp/out.$i")
-	cpg_trans_total=$(( ${cpg_trans_total:-0} + ${trans:-0} ))
-	replays=$(grep -c ' replayed=' "$tmp/out.$i")
-	replay_total=$(( ${replay_total:-0} + replays ))
-	if ! grep -q '^[0-9]* passed, [0-9]* failed$' "$tmp/out.$i"; then
-		echo "run-seeds: a totemsim process died; its output:"
-		tail -n 20 "$tmp/out.$i"
-		failed=$((failed + 1))
-	fi
-	while read -r line; do
-		seed=$(printf '%s\n' "$line" | sed -n 's/^seed=\([0-9]*\) .*/\1/p')
-		case "$line" in
-		*" OK "*)
-			passed=$((passed + 1))
-			is_known "$seed" && echo "run-seeds: known-failing seed $seed passes now; take it off test/sim/known-failing.txt"
-			;;
-		*" FAIL")
-			if is_known "$seed"; then
-				xfail=$((xfail + 1))
-				echo "run-seeds: known failure: $line"
-			else
-				failed=$((failed + 1))
-				grep -A2 -F "$line" "$tmp/out.$i"
-			fi
-			;;
-		esac
-	done < "$tmp/out.$i"
-	i=$((i + 1))
-done
+export TMPD="$tmp"
 # Pinned regressions with explicit options (each replays one fixed bug; see
-# README.md "Pinned seeds").
-while read -r args; do
-	case "$args" in ''|'#'*) continue ;; esac
-	# shellcheck disable=SC2086
-	if "$TOTEMSIM" $args > "$tmp/pinned" 2>&1; then
-		passed=$((passed + 1))
-	else
-		failed=$((failed + 1))
-		grep -A2 ' FAIL$' "$tmp/pinned"
-	fi
-done <<'PINNED'
+# README.md "Pinned seeds"): one totemsim command line per line.
+pinned() {
+	sed -n '/^--/p' <<'PINNED'
 --seed=106 --nodes=4 --faults=dup,asym,clog,crash --duration-ms=9342 --srp-only
 --seed=388 --nodes=10 --faults=partition,swizzle,pause --duration-ms=9711 --srp-only
 --seed=99 --nodes=12 --faults=loss,reorder,asym,isolate,pause --duration-ms=15123 --srp-only
@@ -157,6 +89,89 @@ done <<'PINNED'
 # twice; its key must not collide (test/sim/sim_cpg_check.c, win_add)
 --seed=12685980250379 --nodes=9 --faults=dup,reorder,swizzle,late,libcpg,ragged --duration-ms=17588
 PINNED
+}
+
+# One job list, run SIM_JOBS at a time: the fixed seeds in chunks of 25,
+# then the pinned regressions above.  Small jobs keep both processes busy to
+# the end; each writes its output to out.NAME and its exit code to rc.NAME.
+CHUNK=25
+first=1
+n=0
+while [ "$first" -le "$SEEDS" ]; do
+	last=$(( first + CHUNK - 1 ))
+	[ "$last" -gt "$SEEDS" ] && last=$SEEDS
+	echo "s$n --seeds=$first-$last"
+	n=$((n + 1))
+	first=$((last + 1))
+done > "$tmp/jobs"
+chunks=$n
+pinned > "$tmp/pinned"
+n=0
+while read -r args; do
+	echo "p$n $args"
+	n=$((n + 1))
+done < "$tmp/pinned" >> "$tmp/jobs"
+# shellcheck disable=SC2016
+xargs -L 1 -P "$JOBS" sh -c \
+	'name=$1; shift; "$0" "$@" > "$TMPD/out.$name" 2>&1; echo $? > "$TMPD/rc.$name"' \
+	"$TOTEMSIM" < "$tmp/jobs" || true
+
+# Seeds of open engine bugs (test/sim/known-failing.txt: "seed reason"):
+# their failure is reported as a known failure, not counted as a pass; a
+# known seed that passes is reported so that it can leave the list.
+known=$(sed -n 's/^\([0-9][0-9]*\).*/\1/p' "$(dirname "$0")/known-failing.txt" 2>/dev/null)
+is_known() {
+	for k in $known; do [ "$k" = "$1" ] && return 0; done
+	return 1
+}
+
+passed=0
+failed=0
+xfail=0
+i=0
+while [ "$i" -lt "$chunks" ]; do
+	trans=$(sed -n 's/^delivered in a transitional configuration: srp \([0-9]*\) of .*/\1/p' "$tmp/out.s$i")
+	trans_total=$(( ${trans_total:-0} + ${trans:-0} ))
+	trans=$(sed -n 's/^delivered in a transitional configuration: .*, CPG \([0-9]*\) .*/\1/p' "$tmp/out.s$i")
+	cpg_trans_total=$(( ${cpg_trans_total:-0} + ${trans:-0} ))
+	replays=$(grep -c ' replayed=' "$tmp/out.s$i")
+	replay_total=$(( ${replay_total:-0} + replays ))
+	if ! grep -q '^[0-9]* passed, [0-9]* failed$' "$tmp/out.s$i"; then
+		echo "run-seeds: a totemsim process died; its output:"
+		tail -n 20 "$tmp/out.s$i"
+		failed=$((failed + 1))
+	fi
+	while read -r line; do
+		seed=$(printf '%s\n' "$line" | sed -n 's/^seed=\([0-9]*\) .*/\1/p')
+		case "$line" in
+		*" OK "*)
+			passed=$((passed + 1))
+			is_known "$seed" && echo "run-seeds: known-failing seed $seed passes now; take it off test/sim/known-failing.txt"
+			;;
+		*" FAIL")
+			if is_known "$seed"; then
+				xfail=$((xfail + 1))
+				echo "run-seeds: known failure: $line"
+			else
+				failed=$((failed + 1))
+				grep -A2 -F "$line" "$tmp/out.s$i"
+			fi
+			;;
+		esac
+	done < "$tmp/out.s$i"
+	i=$((i + 1))
+done
+i=0
+while read -r args; do
+	if [ "$(cat "$tmp/rc.p$i" 2>/dev/null)" = 0 ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "run-seeds: pinned regression failed: $TOTEMSIM $args"
+		grep -A2 ' FAIL$' "$tmp/out.p$i"
+	fi
+	i=$((i + 1))
+done < "$tmp/pinned"
 echo "run-seeds: delivered in a transitional configuration: srp in ${trans_total:-0} of $SEEDS seeds ($(( ${trans_total:-0} * 100 / SEEDS )) %), CPG in ${cpg_trans_total:-0} ($(( ${cpg_trans_total:-0} * 100 / SEEDS )) %)"
 echo "run-seeds: fragments of messages in progress replayed to joiners in ${replay_total:-0} of $SEEDS seeds"
 echo "run-seeds: seeds 1-$SEEDS + pinned; $xfail known failures (open engine bugs, not counted as passed)"
