@@ -204,6 +204,7 @@ void srp_token_copy_save(struct srp *srp, uint32_t to, const void *buf, size_t l
 	memcpy(srp->token_copy, buf, len);
 	srp->token_copy_len = len;
 	srp->token_copy_to = to;
+	srp->token_withheld = false;
 }
 
 static int drop(struct srp *srp)

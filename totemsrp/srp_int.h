@@ -96,6 +96,7 @@ struct srp {
 	uint32_t my_seq_unchanged, my_aru_count;
 	uint32_t my_trc, my_pbl, my_cbl;
 	bool my_token_held;
+	bool token_withheld;        /* the rep kept the idle ring's token (token_copy) */
 	bool old_ring_state_saved;
 	uint32_t old_ring_state_aru, old_ring_state_high_seq_received;
 	bool waiting_trans_ack;

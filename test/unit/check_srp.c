@@ -455,6 +455,40 @@ START_TEST(test_three_nodes_order)
 		ck_assert(net_run(net, net->now + 5000, token_reached_node2));
 		ck_assert_uint_ge(net->now - t0, 561);
 	}
+	/*
+	 * A message queued on the rep while it holds the token: it sends the
+	 * held token to itself (no HOLD_CANCEL, no rotation first) and the
+	 * message reaches everyone without waiting for `hold`; one token
+	 * still goes round (the idle check above, again).
+	 */
+	{
+		const struct srp_stats *st = srp_stats(net->node[0].srp);
+		uint64_t t0, cancels = st->token_hold_cancel_tx, reuses = st->token_hold_reuse;
+		size_t j, logs[3];
+
+		net_run(net, net->now + 100, NULL);   /* rotations over: the rep holds */
+		for (j = 0; j < 3; j++)
+			logs[j] = net->node[j].log_count;
+		t0 = net->now;
+		mcast_str(&net->node[0], "reuse");
+		ck_assert_uint_eq(st->token_hold_reuse, reuses + 1);
+		ck_assert_uint_eq(st->token_hold_cancel_tx, cancels);
+		while (net->now - t0 < 561 && (net->node[0].log_count == logs[0] ||
+		       net->node[1].log_count == logs[1] || net->node[2].log_count == logs[2]))
+			net_run(net, net->now + 1, NULL);
+		for (j = 0; j < 3; j++) {
+			ck_assert_uint_eq(net->node[j].log_count, logs[j] + 1);
+			ck_assert_str_eq(net->node[j].log_msg[logs[j]], "reuse");
+		}
+		ck_assert_uint_lt(net->now - t0, 561);
+		{
+			uint64_t before = net->datagrams;
+
+			net_run(net, net->now + 10000, NULL);
+			ck_assert_uint_lt(net->datagrams - before, 10 * 3 * 4 * 2);
+			ck_assert(one_ring(net));
+		}
+	}
 	net_destroy(net);
 }
 END_TEST
