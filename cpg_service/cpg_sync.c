@@ -9,7 +9,9 @@
  * process:  DOWNLIST once (informational), then JOINLIST(s) of the local
  *           processes; -EAGAIN when totem is full, to be called again.
  * activate: NODEDOWN per group, NODEUP per group, PROCDOWN per zombie, then
- *           the totem membership to every connection.
+ *           the totem membership to every connection; the PROCLEAVEs of my
+ *           gone processes still listed are queued again (a merge may have
+ *           cut them: resend_lost_leaves).
  * abort:    forget the stored JOINLISTs.  corosync 3.1.7 kept them after an
  *           aborted round (ghost members); we drop them on abort and on
  *           every init, so a round aborted in its barrier phase (where the
@@ -220,6 +222,69 @@ static bool in_joinlists(const struct cpg_state *st, const struct cpg_proc *p)
 	return false;
 }
 
+/* Does a connection of this node still hold the process (joined or leaving)? */
+static bool local_proc_held(const struct cpg_state *st, const struct cpg_proc *p)
+{
+	const struct cpg_conn *c;
+
+	for (c = st->conns; c; c = c->next)
+		if (c->state != CPD_UNJOINED && c->pid == p->pid && cpg_gname_eq(&c->group, &p->name))
+			return true;
+	return false;
+}
+
+/* Is a PROCLEAVE for the process still waiting in the queue of cpg_send_reliable()? */
+static bool leave_queued(const struct cpg_state *st, const struct cpg_proc *p)
+{
+	struct cpg_gname name;
+	size_t i;
+
+	for (i = 0; i < st->pending_count; i++) {
+		const struct req_exec_cpg_procjoin *m =
+			&st->pending[(st->pending_head + i) % CPG_PENDING_MAX];
+
+		if (m->header.id == MESSAGE_REQ_EXEC_CPG_PROCLEAVE && m->pid == p->pid &&
+		    cpg_gname_from_mar(&name, &m->group_name) && cpg_gname_eq(&name, &p->name))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * My processes whose connection is gone but which are still members: their
+ * PROCLEAVE was sent and has not come back yet.  It may never come: a
+ * message whose first fragments were delivered in the old ring and whose
+ * rest comes in a ring that merged other members is dropped by every
+ * member (totemsrp/pg.c, pg_ring_merged()), and then the process stays in
+ * its group on every node for good (the JOINLISTs of this sync named it
+ * too; simulator seed 50001540110935).  Send the leave again; it is queued
+ * until the host's sync is over, so it comes after everything the process
+ * sent.  When the first one was not lost, the second finds the process gone
+ * on every node and is ignored (cpg_exec_procleave).  Only for closed
+ * connections: nothing joins again on them, while a leaving connection may
+ * rejoin the same group once its LEAVE is delivered, and a second LEAVE
+ * would then remove the new membership.
+ */
+static void resend_lost_leaves(struct cpg_state *st)
+{
+	struct req_exec_cpg_procjoin m;
+	size_t i;
+
+	for (i = 0; i < st->procs_count; i++) {
+		const struct cpg_proc *p = &st->procs[i];
+
+		if (p->nodeid != st->nodeid || local_proc_held(st, p) || leave_queued(st, p))
+			continue;
+		memset(&m, 0, sizeof(m));
+		m.header.size = sizeof(m);
+		cpg_gname_to_mar(&m.group_name, &p->name);
+		m.pid = p->pid;
+		m.reason = CONFCHG_CPG_REASON_PROCDOWN;
+		log_debug("PROCLEAVE of gone process %" PRIu32 " sent again", p->pid);
+		cpg_send_reliable(st, MESSAGE_REQ_EXEC_CPG_PROCLEAVE, &m);
+	}
+}
+
 void cpg_sync_activate(struct svc *svc)
 {
 	struct cpg_state *st = svc_state(svc);
@@ -293,6 +358,8 @@ void cpg_sync_activate(struct svc *svc)
 		if (!c->finalized)
 			cpg_totem_confchg(st, c);
 out:
+	/* while st->syncing still holds the leaves back until the host's sync ends */
+	resend_lost_leaves(st);
 	st->syncing = false;
 	joinlists_drop(st);
 }
