@@ -77,16 +77,6 @@ struct cpg_proc *cpg_proc_find(struct cpg_state *st, uint32_t nodeid, uint32_t p
 	return NULL;
 }
 
-bool cpg_proc_node_in_group(struct cpg_state *st, uint32_t nodeid, const struct cpg_gname *name)
-{
-	size_t i;
-
-	for (i = 0; i < st->procs_count; i++)
-		if (st->procs[i].nodeid == nodeid && cpg_gname_eq(&st->procs[i].name, name))
-			return true;
-	return false;
-}
-
 /* Sorted by (nodeid, pid); the same process in another group goes after the
  * entries already there (corosync v3.1.7 exec/cpg.c, do_proc_join). */
 int cpg_proc_insert(struct cpg_state *st, uint32_t nodeid, uint32_t pid,
@@ -519,10 +509,22 @@ void cpg_exec_mcast(struct svc *svc, uint32_t from, const void *msg, size_t len)
 		peer_drop(st, from, "MCAST");
 		return;
 	}
-	if (!cpg_proc_node_in_group(st, from, &name)) {
+	/*
+	 * Only from a member of the group: every local member's view is the
+	 * group's process list, so a message from a process outside it is a
+	 * delivery out of view.  corosync (v3.1.7 exec/cpg.c,
+	 * message_handler_req_exec_cpg_mcast) checks only that the sender's
+	 * node has some process in the group.  A process with no entry while
+	 * its node has others: its PROCJOIN was the message a merge cut in
+	 * totempg (pg_ring_merged(), dropped on every node), its MCASTs
+	 * behind it were not (test/sim seeds 187472129711508, 9673757647861;
+	 * docs/compat.md).  Every node has the same list at this point of the
+	 * total order, so every node drops the same messages.
+	 */
+	if (!cpg_proc_find(st, from, m->pid, &name)) {
 		st->counters.unknown_sender++;
-		log_debug("MCAST from node %" PRIu32 " which has no process in the group: dropped",
-			  from);
+		log_debug("MCAST from %" PRIu32 "/%" PRIu32 ", not a member of the group: dropped",
+			  from, m->pid);
 		return;
 	}
 	memset(&ev, 0, sizeof(ev));
@@ -574,10 +576,11 @@ void cpg_exec_partial_mcast(struct svc *svc, uint32_t from, const void *msg, siz
 		peer_drop(st, from, "PARTIAL_MCAST");
 		return;
 	}
-	if (!cpg_proc_node_in_group(st, from, &name)) {
+	/* only from a member of the group, as cpg_exec_mcast() */
+	if (!cpg_proc_find(st, from, m->pid, &name)) {
 		st->counters.unknown_sender++;
-		log_debug("PARTIAL_MCAST from node %" PRIu32 " which has no process in the group: dropped",
-			  from);
+		log_debug("PARTIAL_MCAST from %" PRIu32 "/%" PRIu32 ", not a member of the group: "
+			  "dropped", from, m->pid);
 		return;
 	}
 	cpg_partial_ev_fill(&ev, &name, from, m->pid, m->type, m->msglen, m->fraglen);

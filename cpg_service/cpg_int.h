@@ -97,7 +97,7 @@ struct cpg_conn {
 /* Counters shown in dump(); a peer or a client can raise them, never the log level. */
 struct cpg_counters {
 	uint64_t peer_dropped;       /* malformed messages from peers */
-	uint64_t unknown_sender;     /* MCAST from a node with no process in the group */
+	uint64_t unknown_sender;     /* MCAST from a process not in the group */
 	uint64_t ipc_dropped;        /* client MCASTs dropped (not joined, bad msglen, no space) */
 	uint64_t truncated;          /* lists cut to 128 entries for a client */
 	uint64_t pending_dropped;    /* must-not-lose sends dropped because the queue was full */
@@ -188,7 +188,6 @@ int cpg_gname_cmp(const struct cpg_gname *a, const struct cpg_gname *b);
 /* process list (cpg_groups.c) */
 struct cpg_proc *cpg_proc_find(struct cpg_state *st, uint32_t nodeid, uint32_t pid,
 			       const struct cpg_gname *name);
-bool cpg_proc_node_in_group(struct cpg_state *st, uint32_t nodeid, const struct cpg_gname *name);
 int cpg_proc_insert(struct cpg_state *st, uint32_t nodeid, uint32_t pid,
 		    const struct cpg_gname *name);
 void cpg_proc_remove_at(struct cpg_state *st, size_t index);

@@ -56,7 +56,10 @@ check() {
 check totemsim_plant1 "members but its node lists"
 check totemsim_plant2 "after its own LEAVE\|after it left the group"
 check totemsim_plant3 "group members\|members but its node lists"
-check totemsim_plant4 "whose view does not have the sender"
+# The receivers drop a MCAST whose pid is not a member of the group (no
+# delivery out of view since the fix of soak seeds 187472129711508 and
+# 9673757647861), so the garbled pid shows as members that miss messages.
+check totemsim_plant4 "group history of .* disagree"
 check totemsim_srpplant1 "moved together from ring .* but delivered different messages in its regular configuration"
 check totemsim_srpplant2 "moved together from ring .* but delivered different messages in the transitional configuration"
 check totemsim_srpplant3 "in the transitional configuration {.*}.*: its sender [0-9]* is not a member"

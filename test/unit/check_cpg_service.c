@@ -1502,6 +1502,55 @@ static int32_t partial(struct svc_conn *c, uint32_t type, uint32_t msglen, const
 	return last_error(c);
 }
 
+/*
+ * A process whose PROCJOIN never arrived (a merge cut it in totempg, which
+ * drops such a message on every node) while its node has other members in
+ * the group: its MCAST and PARTIAL_MCAST behind the lost PROCJOIN reach no
+ * client, on its own node or another (test/sim seeds 187472129711508,
+ * 9673757647861: delivered to members whose view did not have the sender).
+ */
+START_TEST(test_mcast_unknown_process)
+{
+	struct cluster cl;
+	struct svc_conn *a, *b, *c;
+	size_t k;
+
+	cluster_new(&cl, 2);
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 10, 0, 0, &a), 0);
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 11, 0, 0, &b), 0);
+	ck_assert_int_eq(fake_conn_open(cl.h[1], 20, 0, 0, &c), 0);
+	ck_assert_int_eq(join(a, "g", 10), CS_OK);
+	ck_assert_int_eq(join(c, "g", 20), CS_OK);
+	pump(&cl);
+	fake_conn_forget(a);
+	fake_conn_forget(c);
+	ck_assert_int_eq(join(b, "g", 11), CS_OK);
+	mcast(b, "x");
+	ck_assert_int_eq(partial(b, LIBCPG_PARTIAL_FIRST, 4, "ab"), CS_OK);
+	ck_assert_uint_eq(fake_host_mcast_count(cl.h[0]), 3);
+	/* every message but the PROCJOIN (the first) reaches both nodes */
+	for (k = 1; k < 3; k++) {
+		const struct fake_msg *m = fake_host_mcast(cl.h[0], k);
+
+		for (size_t j = 0; j < cl.n; j++)
+			ck_assert_int_eq(fake_host_deliver(cl.h[j], cl.id[0], m->data, m->len,
+							   false), 0);
+	}
+	fake_host_mcast_forget(cl.h[0]);
+	ck_assert_uint_eq(fake_conn_event_count(a), 0);
+	ck_assert_uint_eq(fake_conn_event_count(b), 0);
+	ck_assert_uint_eq(fake_conn_event_count(c), 0);
+	ck_assert_uint_eq(node_state(&cl, 0)->counters.unknown_sender, 2);
+	ck_assert_uint_eq(node_state(&cl, 1)->counters.unknown_sender, 2);
+	/* a member's messages still go through */
+	mcast(a, "y");
+	pump(&cl);
+	ev_deliver(a, 0, 1, 10, "y");
+	ev_deliver(c, 0, 1, 10, "y");
+	cluster_free(&cl);
+}
+END_TEST
+
 START_TEST(test_partial_interrupt)
 {
 	struct cluster cl;
@@ -2029,6 +2078,7 @@ int main(void)
 	add_tcase(s, tc, test_state_table);
 	add_tcase(s, tc, test_mcast_delivery);
 	add_tcase(s, tc, test_mcast_unknown_node);
+	add_tcase(s, tc, test_mcast_unknown_process);
 	add_tcase(s, tc, test_procdown_on_close);
 	add_tcase(s, tc, test_pending_retry);
 	add_tcase(s, tc, test_pending_waits_for_host_sync);
