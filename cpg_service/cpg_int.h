@@ -154,6 +154,7 @@ struct cpg_state {
 
 	/* sync round */
 	bool syncing;
+	bool resend_leaves;          /* a merge cut a message of mine: resend_lost_leaves() */
 	bool downlist_sent;
 	size_t joinlist_sent;        /* local entries already sent in JOINLISTs */
 	struct cpg_proc *joinlists;  /* received this round, in order of receipt */

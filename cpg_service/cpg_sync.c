@@ -9,9 +9,10 @@
  * process:  DOWNLIST once (informational), then JOINLIST(s) of the local
  *           processes; -EAGAIN when totem is full, to be called again.
  * activate: NODEDOWN per group, NODEUP per group, PROCDOWN per zombie, then
- *           the totem membership to every connection; the PROCLEAVEs of my
- *           gone processes still listed are queued again (a merge may have
- *           cut them: resend_lost_leaves).
+ *           the totem membership to every connection; when the new ring
+ *           cut a message of mine (svc_view.own_message_cut), the PROCLEAVEs
+ *           of my gone processes still listed are queued again
+ *           (resend_lost_leaves).
  * abort:    forget the stored JOINLISTs.  corosync 3.1.7 kept them after an
  *           aborted round (ghost members); we drop them on abort and on
  *           every init, so a round aborted in its barrier phase (where the
@@ -59,6 +60,9 @@ void cpg_sync_init(struct svc *svc, const struct svc_view *view)
 	st->joinlist_sent = 0;
 	st->ring_nodeid = view->rep_nodeid;
 	st->ring_seq = view->ring_seq;
+	/* kept over an aborted round: the cut message stays lost */
+	if (view->own_message_cut)
+		st->resend_leaves = true;
 	n = view->members_count < CPG_WIRE_PROCESSORS_MAX ? view->members_count :
 							    CPG_WIRE_PROCESSORS_MAX;
 	memcpy(st->members, view->members, n * sizeof(uint32_t));
@@ -259,8 +263,13 @@ static bool leave_queued(const struct cpg_state *st, const struct cpg_proc *p)
  * its group on every node for good (the JOINLISTs of this sync named it
  * too; simulator seed 50001540110935).  Send the leave again; it is queued
  * until the host's sync is over, so it comes after everything the process
- * sent.  When the first one was not lost, the second finds the process gone
- * on every node and is ignored (cpg_exec_procleave).  Only for closed
+ * sent.  Only after a ring that cut a message of mine (own_message_cut):
+ * the leave that was cut is then among those still listed.  When one of
+ * them was not lost but only late, its copy finds the process gone on every
+ * chorus node and is ignored (cpg_exec_procleave); corosync 3.1.7 tells its
+ * members about any PROCLEAVE (exec/cpg.c, do_proc_leave), so there the
+ * copy shows as a second left entry for that pid, which is why the copy is
+ * not sent after every sync.  Only for closed
  * connections: nothing joins again on them, while a leaving connection may
  * rejoin the same group once its LEAVE is delivered, and a second LEAVE
  * would then remove the new membership.
@@ -359,7 +368,9 @@ void cpg_sync_activate(struct svc *svc)
 			cpg_totem_confchg(st, c);
 out:
 	/* while st->syncing still holds the leaves back until the host's sync ends */
-	resend_lost_leaves(st);
+	if (st->resend_leaves)
+		resend_lost_leaves(st);
+	st->resend_leaves = false;
 	st->syncing = false;
 	joinlists_drop(st);
 }

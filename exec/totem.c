@@ -664,6 +664,7 @@ int totem_create(const struct totem_create_args *a, struct totem **ret_totem, ch
 	t->host = a->host;
 	t->stats = a->stats;
 	t->tc = tc;
+	t->cc.nodeid = tc->local_nodeid;
 	t->confchg = a->confchg;
 	t->confchg_ctx = a->confchg_ctx;
 	snprintf(t->ringid_path, sizeof(t->ringid_path), "%s/ringid_%" PRIu32, a->state_dir,

@@ -220,6 +220,8 @@ void sync_start(struct sync *sync, const struct svc_view *view)
 	sync->view.left_count = sync->left.count;
 	sync->view.joined = sync->joined.ids;
 	sync->view.joined_count = sync->joined.count;
+	/* every service's init sees it now; CPG keeps it over an aborted round */
+	sync->view.own_message_cut = view->own_message_cut;
 	sync->ring.rep = view->rep_nodeid;
 	sync->ring.seq = view->ring_seq;
 

@@ -632,20 +632,28 @@ void pg_confchg(struct pg *pg, const uint32_t *left, size_t left_count)
  * so all members deliver the same ones.  corosync v3.1.7 exec/totempg.c
  * keeps the partial messages of senders that did not leave, and the
  * sender's old-ring members deliver what the joined ones drop
- * (docs/compat.md).
+ * (docs/compat.md).  Returns true when one of them was own_nodeid's: a
+ * message this node sent will never be delivered anywhere.
  */
-void pg_ring_merged(struct pg *pg)
+bool pg_ring_merged(struct pg *pg, uint32_t own_nodeid)
 {
+	bool own = false;
 	int c;
 
 	if (!pg)
-		return;
+		return false;
 	for (c = 0; c < 2; c++)
 		while (pg->ctx[c].n) {
-			if (pg->ctx[c].v[pg->ctx[c].n - 1].last_frag != 0)
+			const struct pg_asm *a = &pg->ctx[c].v[pg->ctx[c].n - 1];
+
+			if (a->last_frag != 0) {
 				pg->dropped++;
+				if (a->nodeid == own_nodeid)
+					own = true;
+			}
 			asm_remove(&pg->ctx[c], pg->ctx[c].n - 1);
 		}
+	return own;
 }
 
 void pg_sync_context(struct pg *pg, bool in_sync)

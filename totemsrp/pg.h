@@ -100,8 +100,9 @@ void pg_confchg(struct pg *pg, const uint32_t *left, size_t left_count);
 /**
  * A REGULAR configuration with joined members: drop every partly
  * assembled message (the joined members cannot assemble it either).
+ * True when one of them was sent by own_nodeid (this node).
  */
-void pg_ring_merged(struct pg *pg);
+bool pg_ring_merged(struct pg *pg, uint32_t own_nodeid);
 /** Switch between the normal and the sync reassembly contexts (§3.5). */
 void pg_sync_context(struct pg *pg, bool in_sync);
 

@@ -46,10 +46,10 @@ bool pg_confchg_apply(struct pg_confchg_state *st, struct pg *pg, const struct s
 	 * the messages it cut, which the joined members could not assemble
 	 * (seed 42, docs/compat.md).
 	 */
-	if (chg->joined_count)
-		pg_ring_merged(pg);
-	pg_sync_context(pg, true);
 	memset(view, 0, sizeof(*view));
+	if (chg->joined_count)
+		view->own_message_cut = pg_ring_merged(pg, st->nodeid);
+	pg_sync_context(pg, true);
 	view->rep_nodeid = chg->ring_id.rep;
 	view->ring_seq = chg->ring_id.seq;
 	view->members = chg->members;

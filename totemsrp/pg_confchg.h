@@ -21,6 +21,7 @@
 #include "totemsrp/srp.h"
 
 struct pg_confchg_state {
+	uint32_t nodeid;             /* this node (the caller sets it): see own_message_cut */
 	/* the last transitional configuration, for the next regular one's view */
 	uint32_t trans[SRP_NODES_MAX];
 	size_t trans_count;

@@ -37,7 +37,7 @@ extern "C" {
 #endif
 
 /** Bumped whenever struct svc_def or the host API changes incompatibly. */
-#define SVC_ABI 2
+#define SVC_ABI 3   /* 3: struct svc_view.own_message_cut */
 
 /** Exported symbol a module must define. */
 #define SVC_MODULE_SYMBOL "chorus_service_module"
@@ -70,6 +70,9 @@ struct svc_view {
 	size_t left_count;
 	const uint32_t *joined;       /* in this configuration, not in the previous one */
 	size_t joined_count;
+	/* A message this node sent, begun in the previous configuration, was cut
+	 * at this one (it merged members) and will not be delivered anywhere. */
+	bool own_message_cut;
 };
 
 enum svc_ipc_flag {

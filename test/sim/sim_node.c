@@ -1435,6 +1435,7 @@ int sim_stack_create(const struct sim_stack_cfg *cfg, uint64_t now_ms, struct si
 	for (uint32_t i = 0; i < SIM_CLIENTS_MAX; i++)
 		stk->clients[i].zc_fd = -1;
 	stk->cfg = *cfg;
+	stk->cc.nodeid = cfg->nodeid;
 	stk->now = now_ms;
 	stk->req = malloc(SVC_IPC_MSG_MAX);
 	stk->cmap = icmap_new();

@@ -274,13 +274,16 @@ static void ev_totem(struct svc_conn *c, size_t i, uint32_t rep, uint64_t seq, s
 /* ---- sync ----------------------------------------------------------------------- */
 
 /* Run a full sync round on the nodes in mask with the given view. */
-static void sync_round(struct cluster *cl, unsigned mask, uint32_t rep, uint64_t seq,
-		       const uint32_t *members, size_t mcount, const uint32_t *trans, size_t tcount)
+/* A sync round on the nodes of mask; cut: the view says a message of the node was cut. */
+static void sync_round_cut(struct cluster *cl, unsigned mask, uint32_t rep, uint64_t seq,
+			   const uint32_t *members, size_t mcount, const uint32_t *trans,
+			   size_t tcount, bool cut)
 {
 	const struct svc_sync_ops *ops = cpg_service_def.sync;
 	struct svc_view v;
 
 	memset(&v, 0, sizeof(v));
+	v.own_message_cut = cut;
 	v.rep_nodeid = rep;
 	v.ring_seq = seq;
 	v.members = members;
@@ -297,6 +300,12 @@ static void sync_round(struct cluster *cl, unsigned mask, uint32_t rep, uint64_t
 	for (size_t i = 0; i < cl->n; i++)
 		if (mask & (1u << i))
 			ops->activate(fake_host_svc(cl->h[i]));
+}
+
+static void sync_round(struct cluster *cl, unsigned mask, uint32_t rep, uint64_t seq,
+		       const uint32_t *members, size_t mcount, const uint32_t *trans, size_t tcount)
+{
+	sync_round_cut(cl, mask, rep, seq, members, mcount, trans, tcount, false);
 }
 
 /* ---- tests ---------------------------------------------------------------------- */
@@ -1207,7 +1216,8 @@ static uint8_t *mcast_take(struct cluster *cl, size_t i, size_t k, size_t *ret_l
 
 /*
  * A crashed client's PROCLEAVE that never arrives (totempg drops a message
- * cut by a merge on every node, pg_ring_merged()): the next sync queues it
+ * cut by a merge on every node, pg_ring_merged()): the sync of the ring that
+ * cut a message of the node (own_message_cut) queues it
  * again, sent once the host's sync is over, and every node drops the
  * process; when the first one was only late, the copy is ignored.  A
  * process whose connection still holds it (here: leaving) is left alone.
@@ -1243,7 +1253,10 @@ START_TEST(test_sync_resends_lost_leave)
 	fake_host_mcast_forget(cl.h[0]);
 	ck_assert_int_eq(leave(d, "h", 12), CS_OK);
 	d_leave = mcast_take(&cl, 0, 0, &d_len);
-	sync_round(&cl, 3, 1, 8, two, 2, two, 2);
+	/* a ring that cut nothing of mine: no copy (corosync shows any leave) */
+	sync_round(&cl, 3, 1, 6, two, 2, two, 2);
+	ck_assert_uint_eq(node_state(&cl, 0)->pending_count, 0);
+	sync_round_cut(&cl, 3, 1, 8, two, 2, two, 2, true);
 	/* queued again (d's is not), not sent while the sync runs */
 	ck_assert_uint_eq(node_state(&cl, 0)->pending_count, 1);
 	ck_assert_uint_eq(node_state(&cl, 1)->pending_count, 0);
@@ -1270,7 +1283,7 @@ START_TEST(test_sync_resends_lost_leave)
 	/* c crashes and its leave is only late: the copy finds it gone */
 	fake_conn_close(c);
 	c_leave = mcast_take(&cl, 0, 0, &c_len);
-	sync_round(&cl, 3, 1, 12, two, 2, two, 2);
+	sync_round_cut(&cl, 3, 1, 12, two, 2, two, 2, true);
 	ck_assert_uint_eq(node_state(&cl, 0)->pending_count, 1);
 	fake_conn_forget(b);
 	for (size_t i = 0; i < cl.n; i++) {

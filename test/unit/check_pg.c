@@ -712,7 +712,7 @@ START_TEST(test_ring_merged)
 	node_init(&r, &net, 2, 64);
 	ck_assert_int_eq(send_pattern(&s, 1, 300), 0);
 	net_feed(&net, 0, 2, SIZE_MAX, &r);   /* the start in the old ring */
-	pg_ring_merged(r.pg);
+	ck_assert(!pg_ring_merged(r.pg, 2));   /* node 1's message, not node 2's */
 	net_feed(&net, 2, net.n, SIZE_MAX, &r);
 	ck_assert_uint_eq(r.dn, 0);
 	ck_assert_uint_ge(pg_dropped(r.pg), 1);
@@ -721,7 +721,7 @@ START_TEST(test_ring_merged)
 	net_feed(&net, 0, net.n, SIZE_MAX, &r);
 	ck_assert_uint_eq(r.dn, 1);
 	assert_pattern_msg(&r.d[0], 1, 2, 300);
-	pg_ring_merged(NULL);
+	ck_assert(!pg_ring_merged(NULL, 1));
 	node_fini(&s);
 	node_fini(&r);
 	net_fini(&net);
