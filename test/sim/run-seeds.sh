@@ -91,10 +91,21 @@ pinned() {
 # A node alone in its transitional configuration after a ragged partition
 # re-sent its 5,673 old-ring messages in RECOVERY: an event storm (the soak,
 # 2026-12-07, at c9f611a; since the rep uses its held token the run takes
-# another course and passes without the fix too: check_srp's
+# another course and passes without the fix too, as do the three below:
+# check_srp's
 # test_alone_does_not_reoriginate is the test that fails without it;
 # totemsrp/srp_recovery.c, srp_recovery_enter)
 --seed=196864835613181 --nodes=15 --faults=partition,clog,swizzle,jitter,ragged --duration-ms=9803
+# The same soak, same course since: a merge cut a PROCJOIN (dropped everywhere)
+# while the MCASTs behind it went through, and CPG delivered them by node, out
+# of view (cpg_service/cpg_groups.c, cpg_exec_mcast: by process now) ...
+--seed=187472129711508 --nodes=12 --faults=asym,crash,pause,libcpg,ragged --duration-ms=14364
+--seed=9673757647861 --nodes=9 --faults=dup,reorder,partition,isolate,late,jitter,foreign,libcpg,ragged --duration-ms=6605
+# ... and a crashed client's PROCLEAVE cut by a merge left its process in the
+# group for good (cpg_service/cpg_sync.c, resend_lost_leaves; the tests that
+# fail without these fixes are check_cpg_service's test_mcast_unknown_process
+# and test_sync_resends_lost_leave)
+--seed=50001540110935 --nodes=16 --faults=dup,reorder,asym,crash,jitter,libcpg,ragged --duration-ms=5547
 PINNED
 }
 
