@@ -50,35 +50,26 @@ CPGPERF=${CPGPERF:-$top_builddir/bench/cpgperf}
 COROSYNC=${COROSYNC:-/usr/sbin/corosync}
 IT_NAME=profile
 . "$top_srcdir/test/integration/lib.sh"
+# it_corosync_run, and the cleanup of corosync's blackbox files
+. "$top_srcdir/test/integration/cpg_lib.sh"
 it_require_root
 command -v perf > /dev/null || { echo "profile: perf is missing (apt install linux-perf)" >&2; exit 1; }
 [ -n "$OUTDIR" ] || OUTDIR="$PWD/profile-$DAEMON-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUTDIR"
-trap 'it_cleanup' EXIT INT TERM
 head -c 256 /dev/urandom > "$IT_TMP/authkey"
 chmod 600 "$IT_TMP/authkey"
 it_cluster_setup 3 1 || exit 1
 
-# Each daemon exactly as bench.sh starts it (corosync with a private /run).
-start() {
-	n=$1 conf=$2
-	d="$IT_TMP/node$n"
-	: > "$d/log"
-	if [ "$DAEMON" = corosync ]; then
-		ip netns exec "$(it_ns "$n")" unshare -m sh -c \
-			'mount --bind "$2" /run && exec "$0" -f -c "$1"' \
-			"$COROSYNC" "$conf" "$d/run" > "$d/log" 2>&1 &
-	else
-		ip netns exec "$(it_ns "$n")" env CHORUS_MODULE_DIR="$(it_moduledir)" \
-			"$CHORUSD" -f -c "$conf" > "$d/log" 2>&1 &
-	fi
-	echo $! > "$d/pid"
-	echo $! >> "$IT_TMP/pids"
-}
+# Each daemon as the integration tests start it (corosync with a private /run).
 for n in 1 2 3; do
-	start "$n" "$(it_config "$n" "totem {" "	crypto_cipher: aes256" "	crypto_hash: sha256" \
+	conf=$(it_config "$n" "totem {" "	crypto_cipher: aes256" "	crypto_hash: sha256" \
 		"	keyfile: $IT_TMP/authkey" "}" "system {" "	sched_rr: no" \
-		"	move_to_root_cgroup: no" "}")"
+		"	move_to_root_cgroup: no" "}")
+	if [ "$DAEMON" = corosync ]; then
+		it_corosync_run "$n" "$conf" || exit 1
+	else
+		it_node_run "$n" "$conf" || exit 1
+	fi
 done
 for n in 1 2 3; do
 	it_exec "$n" timeout 60 "$CPGPERF" ring --members 3 --timeout 50 > /dev/null ||

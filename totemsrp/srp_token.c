@@ -259,24 +259,17 @@ void srp_orf_receive(struct srp *srp, struct srp_orf *token)
  */
 static bool hold_reuse(struct srp *srp)
 {
-	struct srp_orf token;
-	uint8_t buf[SRP_WIRE_ORF_MAX];
-	int len;
-
 	if (!srp->token_withheld || srp->state != SRP_STATE_OPERATIONAL ||
-	    srp->my_ring_id.rep != srp->my_id || srp->token_copy_len == 0 ||
-	    srp_wire_orf_decode(srp->token_copy, srp->token_copy_len, &token) < 0)
+	    srp->my_ring_id.rep != srp->my_id)
 		return false;
-	token.hdr.target_nodeid = srp->my_id;
-	len = srp_wire_orf_encode(&token, buf, sizeof(buf));
-	if (len <= 0)
-		return false;
-	srp_token_copy_save(srp, srp->my_id, buf, (size_t)len);
+	/* The copy goes to me now: the transport routes by this id and writes
+	 * it into the header's target_nodeid (transport_knet.c, tknet_send). */
+	srp->token_copy_to = srp->my_id;
 	srp->my_seq_unchanged = 0;
 	srp->t_hold = SRP_NEVER;
 	srp->t_token_retrans = srp_deadline(srp, srp->cfg.token_retransmit_ms);
 	srp->stats.token_hold_reuse++;
-	srp_out_token(srp, srp->my_id, buf, (size_t)len);
+	srp_token_retransmit(srp);
 	return true;
 }
 
