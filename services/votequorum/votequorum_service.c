@@ -110,6 +110,7 @@ struct vq_state {
 	/* the outcome */
 	uint32_t quorum;
 	bool quorate;
+	bool settled_quorate;                /* as of the last decision outside a sync */
 	uint32_t lowest_node_id, highest_node_id;
 
 	/* memberships as sync saw them */
@@ -396,6 +397,17 @@ static int send_nodeinfo(struct vq_state *st, uint32_t nodeid)
 	m.votes = node->votes;
 	m.expected_votes = node->expected_votes;
 	m.flags = node->flags;
+	/*
+	 * Knowing difference (docs/compat.md, votequorum): during a sync our
+	 * NODEINFO says whether we were quorate when the sync began, not what
+	 * a decision on the part of the members' NODEINFOs that came in before
+	 * it made of that (see decide()).
+	 */
+	if (nodeid == st->our_id && st->sync_in_progress) {
+		m.flags &= ~VQ_NODE_QUORATE;
+		if (st->settled_quorate)
+			m.flags |= VQ_NODE_QUORATE;
+	}
 	return vq_mcast(st, VQ_EXEC_NODEINFO, &m, sizeof(m));
 }
 
@@ -630,6 +642,8 @@ static void decide(struct vq_state *st, uint32_t total_votes)
 	 */
 	if (st->wait_for_all && (quorate || !st->sync_in_progress))
 		set_wfa_status(st, !quorate);
+	if (!st->sync_in_progress)
+		st->settled_quorate = quorate;
 	if (changed && !st->sync_in_progress) {
 		tell_host(st);
 		send_quorum_event(st, NULL, 0);
@@ -1307,6 +1321,7 @@ static void vq_sync_activate(struct svc *svc)
 	recalculate(st, false, false);
 	if (st->wait_for_all && !st->quorate)
 		set_wfa_status(st, true);       /* see decide() */
+	st->settled_quorate = st->quorate;
 	tell_host(st);
 	send_quorum_event(st, NULL, 0);
 	st->sync_in_progress = false;

@@ -85,6 +85,12 @@ pinned() {
 # the quorum checker in the hour's soak; services/votequorum, decide())
 --seed=277885590933814 --nodes=8 --faults=asym,clog,crash,jitter,ragged --duration-ms=15174
 --seed=263394255533044 --nodes=12 --faults=swizzle,crash,leave,jitter,ragged --duration-ms=16744
+# ... and a quorate node that had counted only some of its merged peers'
+# NODEINFOs when it sent its own said "not quorate" in it, so the peers that
+# waited for all were not released while it was quorate (the soak, 2026-12-07;
+# services/votequorum, send_nodeinfo; check_votequorum's
+# wfa_merge_nodeinfo_says_settled_quorate fails without the fix)
+--seed=235135044368973 --nodes=5 --faults=dup,isolate,clog,crash,late,jitter,libcpg,ragged --duration-ms=15223
 # The CPG checker: a node down and up twice in one epoch gives the same confchg
 # twice; its key must not collide (test/sim/sim_cpg_check.c, win_add)
 --seed=12685980250379 --nodes=9 --faults=dup,reorder,swizzle,late,libcpg,ragged --duration-ms=17588

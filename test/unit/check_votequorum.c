@@ -337,6 +337,82 @@ START_TEST(arithmetic_table)
 }
 END_TEST
 
+/*
+ * A sync whose members' NODEINFOs come in one by one, each process step
+ * delivered before the next node's: order lists the node indexes.
+ */
+static void cluster_sync_in_order(struct cluster *cl, uint32_t part, const size_t *order, size_t n)
+{
+	uint32_t ids[NODES_MAX];
+	size_t k = 0;
+	struct svc_view v;
+	const struct svc_sync_ops *ops = votequorum_service_def.sync;
+
+	for (size_t i = 0; i < cl->n; i++)
+		if (part & (1u << i))
+			ids[k++] = (uint32_t)i + 1;
+	memset(&v, 0, sizeof(v));
+	v.rep_nodeid = ids[0];
+	v.ring_seq = (cl->seq += 4);
+	v.members = ids;
+	v.members_count = k;
+	pump(cl, part);
+	for (size_t i = 0; i < cl->n; i++)
+		if (part & (1u << i))
+			ops->init(fake_host_svc(cl->h[i]), &v);
+	for (size_t i = 0; i < n; i++) {
+		(void)ops->process(fake_host_svc(cl->h[order[i]]));
+		pump(cl, part);
+	}
+	for (size_t i = 0; i < cl->n; i++)
+		if (part & (1u << i))
+			ops->activate(fake_host_svc(cl->h[i]));
+	pump(cl, part);
+	cl->members = part;
+}
+
+/*
+ * wait_for_all, 5 nodes: {1,2,3} stays quorate, {4,5} loses quorum and waits
+ * for all nodes.  Then 1 merges with 4 and 5 (2 and 3 gone): 4's NODEINFO
+ * comes first, and with 4 alone node 1 counts 2 votes of 3 needed for a
+ * moment; its own NODEINFO, sent then, must still say quorate, as it was
+ * when the sync began, so that 4 and 5 stop waiting and all three agree on
+ * 3 votes of 5, quorate (the soak's seed 235135044368973: node 1 said
+ * quorate and 4 and 5 waited for all).
+ */
+START_TEST(wfa_merge_nodeinfo_says_settled_quorate)
+{
+	struct cfg c = CFG_DEFAULT;
+	struct cluster cl;
+	const size_t order[] = { 3, 0, 4 };
+
+	c.wfa = 1;
+	cluster_new(&cl, 5, NULL, &c);
+	cluster_sync(&cl, ALL5);
+	cluster_sync(&cl, 0x7);
+	cluster_sync(&cl, 0x18);
+	for (size_t i = 0; i < 5; i++) {
+		struct vq_status s;
+
+		vq_status_get(fake_host_svc(cl.h[i]), &s);
+		ck_assert_msg(s.quorate == (i < 3), "node %zu before the merge: quorate %d", i + 1,
+			      s.quorate);
+	}
+	cluster_sync_in_order(&cl, 0x19, order, 3);
+	for (size_t i = 0; i < 5; i++) {
+		struct vq_status s;
+
+		if (!(0x19u & (1u << i)))
+			continue;
+		vq_status_get(fake_host_svc(cl.h[i]), &s);
+		ck_assert_msg(s.quorate && s.total_votes == 3,
+			      "node %zu after the merge: quorate %d, total votes %u", i + 1, s.quorate,
+			      s.total_votes);
+	}
+	cluster_free(&cl);
+}
+END_TEST
+
 /* ---- one node's IPC -------------------------------------------------------------------- */
 
 static const struct fake_msg *call(struct svc_conn *c, const void *req, size_t len)
@@ -962,6 +1038,7 @@ static Suite *votequorum_suite(void)
 	add_tcase(s, tc, qdevice_flow);
 	add_tcase(s, tc, qdevice_disabled_and_bad_names);
 	add_tcase(s, tc, downscale_leave);
+	add_tcase(s, tc, wfa_merge_nodeinfo_says_settled_quorate);
 	return s;
 }
 
