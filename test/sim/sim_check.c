@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "test/sim/sim_check.h"
+#include "test/sim/sim_payload.h"
 #include "test/sim/sim_table.h"
 #include "test/sim/sim_prng.h"
 
@@ -283,25 +284,18 @@ static uint32_t get32(const uint8_t *p)
 	return v;
 }
 
-static uint8_t fill_byte(uint64_t tag, size_t i)
-{
-	uint64_t x = tag * 0x9e3779b97f4a7c15ull + i * 0xd1b54a32d192ed03ull;
-
-	return (uint8_t)((x >> 29) ^ (x >> 47) ^ (x >> 56));
-}
+#define SIM_MSG_SALT 0xd1b54a32d192ed03ull
 
 size_t sim_msg_build(void *buf, size_t cap, uint32_t sender, uint64_t counter, size_t len)
 {
 	uint8_t *b = buf;
 	uint64_t tag = tag_make(sender, counter);
-	uint32_t sum = 0;
+	uint32_t sum;
 
 	if (len < SIM_MSG_HDR_LEN || len > cap || len > UINT32_MAX)
 		return 0;
-	for (size_t i = SIM_MSG_HDR_LEN; i < len; i++) {
-		b[i] = fill_byte(tag, i);
-		sum = sum * 31 + b[i];
-	}
+	sim_fill(b, SIM_MSG_HDR_LEN, len, tag, SIM_MSG_SALT);
+	sum = sim_sum(b, SIM_MSG_HDR_LEN, len);
 	put32(b, SIM_MSG_MAGIC);
 	put32(b + 4, sender);
 	memcpy(b + 8, &counter, 8);
@@ -315,7 +309,7 @@ size_t sim_msg_wrap(void *buf, size_t cap, uint32_t sender, uint64_t counter,
 {
 	uint8_t *b = buf;
 	size_t len = SIM_MSG_HDR_LEN;
-	uint32_t sum = 0;
+	uint32_t sum;
 
 	for (size_t i = 0; i < iovcnt; i++) {
 		if (iov[i].iov_len > cap || len > cap - iov[i].iov_len)
@@ -325,8 +319,7 @@ size_t sim_msg_wrap(void *buf, size_t cap, uint32_t sender, uint64_t counter,
 	}
 	if (len > UINT32_MAX)
 		return 0;
-	for (size_t i = SIM_MSG_HDR_LEN; i < len; i++)
-		sum = sum * 31 + b[i];
+	sum = sim_sum(b, SIM_MSG_HDR_LEN, len);
 	put32(b, SIM_FRAME_MAGIC);
 	put32(b + 4, sender);
 	memcpy(b + 8, &counter, 8);
@@ -340,7 +333,6 @@ static int msg_parse(const void *msg, size_t len, uint64_t *ret_tag, const char 
 {
 	const uint8_t *b = msg;
 	uint64_t counter;
-	uint32_t sum = 0;
 	uint64_t tag;
 
 	if (len < SIM_MSG_HDR_LEN) {
@@ -361,14 +353,11 @@ static int msg_parse(const void *msg, size_t len, uint64_t *ret_tag, const char 
 		return -1;
 	}
 	tag = tag_make(get32(b + 4), counter);
-	for (size_t i = SIM_MSG_HDR_LEN; i < len; i++) {
-		if (get32(b) == SIM_MSG_MAGIC && b[i] != fill_byte(tag, i)) {
-			*ret_why = "body corrupted";
-			return -1;
-		}
-		sum = sum * 31 + b[i];
+	if (get32(b) == SIM_MSG_MAGIC && !sim_fill_ok(b, SIM_MSG_HDR_LEN, len, tag, SIM_MSG_SALT)) {
+		*ret_why = "body corrupted";
+		return -1;
 	}
-	if (sum != get32(b + 20)) {
+	if (sim_sum(b, SIM_MSG_HDR_LEN, len) != get32(b + 20)) {
 		*ret_why = "checksum mismatch";
 		return -1;
 	}

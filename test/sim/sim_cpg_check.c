@@ -27,6 +27,7 @@
 #include <corosync/ipc_cpg.h>
 
 #include "test/sim/sim_cpg_check.h"
+#include "test/sim/sim_payload.h"
 #include "test/sim/sim_table.h"
 #include "test/sim/sim_prng.h"
 
@@ -195,26 +196,19 @@ static struct ccl *client_find(struct sim_cpg_check *cc, uint32_t nodeid, uint32
 
 /* ---- payloads --------------------------------------------------------------- */
 
-static uint8_t fill_byte(uint64_t tag, size_t i)
-{
-	uint64_t x = tag * 0x9e3779b97f4a7c15ull + i * 0xbf58476d1ce4e5b9ull;
-
-	return (uint8_t)(x >> 56);
-}
+#define SIM_CPG_SALT 0xbf58476d1ce4e5b9ull
 
 size_t sim_cpg_msg_build(void *buf, size_t cap, uint32_t nodeid, uint32_t pid, uint64_t seq,
 			 size_t len)
 {
 	uint8_t *b = buf;
 	uint64_t tag = tag_make(nodeid, pid, seq);
-	uint32_t sum = 0, v;
+	uint32_t sum, v;
 
 	if (len < SIM_CPG_HDR_LEN || len > cap || len > UINT32_MAX)
 		return 0;
-	for (size_t i = SIM_CPG_HDR_LEN; i < len; i++) {
-		b[i] = fill_byte(tag, i);
-		sum = sum * 31 + b[i];
-	}
+	sim_fill(b, SIM_CPG_HDR_LEN, len, tag, SIM_CPG_SALT);
+	sum = sim_sum(b, SIM_CPG_HDR_LEN, len);
 	v = SIM_CPG_MAGIC;
 	memcpy(b, &v, 4);
 	memcpy(b + 4, &nodeid, 4);
@@ -232,7 +226,7 @@ static int msg_parse(const void *msg, size_t len, uint32_t *nodeid, uint32_t *pi
 		     const char **why)
 {
 	const uint8_t *b = msg;
-	uint32_t magic, l, sum = 0, want;
+	uint32_t magic, l, want;
 	uint64_t tag;
 
 	if (len < SIM_CPG_HDR_LEN) {
@@ -254,14 +248,11 @@ static int msg_parse(const void *msg, size_t len, uint32_t *nodeid, uint32_t *pi
 		return -1;
 	}
 	tag = tag_make(*nodeid, *pid, *seq);
-	for (size_t i = SIM_CPG_HDR_LEN; i < len; i++) {
-		if (b[i] != fill_byte(tag, i)) {
-			*why = "body corrupted";
-			return -1;
-		}
-		sum = sum * 31 + b[i];
+	if (!sim_fill_ok(b, SIM_CPG_HDR_LEN, len, tag, SIM_CPG_SALT)) {
+		*why = "body corrupted";
+		return -1;
 	}
-	if (sum != want) {
+	if (sim_sum(b, SIM_CPG_HDR_LEN, len) != want) {
 		*why = "checksum mismatch";
 		return -1;
 	}
