@@ -1,34 +1,3 @@
-/* A checksum of bytes [from, len) of b: FNV-1a over 64-bit words in four
- * interleaved lanes (word k goes to lane k % 4), the tail zero-padded, the
- * length mixed in, folded to 32 bits. */
-static inline uint32_t sim_sum(const uint8_t *b, size_t from, size_t len)
-{
-	const uint64_t prime = 0x100000001b3ull;
-	uint64_t h[4] = { 0xcbf29ce484222325ull ^ (uint64_t)(len - from), 0x84222325cbf29ce4ull,
-			  0x9e3779b97f4a7c15ull, 0xbf58476d1ce4e5b9ull };
-	size_t i = from;
-
-	for (; i + 32 <= len; i += 32) {
-		uint64_t v[4];
-
-		memcpy(v, b + i, 32);
-		h[0] = (h[0] ^ v[0]) * prime;
-		h[1] = (h[1] ^ v[1]) * prime;
-		h[2] = (h[2] ^ v[2]) * prime;
-		h[3] = (h[3] ^ v[3]) * prime;
-	}
-	for (size_t k = 0; i < len; i += 8, k++) {
-		uint64_t v = 0;
-
-		memcpy(&v, b + i, len - i < 8 ? len - i : 8);
-		h[k] = (h[k] ^ v) * prime;
-	}
-	h[0] = (h[0] ^ h[1]) * prime;
-	h[0] = (h[0] ^ h[2]) * prime;
-	h[0] = (h[0] ^ h[3]) * prime;
-	return (uint32_t)(h[0] ^ (h[0] >> 32));
-}
-
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The simulator's message bodies: a fill derived from a message's tag, and a
@@ -105,26 +74,35 @@ static inline bool sim_fill_ok(const uint8_t *b, size_t from, size_t len, uint64
 	return diff == 0;
 }
 
-/* A checksum of bytes [from, len) of b (FNV-1a over 64-bit words, the tail
- * zero-padded, the length mixed in), folded to 32 bits. */
+/* A checksum of bytes [from, len) of b: FNV-1a over 64-bit words in four
+ * interleaved lanes (word k goes to lane k % 4), the tail zero-padded, the
+ * length mixed in, folded to 32 bits. */
 static inline uint32_t sim_sum(const uint8_t *b, size_t from, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ull ^ (uint64_t)(len - from);
+	const uint64_t prime = 0x100000001b3ull;
+	uint64_t h[4] = { 0xcbf29ce484222325ull ^ (uint64_t)(len - from), 0x84222325cbf29ce4ull,
+			  0x9e3779b97f4a7c15ull, 0xbf58476d1ce4e5b9ull };
 	size_t i = from;
 
-	for (; i + 8 <= len; i += 8) {
-		uint64_t v;
+	for (; i + 32 <= len; i += 32) {
+		uint64_t v[4];
 
-		memcpy(&v, b + i, 8);
-		h = (h ^ v) * 0x100000001b3ull;
+		memcpy(v, b + i, 32);
+		h[0] = (h[0] ^ v[0]) * prime;
+		h[1] = (h[1] ^ v[1]) * prime;
+		h[2] = (h[2] ^ v[2]) * prime;
+		h[3] = (h[3] ^ v[3]) * prime;
 	}
-	if (i < len) {
+	for (size_t k = 0; i < len; i += 8, k++) {
 		uint64_t v = 0;
 
-		memcpy(&v, b + i, len - i);
-		h = (h ^ v) * 0x100000001b3ull;
+		memcpy(&v, b + i, len - i < 8 ? len - i : 8);
+		h[k] = (h[k] ^ v) * prime;
 	}
-	return (uint32_t)(h ^ (h >> 32));
+	h[0] = (h[0] ^ h[1]) * prime;
+	h[0] = (h[0] ^ h[2]) * prime;
+	h[0] = (h[0] ^ h[3]) * prime;
+	return (uint32_t)(h[0] ^ (h[0] >> 32));
 }
 
 #endif
