@@ -154,7 +154,7 @@ struct cpg_state {
 
 	/* sync round */
 	bool syncing;
-	bool resend_leaves;          /* a merge cut a message of mine: resend_lost_leaves() */
+	bool resend_cut;             /* a merge cut a message of mine: resend_lost_leaves/joins() */
 	bool downlist_sent;
 	size_t joinlist_sent;        /* local entries already sent in JOINLISTs */
 	struct cpg_proc *joinlists;  /* received this round, in order of receipt */
@@ -239,6 +239,8 @@ void cpg_sync_activate(struct svc *svc);
 void cpg_sync_abort(struct svc *svc);
 /* Multicast a PROCJOIN/PROCLEAVE that must not be lost (queued on -EAGAIN). */
 void cpg_send_reliable(struct cpg_state *st, uint16_t fn, const struct req_exec_cpg_procjoin *m);
+/* Is a PROCJOIN of c's process still waiting in cpg_send_reliable()'s queue? */
+bool cpg_join_queued(const struct cpg_state *st, const struct cpg_conn *c);
 void cpg_retry_fn(struct svc *svc, struct svc_timer *timer);
 
 /* The connection's MCAST path (cpg_service.c): one exec MCAST carrying the

@@ -126,6 +126,10 @@ static void handle_leave(struct svc_conn *conn, const void *msg, size_t len)
 		 * name other than the joined group and leave with the stored pid. */
 		if (!cpg_gname_from_mar(&name, &req->group_name) || !cpg_gname_eq(&name, &c->group))
 			err = CS_ERR_NOT_EXIST;
+		/* a copy of its PROCJOIN waits to be sent (cpg_sync.c,
+		 * resend_lost_joins): the leave must not overtake it */
+		else if (cpg_join_queued(st, c))
+			err = CS_ERR_TRY_AGAIN;
 		break;
 	}
 	if (err == CS_OK) {

@@ -11,8 +11,9 @@
  * activate: NODEDOWN per group, NODEUP per group, PROCDOWN per zombie, then
  *           the totem membership to every connection; when the new ring
  *           cut a message of mine (svc_view.own_message_cut), the PROCLEAVEs
- *           of my gone processes still listed are queued again
- *           (resend_lost_leaves).
+ *           of my gone processes still listed and the PROCJOINs of my
+ *           joining ones not listed are queued again (resend_lost_leaves,
+ *           resend_lost_joins).
  * abort:    forget the stored JOINLISTs.  corosync 3.1.7 kept them after an
  *           aborted round (ghost members); we drop them on abort and on
  *           every init, so a round aborted in its barrier phase (where the
@@ -62,7 +63,7 @@ void cpg_sync_init(struct svc *svc, const struct svc_view *view)
 	st->ring_seq = view->ring_seq;
 	/* kept over an aborted round: the cut message stays lost */
 	if (view->own_message_cut)
-		st->resend_leaves = true;
+		st->resend_cut = true;
 	n = view->members_count < CPG_WIRE_PROCESSORS_MAX ? view->members_count :
 							    CPG_WIRE_PROCESSORS_MAX;
 	memcpy(st->members, view->members, n * sizeof(uint32_t));
@@ -237,21 +238,27 @@ static bool local_proc_held(const struct cpg_state *st, const struct cpg_proc *p
 	return false;
 }
 
-/* Is a PROCLEAVE for the process still waiting in the queue of cpg_send_reliable()? */
-static bool leave_queued(const struct cpg_state *st, const struct cpg_proc *p)
+/* Is a message of fn for (pid, name) waiting in the queue of cpg_send_reliable()? */
+static bool queued(const struct cpg_state *st, uint16_t fn, uint32_t pid, const struct cpg_gname *name)
 {
-	struct cpg_gname name;
+	struct cpg_gname n;
 	size_t i;
 
 	for (i = 0; i < st->pending_count; i++) {
 		const struct req_exec_cpg_procjoin *m =
 			&st->pending[(st->pending_head + i) % CPG_PENDING_MAX];
 
-		if (m->header.id == MESSAGE_REQ_EXEC_CPG_PROCLEAVE && m->pid == p->pid &&
-		    cpg_gname_from_mar(&name, &m->group_name) && cpg_gname_eq(&name, &p->name))
+		if (m->header.id == fn && m->pid == pid && cpg_gname_from_mar(&n, &m->group_name) &&
+		    cpg_gname_eq(&n, name))
 			return true;
 	}
 	return false;
+}
+
+/* Is a PROCLEAVE for the process still waiting in the queue of cpg_send_reliable()? */
+static bool leave_queued(const struct cpg_state *st, const struct cpg_proc *p)
+{
+	return queued(st, MESSAGE_REQ_EXEC_CPG_PROCLEAVE, p->pid, &p->name);
 }
 
 /*
@@ -291,6 +298,45 @@ static void resend_lost_leaves(struct cpg_state *st)
 		m.reason = CONFCHG_CPG_REASON_PROCDOWN;
 		log_debug("PROCLEAVE of gone process %" PRIu32 " sent again", p->pid);
 		cpg_send_reliable(st, MESSAGE_REQ_EXEC_CPG_PROCLEAVE, &m);
+	}
+}
+
+bool cpg_join_queued(const struct cpg_state *st, const struct cpg_conn *c)
+{
+	return queued(st, MESSAGE_REQ_EXEC_CPG_PROCJOIN, c->pid, &c->group);
+}
+
+/*
+ * My joining connections whose process no member lists: their PROCJOIN was
+ * sent and has not come back.  Cut by a merge the same way as the leaves
+ * above, it never will, and the client would stay joining for good (its
+ * LEAVE answers CS_ERR_BUSY until it disconnects).  Send the join again,
+ * queued until the host's sync is over.  If it was only late, the original
+ * comes first (one sender's messages keep their order) and the copy finds
+ * the process in its group: chorus and corosync 3.1.7 (exec/cpg.c,
+ * do_proc_join) both ignore it.  A LEAVE on the connection waits
+ * (CS_ERR_TRY_AGAIN) while the copy is queued, so that it cannot overtake
+ * it (cpg_service.c, handle_leave).  MCASTs are not held: the ones the cut
+ * took with the join are lost, and so is one the client sends while the
+ * copy is queued (until the host's sync ends and the retry timer sends it);
+ * everything it sends after that reaches the group.
+ */
+static void resend_lost_joins(struct cpg_state *st)
+{
+	struct req_exec_cpg_procjoin m;
+	struct cpg_conn *c;
+
+	for (c = st->conns; c; c = c->next) {
+		if (c->state != CPD_JOIN_STARTED || cpg_proc_find(st, st->nodeid, c->pid, &c->group) ||
+		    cpg_join_queued(st, c))
+			continue;
+		memset(&m, 0, sizeof(m));
+		m.header.size = sizeof(m);
+		cpg_gname_to_mar(&m.group_name, &c->group);
+		m.pid = c->pid;
+		m.reason = CONFCHG_CPG_REASON_JOIN;
+		log_debug("PROCJOIN of joining process %" PRIu32 " sent again", c->pid);
+		cpg_send_reliable(st, MESSAGE_REQ_EXEC_CPG_PROCJOIN, &m);
 	}
 }
 
@@ -368,9 +414,11 @@ void cpg_sync_activate(struct svc *svc)
 			cpg_totem_confchg(st, c);
 out:
 	/* while st->syncing still holds the leaves back until the host's sync ends */
-	if (st->resend_leaves)
+	if (st->resend_cut) {
 		resend_lost_leaves(st);
-	st->resend_leaves = false;
+		resend_lost_joins(st);
+	}
+	st->resend_cut = false;
 	st->syncing = false;
 	joinlists_drop(st);
 }

@@ -1305,6 +1305,78 @@ START_TEST(test_sync_resends_lost_leave)
 }
 END_TEST
 
+/* A joining client's PROCJOIN cut by a merge is sent again after the sync;
+ * one that was only late is sent again too and the copy changes nothing. */
+START_TEST(test_sync_resends_lost_join)
+{
+	struct cluster cl;
+	struct svc_conn *a, *b, *c;
+	static const uint32_t two[] = { 1, 2 };
+	const struct req_exec_cpg_procjoin *pj;
+	uint8_t *c_join;
+	size_t c_len;
+	struct confchg cc;
+
+	cluster_new(&cl, 2);
+	sync_round(&cl, 3, 1, 4, two, 2, two, 2);
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 10, 0, 0, &a), 0);
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 11, 0, 0, &c), 0);
+	ck_assert_int_eq(fake_conn_open(cl.h[1], 20, 0, 0, &b), 0);
+	ck_assert_int_eq(join(b, "g", 20), CS_OK);
+	pump(&cl);
+
+	/* a's PROCJOIN is lost */
+	ck_assert_int_eq(join(a, "g", 10), CS_OK);
+	ck_assert_uint_eq(fake_host_mcast_count(cl.h[0]), 1);
+	fake_host_mcast_forget(cl.h[0]);
+	ck_assert_int_eq(leave(a, "g", 10), CS_ERR_BUSY);
+	/* a ring that cut nothing of mine: no copy */
+	sync_round(&cl, 3, 1, 6, two, 2, two, 2);
+	ck_assert_uint_eq(node_state(&cl, 0)->pending_count, 0);
+	sync_round_cut(&cl, 3, 1, 8, two, 2, two, 2, true);
+	ck_assert_uint_eq(node_state(&cl, 0)->pending_count, 1);
+	ck_assert_uint_eq(fake_host_mcast_count(cl.h[0]), 0);
+	fake_host_advance(cl.h[0], CPG_RETRY_MS);
+	ck_assert_uint_eq(fake_host_mcast_count(cl.h[0]), 1);
+	pj = (const void *)fake_host_mcast(cl.h[0], 0)->data;
+	ck_assert_int_eq(pj->header.id, 0x20000);
+	ck_assert_uint_eq(pj->pid, 10);
+	ck_assert_uint_eq(pj->reason, CONFCHG_CPG_REASON_JOIN);
+	fake_conn_forget(b);
+	pump(&cl);
+	ck_assert_uint_eq(fake_conn_event_count(b), 1);
+	ev_confchg(b, 0, &cc);
+	ck_assert_uint_eq(cc.m, 2);
+	ck_assert_uint_eq(cc.j, 1);
+	ck_addr(JOINED(cc, 0), 1, 10, CONFCHG_CPG_REASON_JOIN);
+	ck_assert_uint_eq(node_state(&cl, 0)->procs_count, 2);
+	ck_assert_uint_eq(node_state(&cl, 1)->procs_count, 2);
+
+	/* c's PROCJOIN is only late: the original confirms it, its leave waits
+	 * for the copy, which changes nothing */
+	ck_assert_int_eq(join(c, "g", 11), CS_OK);
+	c_join = mcast_take(&cl, 0, 0, &c_len);
+	sync_round_cut(&cl, 3, 1, 12, two, 2, two, 2, true);
+	ck_assert_uint_eq(node_state(&cl, 0)->pending_count, 1);
+	fake_conn_forget(b);
+	for (size_t i = 0; i < cl.n; i++)
+		ck_assert_int_eq(fake_host_deliver(cl.h[i], 1, c_join, c_len, false), 0);
+	ck_assert_uint_eq(fake_conn_event_count(b), 1);
+	ck_assert_int_eq(leave(c, "g", 11), CS_ERR_TRY_AGAIN);
+	fake_host_advance(cl.h[0], CPG_RETRY_MS);
+	ck_assert_uint_eq(fake_host_mcast_count(cl.h[0]), 1);
+	pump(&cl);
+	ck_assert_uint_eq(fake_conn_event_count(b), 1);
+	ck_assert_uint_eq(node_state(&cl, 0)->procs_count, 3);
+	ck_assert_uint_eq(node_state(&cl, 1)->procs_count, 3);
+	ck_assert_int_eq(leave(c, "g", 11), CS_OK);
+	pump(&cl);
+	ck_assert_uint_eq(node_state(&cl, 1)->procs_count, 2);
+	free(c_join);
+	cluster_free(&cl);
+}
+END_TEST
+
 START_TEST(test_sync_process_eagain)
 {
 	struct cluster cl;
@@ -2110,6 +2182,7 @@ int main(void)
 	add_tcase(s, tc, test_sync_abort_ghost);
 	add_tcase(s, tc, test_sync_process_eagain);
 	add_tcase(s, tc, test_sync_resends_lost_leave);
+	add_tcase(s, tc, test_sync_resends_lost_join);
 	add_tcase(s, tc, test_foreign_endian);
 	add_tcase(s, tc, test_partial_interrupt);
 	add_tcase(s, tc, test_partial_replay);
