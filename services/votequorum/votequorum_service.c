@@ -111,6 +111,7 @@ struct vq_state {
 	uint32_t quorum;
 	bool quorate;
 	bool settled_quorate;                /* as of the last decision outside a sync */
+	bool settled_wfa;                    /* wait_for_all_status when the sync began */
 	uint32_t lowest_node_id, highest_node_id;
 
 	/* memberships as sync saw them */
@@ -1253,12 +1254,36 @@ static void qdevice_timer_fn(struct svc *svc, struct svc_timer *t)
 
 /* ---- sync ------------------------------------------------------------------------ */
 
+/*
+ * A sync that ended without activate (aborted, also in its barrier phase,
+ * where the sync engine calls no abort): undo what its decisions on part of
+ * the members' NODEINFOs did, the quorate state and a cleared
+ * wait_for_all_status.  Kept, a node could be quorate after the next sync
+ * while the NODEINFO it sends there says it was not (send_nodeinfo), and its
+ * peers that wait for all stay waiting (found in review; check_votequorum
+ * wfa_aborted_sync_undone).
+ */
+static void sync_undo(struct vq_state *st)
+{
+	st->quorate = st->settled_quorate;
+	if (st->quorate)
+		us(st)->flags |= VQ_NODE_QUORATE;
+	else
+		us(st)->flags &= ~VQ_NODE_QUORATE;
+	if (st->wait_for_all_status != st->settled_wfa)
+		set_wfa_status(st, st->settled_wfa);
+}
+
 static void vq_sync_init(struct svc *svc, const struct svc_view *view)
 {
 	struct vq_state *st = svc_state(svc);
 	bool left = false;
 	size_t n = view->members_count < VQ_MEMBERS_MAX ? view->members_count : VQ_MEMBERS_MAX;
 
+	if (st->sync_in_progress)
+		sync_undo(st);
+	else
+		st->settled_wfa = st->wait_for_all_status;
 	st->sync_in_progress = true;
 	st->sync_nodeinfo_sent = false;
 	st->sync_wait_for_qdevice = false;
@@ -1329,7 +1354,11 @@ static void vq_sync_activate(struct svc *svc)
 
 static void vq_sync_abort(struct svc *svc)
 {
-	(void)svc;
+	struct vq_state *st = svc_state(svc);
+
+	/* still in a sync until the next init or activate, as in corosync */
+	if (st->sync_in_progress)
+		sync_undo(st);
 }
 
 /* ---- IPC ------------------------------------------------------------------------- */

@@ -341,7 +341,17 @@ END_TEST
  * A sync whose members' NODEINFOs come in one by one, each process step
  * delivered before the next node's: order lists the node indexes.
  */
+static void cluster_sync_partial(struct cluster *cl, uint32_t part, const size_t *order, size_t n,
+				 bool activate);
+
 static void cluster_sync_in_order(struct cluster *cl, uint32_t part, const size_t *order, size_t n)
+{
+	cluster_sync_partial(cl, part, order, n, true);
+}
+
+/* As cluster_sync_in_order; without activate the round ends there (aborted). */
+static void cluster_sync_partial(struct cluster *cl, uint32_t part, const size_t *order, size_t n,
+				 bool activate)
 {
 	uint32_t ids[NODES_MAX];
 	size_t k = 0;
@@ -364,6 +374,8 @@ static void cluster_sync_in_order(struct cluster *cl, uint32_t part, const size_
 		(void)ops->process(fake_host_svc(cl->h[order[i]]));
 		pump(cl, part);
 	}
+	if (!activate)
+		return;
 	for (size_t i = 0; i < cl->n; i++)
 		if (part & (1u << i))
 			ops->activate(fake_host_svc(cl->h[i]));
@@ -407,6 +419,45 @@ START_TEST(wfa_merge_nodeinfo_says_settled_quorate)
 		vq_status_get(fake_host_svc(cl.h[i]), &s);
 		ck_assert_msg(s.quorate && s.total_votes == 3,
 			      "node %zu after the merge: quorate %d, total votes %u", i + 1, s.quorate,
+			      s.total_votes);
+	}
+	cluster_free(&cl);
+}
+END_TEST
+
+/*
+ * wait_for_all, 5 nodes: {1,2,3} quorate, {4,5} waiting; node 3 restarts
+ * (waiting).  A sync of {1,2,3} where 1's quorate NODEINFO released node 3
+ * and 2's made it count 3 votes is aborted before activate; then {3,4,5}
+ * forms.  Node 3 must be back where the aborted sync found it, waiting like
+ * 4 and 5: all three agree (found in review: node 3 kept the aborted
+ * round's quorate state and was quorate alone).
+ */
+START_TEST(wfa_aborted_sync_undone)
+{
+	struct cfg c = CFG_DEFAULT;
+	struct cluster cl;
+	const size_t order[] = { 0, 1 };
+	struct vq_status s0;
+
+	c.wfa = 1;
+	cluster_new(&cl, 5, NULL, &c);
+	cluster_sync(&cl, ALL5);
+	cluster_sync(&cl, 0x7);
+	cluster_sync(&cl, 0x18);
+	fake_host_free(cl.h[2]);
+	ck_assert_int_eq(fake_host_new_cmap(&votequorum_service_def, 3, config_map(5, NULL, 2, &c),
+					    &cl.h[2]), 0);
+	cluster_sync_partial(&cl, 0x7, order, 2, false);
+	vq_status_get(fake_host_svc(cl.h[2]), &s0);
+	ck_assert_msg(s0.quorate, "node 3 is quorate in the middle of the aborted sync");
+	cluster_sync(&cl, 0x1c);
+	for (size_t i = 2; i < 5; i++) {
+		struct vq_status s;
+
+		vq_status_get(fake_host_svc(cl.h[i]), &s);
+		ck_assert_msg(!s.quorate && s.total_votes == 3,
+			      "node %zu after {3,4,5}: quorate %d, total votes %u", i + 1, s.quorate,
 			      s.total_votes);
 	}
 	cluster_free(&cl);
@@ -1039,6 +1090,7 @@ static Suite *votequorum_suite(void)
 	add_tcase(s, tc, qdevice_disabled_and_bad_names);
 	add_tcase(s, tc, downscale_leave);
 	add_tcase(s, tc, wfa_merge_nodeinfo_says_settled_quorate);
+	add_tcase(s, tc, wfa_aborted_sync_undone);
 	return s;
 }
 
