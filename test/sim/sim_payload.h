@@ -74,12 +74,20 @@ static inline bool sim_fill_ok(const uint8_t *b, size_t from, size_t len, uint64
 	return diff == 0;
 }
 
+/* One word into a lane: FNV-1a's xor and multiply carry a change only to
+ * higher bits, so two flips of a word's top bit would cancel; the shift
+ * brings high bits down again. */
+static inline uint64_t sim_sum_step(uint64_t h, uint64_t v)
+{
+	h = (h ^ v) * 0x100000001b3ull;
+	return h ^ (h >> 29);
+}
+
 /* A checksum of bytes [from, len) of b: FNV-1a over 64-bit words in four
  * interleaved lanes (word k goes to lane k % 4), the tail zero-padded, the
  * length mixed in, folded to 32 bits. */
 static inline uint32_t sim_sum(const uint8_t *b, size_t from, size_t len)
 {
-	const uint64_t prime = 0x100000001b3ull;
 	uint64_t h[4] = { 0xcbf29ce484222325ull ^ (uint64_t)(len - from), 0x84222325cbf29ce4ull,
 			  0x9e3779b97f4a7c15ull, 0xbf58476d1ce4e5b9ull };
 	size_t i = from;
@@ -88,20 +96,20 @@ static inline uint32_t sim_sum(const uint8_t *b, size_t from, size_t len)
 		uint64_t v[4];
 
 		memcpy(v, b + i, 32);
-		h[0] = (h[0] ^ v[0]) * prime;
-		h[1] = (h[1] ^ v[1]) * prime;
-		h[2] = (h[2] ^ v[2]) * prime;
-		h[3] = (h[3] ^ v[3]) * prime;
+		h[0] = sim_sum_step(h[0], v[0]);
+		h[1] = sim_sum_step(h[1], v[1]);
+		h[2] = sim_sum_step(h[2], v[2]);
+		h[3] = sim_sum_step(h[3], v[3]);
 	}
 	for (size_t k = 0; i < len; i += 8, k++) {
 		uint64_t v = 0;
 
 		memcpy(&v, b + i, len - i < 8 ? len - i : 8);
-		h[k] = (h[k] ^ v) * prime;
+		h[k] = sim_sum_step(h[k], v);
 	}
-	h[0] = (h[0] ^ h[1]) * prime;
-	h[0] = (h[0] ^ h[2]) * prime;
-	h[0] = (h[0] ^ h[3]) * prime;
+	h[0] = sim_sum_step(h[0], h[1]);
+	h[0] = sim_sum_step(h[0], h[2]);
+	h[0] = sim_sum_step(h[0], h[3]);
 	return (uint32_t)(h[0] ^ (h[0] >> 32));
 }
 
