@@ -239,6 +239,9 @@ void cpg_sync_activate(struct svc *svc);
 void cpg_sync_abort(struct svc *svc);
 /* Multicast a PROCJOIN/PROCLEAVE that must not be lost (queued on -EAGAIN). */
 void cpg_send_reliable(struct cpg_state *st, uint16_t fn, const struct req_exec_cpg_procjoin *m);
+/* Is a message of fn for (pid, name) waiting in cpg_send_reliable()'s queue? */
+bool cpg_msg_queued(const struct cpg_state *st, uint16_t fn, uint32_t pid,
+		    const struct cpg_gname *name);
 /* Is a PROCJOIN of c's process still waiting in cpg_send_reliable()'s queue? */
 bool cpg_join_queued(const struct cpg_state *st, const struct cpg_conn *c);
 void cpg_retry_fn(struct svc *svc, struct svc_timer *timer);

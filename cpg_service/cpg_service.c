@@ -68,8 +68,12 @@ static void handle_join(struct svc_conn *conn, const void *msg, size_t len)
 			if (!o->finalized && o->state != CPD_UNJOINED && o->pid == req->pid &&
 			    cpg_gname_eq(&o->group, &name))
 				err = CS_ERR_EXIST;
-		if (err == CS_OK && cpg_proc_find(st, st->nodeid, req->pid, &name))
-			err = CS_ERR_TRY_AGAIN;   /* its old leave is still on the way */
+		/* its old leave is still on the way, or a copy of it waits to be
+		 * sent (cpg_sync.c, resend_lost_leaves): a new join before it
+		 * would be undone by it */
+		if (err == CS_OK && (cpg_proc_find(st, st->nodeid, req->pid, &name) ||
+				     cpg_msg_queued(st, MESSAGE_REQ_EXEC_CPG_PROCLEAVE, req->pid, &name)))
+			err = CS_ERR_TRY_AGAIN;
 	} else {
 		err = CS_ERR_NAME_TOO_LONG;
 	}

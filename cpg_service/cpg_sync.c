@@ -239,7 +239,8 @@ static bool local_proc_held(const struct cpg_state *st, const struct cpg_proc *p
 }
 
 /* Is a message of fn for (pid, name) waiting in the queue of cpg_send_reliable()? */
-static bool queued(const struct cpg_state *st, uint16_t fn, uint32_t pid, const struct cpg_gname *name)
+bool cpg_msg_queued(const struct cpg_state *st, uint16_t fn, uint32_t pid,
+		    const struct cpg_gname *name)
 {
 	struct cpg_gname n;
 	size_t i;
@@ -258,7 +259,7 @@ static bool queued(const struct cpg_state *st, uint16_t fn, uint32_t pid, const 
 /* Is a PROCLEAVE for the process still waiting in the queue of cpg_send_reliable()? */
 static bool leave_queued(const struct cpg_state *st, const struct cpg_proc *p)
 {
-	return queued(st, MESSAGE_REQ_EXEC_CPG_PROCLEAVE, p->pid, &p->name);
+	return cpg_msg_queued(st, MESSAGE_REQ_EXEC_CPG_PROCLEAVE, p->pid, &p->name);
 }
 
 /*
@@ -303,7 +304,7 @@ static void resend_lost_leaves(struct cpg_state *st)
 
 bool cpg_join_queued(const struct cpg_state *st, const struct cpg_conn *c)
 {
-	return queued(st, MESSAGE_REQ_EXEC_CPG_PROCJOIN, c->pid, &c->group);
+	return cpg_msg_queued(st, MESSAGE_REQ_EXEC_CPG_PROCJOIN, c->pid, &c->group);
 }
 
 /*

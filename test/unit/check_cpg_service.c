@@ -1293,12 +1293,19 @@ START_TEST(test_sync_resends_lost_leave)
 	ck_assert_uint_eq(fake_conn_event_count(b), 1);
 	ev_confchg(b, 0, &cc);
 	ck_addr(LEFT(cc, 0), 1, 11, CONFCHG_CPG_REASON_PROCDOWN);
+	/* the same process joins again: not before the copy of its leave,
+	 * which would undo the new join */
+	ck_assert_int_eq(fake_conn_open(cl.h[0], 11, 0, 0, &c), 0);
+	ck_assert_int_eq(join(c, "g", 11), CS_ERR_TRY_AGAIN);
 	fake_host_advance(cl.h[0], CPG_RETRY_MS);
 	ck_assert_uint_eq(fake_host_mcast_count(cl.h[0]), 1);
 	pump(&cl);
 	ck_assert_uint_eq(fake_conn_event_count(b), 1);
 	ck_assert_uint_eq(node_state(&cl, 0)->procs_count, 1);
 	ck_assert_uint_eq(node_state(&cl, 1)->procs_count, 1);
+	ck_assert_int_eq(join(c, "g", 11), CS_OK);
+	pump(&cl);
+	ck_assert_uint_eq(node_state(&cl, 1)->procs_count, 2);
 	free(c_leave);
 	free(d_leave);
 	cluster_free(&cl);
