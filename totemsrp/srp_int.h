@@ -97,6 +97,7 @@ struct srp {
 	uint32_t my_trc, my_pbl, my_cbl;
 	bool my_token_held;
 	bool token_withheld;        /* the rep kept the idle ring's token (token_copy) */
+	uint32_t withheld_last_aru; /* my_last_aru before the visit that withheld it */
 	bool old_ring_state_saved;
 	uint32_t old_ring_state_aru, old_ring_state_high_seq_received;
 	bool waiting_trans_ack;

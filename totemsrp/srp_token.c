@@ -232,6 +232,8 @@ void srp_orf_receive(struct srp *srp, struct srp_orf *token)
 	token->token_seq++;
 	if (srp->state == SRP_STATE_RECOVERY)
 		recovery_counters(srp, token);
+	if (!forward)
+		srp->withheld_last_aru = last_aru;
 	token_send(srp, token, forward);
 	if (srp->state == SRP_STATE_OPERATIONAL)
 		srp_deliver_to_app(srp, false, srp->my_high_seq_received);
@@ -265,6 +267,18 @@ static bool hold_reuse(struct srp *srp)
 	/* The copy goes to me now: the transport routes by this id and writes
 	 * it into the header's target_nodeid (transport_knet.c, tknet_send). */
 	srp->token_copy_to = srp->my_id;
+	/*
+	 * My next visit is not a rotation: no other node has seen the token
+	 * since my last one.  messages_free() frees up to min(token aru, aru
+	 * at my previous visit) on the premise that every member saw the
+	 * token in between and lowered its aru if it lacked a message; the
+	 * held visit's aru may have just been raised by the aru_addr node
+	 * right before me, above a member that still misses a message
+	 * (test/sim seed 241940271334246: the rep freed seq 903 that node 289
+	 * lacked, and RECOVERY then left it to the rep to re-send it).  The
+	 * next visit compares with the aru of the visit before the held one.
+	 */
+	srp->my_last_aru = srp->withheld_last_aru;
 	srp->my_seq_unchanged = 0;
 	srp->t_hold = SRP_NEVER;
 	srp->t_token_retrans = srp_deadline(srp, srp->cfg.token_retransmit_ms);

@@ -113,6 +113,11 @@ pinned() {
 # fail without these fixes are check_cpg_service's test_mcast_unknown_process
 # and test_sync_resends_lost_leave)
 --seed=50001540110935 --nodes=16 --faults=dup,reorder,asym,crash,jitter,libcpg,ragged --duration-ms=5547
+# The rep that took its own held token back (hold_reuse) freed up to the aru
+# the aru_addr node had just raised above a member still missing a message;
+# RECOVERY left that message to the rep, which no longer had it (totemsrp/
+# srp_token.c, hold_reuse; check_srp's test_hold_reuse_keeps_missing)
+--seed=241940271334246 --nodes=13 --faults=dup,pause,late,leave,jitter,libcpg,ragged --duration-ms=17750
 PINNED
 }
 

@@ -913,6 +913,87 @@ START_TEST(test_alone_does_not_reoriginate)
 }
 END_TEST
 
+/*
+ * The rep must not free a message another member lacks when it reuses its
+ * held token (test/sim seed 241940271334246).  Node 3 misses "m1" and node
+ * 2 misses "m2" (every regular copy).  Node 3, the aru_addr, holds the
+ * token's aru below m1, so node 2 does not lower it; once node 3 has m1 by
+ * retransmission it raises the aru to seq right before the rep (node 1),
+ * which sees an idle ring and holds the token.  A message queued on the rep
+ * then makes it take its own token again (hold_reuse) with no rotation in
+ * between; at that visit it may free only what the visit before the held
+ * one allowed.  Node 3 dies at once: in the RECOVERY of {1,2} node 1 is
+ * the first member whose aru covers m2, so only node 1 re-sends it, and it
+ * must still hold it.  Without that, node 2 skips m2 in its transitional
+ * configuration while node 1 delivered it in the regular one.
+ */
+static bool payload_is(const struct dgram *d, const char *s)
+{
+	size_t n = strlen(s);
+
+	return d->len > 45 /* SRP_WIRE_MCAST_SIZE */ + n && memcmp(d->data + d->len - n, s, n) == 0;
+}
+
+static bool drop_for_reuse(struct net *net, const struct dgram *d, int to)
+{
+	bool regular = d->data[3] == 1 && d->data[4] != 1;
+
+	if (!regular)
+		return false;
+	if (payload_is(d, ":m1") && to == 2 && net->drop_budget == 1) {
+		net->drop_budget = 0;
+		return true;
+	}
+	if (payload_is(d, ":m2") && to == 1)
+		return true;
+	if (payload_is(d, ":x") && to == 1)
+		net->node[2].cut = true;
+	return false;
+}
+
+static bool always(struct net *net)
+{
+	(void)net;
+	return true;
+}
+
+START_TEST(test_hold_reuse_keeps_missing)
+{
+	struct net *net = net_create(3, 0);
+	const struct srp_stats *st = srp_stats(net->node[0].srp);
+	size_t base[3], j;
+	uint64_t reuses;
+	bool found = false;
+
+	net_start(net);
+	ck_assert(net_run(net, net->now + 2000, one_ring));
+	for (j = 0; j < 3; j++)
+		base[j] = net->node[j].log_count;
+	net->drop = drop_for_reuse;
+	net->drop_budget = 1;
+	mcast_str(&net->node[0], "1:m1");
+	mcast_str(&net->node[0], "1:m2");
+	ck_assert(net_run(net, net->now + 100, always));  /* the rep holds the token */
+	ck_assert_int_eq(net->drop_budget, 0);
+	ck_assert_uint_eq(net->node[0].log_count, base[0] + 2);
+	ck_assert_uint_eq(net->node[1].log_count, base[1] + 1);   /* m2 missing */
+	ck_assert_uint_eq(net->node[2].log_count, base[2] + 2);
+	reuses = st->token_hold_reuse;
+	mcast_str(&net->node[0], "1:x");
+	ck_assert_uint_eq(st->token_hold_reuse, reuses + 1);
+	ck_assert(net_run(net, net->now + 3000 + 3600 + 1000, one_ring));
+	ck_assert(net->node[2].cut);
+	ck_assert_uint_eq(net->node[0].log_count, base[0] + 3);
+	ck_assert_uint_eq(net->node[1].log_count, base[1] + 3);
+	for (j = 0; j < 3; j++)
+		ck_assert_str_eq(net->node[1].log_msg[base[1] + j], net->node[0].log_msg[base[0] + j]);
+	for (j = base[1]; j < net->node[1].log_count; j++)
+		found |= strcmp(net->node[1].log_msg[j], "1:m2") == 0;
+	ck_assert(found);
+	net_destroy(net);
+}
+END_TEST
+
 static uint64_t lcg_state;
 
 static bool drop_random(struct net *net, const struct dgram *d, int to)
@@ -1146,6 +1227,7 @@ static Suite *srp_suite(void)
 	add_tcase(s, tc, test_retransmit);
 	add_tcase(s, tc, test_recovery_reoriginates);
 	add_tcase(s, tc, test_alone_does_not_reoriginate);
+	add_tcase(s, tc, test_hold_reuse_keeps_missing);
 	add_tcase(s, tc, test_lossy_then_heal);
 	add_tcase(s, tc, test_blip_keeps_ring);
 	add_tcase(s, tc, test_reconfigure_timers);
