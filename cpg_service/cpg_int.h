@@ -237,6 +237,9 @@ void cpg_sync_init(struct svc *svc, const struct svc_view *view);
 int cpg_sync_process(struct svc *svc);
 void cpg_sync_activate(struct svc *svc);
 void cpg_sync_abort(struct svc *svc);
+/* A PROCJOIN/PROCLEAVE for (group, pid) with reason (the layout is the same). */
+void cpg_procmsg_build(struct req_exec_cpg_procjoin *m, const struct cpg_gname *group,
+		       uint32_t pid, uint32_t reason);
 /* Multicast a PROCJOIN/PROCLEAVE that must not be lost (queued on -EAGAIN). */
 void cpg_send_reliable(struct cpg_state *st, uint16_t fn, const struct req_exec_cpg_procjoin *m);
 /* Is a message of fn for (pid, name) waiting in cpg_send_reliable()'s queue? */

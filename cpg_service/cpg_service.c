@@ -37,8 +37,8 @@ static struct cpg_state *state_of(struct svc_conn *conn)
 	return svc_state(svc_conn_svc(conn));
 }
 
-static void procmsg_build(struct req_exec_cpg_procjoin *m, const struct cpg_gname *group,
-			  uint32_t pid, uint32_t reason)
+void cpg_procmsg_build(struct req_exec_cpg_procjoin *m, const struct cpg_gname *group,
+		       uint32_t pid, uint32_t reason)
 {
 	memset(m, 0, sizeof(*m));
 	m->header.size = sizeof(*m);
@@ -91,7 +91,7 @@ static void handle_join(struct svc_conn *conn, const void *msg, size_t len)
 		}
 	}
 	if (err == CS_OK) {
-		procmsg_build(&m, &name, req->pid, CONFCHG_CPG_REASON_JOIN);
+		cpg_procmsg_build(&m, &name, req->pid, CONFCHG_CPG_REASON_JOIN);
 		if (svc_mcast(st->svc, MESSAGE_REQ_EXEC_CPG_PROCJOIN, &iov, 1, SVC_AGREED) < 0) {
 			err = CS_ERR_TRY_AGAIN;
 		} else {
@@ -137,7 +137,7 @@ static void handle_leave(struct svc_conn *conn, const void *msg, size_t len)
 		break;
 	}
 	if (err == CS_OK) {
-		procmsg_build(&m, &c->group, c->pid, CONFCHG_CPG_REASON_LEAVE);
+		cpg_procmsg_build(&m, &c->group, c->pid, CONFCHG_CPG_REASON_LEAVE);
 		if (svc_mcast(st->svc, MESSAGE_REQ_EXEC_CPG_PROCLEAVE, &iov, 1, SVC_AGREED) < 0)
 			err = CS_ERR_TRY_AGAIN;
 		else
@@ -442,7 +442,7 @@ static void cpg_conn_close(struct svc_conn *conn)
 	if (c->state == CPD_JOIN_STARTED || c->state == CPD_JOIN_COMPLETED) {
 		struct req_exec_cpg_procjoin m;
 
-		procmsg_build(&m, &c->group, c->pid, CONFCHG_CPG_REASON_PROCDOWN);
+		cpg_procmsg_build(&m, &c->group, c->pid, CONFCHG_CPG_REASON_PROCDOWN);
 		cpg_send_reliable(st, MESSAGE_REQ_EXEC_CPG_PROCLEAVE, &m);
 	}
 	while (c->iters_count)

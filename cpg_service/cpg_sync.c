@@ -292,11 +292,7 @@ static void resend_lost_leaves(struct cpg_state *st)
 
 		if (p->nodeid != st->nodeid || local_proc_held(st, p) || leave_queued(st, p))
 			continue;
-		memset(&m, 0, sizeof(m));
-		m.header.size = sizeof(m);
-		cpg_gname_to_mar(&m.group_name, &p->name);
-		m.pid = p->pid;
-		m.reason = CONFCHG_CPG_REASON_PROCDOWN;
+		cpg_procmsg_build(&m, &p->name, p->pid, CONFCHG_CPG_REASON_PROCDOWN);
 		log_debug("PROCLEAVE of gone process %" PRIu32 " sent again", p->pid);
 		cpg_send_reliable(st, MESSAGE_REQ_EXEC_CPG_PROCLEAVE, &m);
 	}
@@ -331,11 +327,7 @@ static void resend_lost_joins(struct cpg_state *st)
 		if (c->state != CPD_JOIN_STARTED || cpg_proc_find(st, st->nodeid, c->pid, &c->group) ||
 		    cpg_join_queued(st, c))
 			continue;
-		memset(&m, 0, sizeof(m));
-		m.header.size = sizeof(m);
-		cpg_gname_to_mar(&m.group_name, &c->group);
-		m.pid = c->pid;
-		m.reason = CONFCHG_CPG_REASON_JOIN;
+		cpg_procmsg_build(&m, &c->group, c->pid, CONFCHG_CPG_REASON_JOIN);
 		log_debug("PROCJOIN of joining process %" PRIu32 " sent again", c->pid);
 		cpg_send_reliable(st, MESSAGE_REQ_EXEC_CPG_PROCJOIN, &m);
 	}

@@ -110,8 +110,8 @@ struct vq_state {
 	/* the outcome */
 	uint32_t quorum;
 	bool quorate;
-	bool settled_quorate;                /* as of the last decision outside a sync */
-	bool settled_wfa;                    /* wait_for_all_status when the sync began */
+	/* quorate and wait_for_all_status when the sync in progress began */
+	bool sync_start_quorate, sync_start_wfa;
 	uint32_t lowest_node_id, highest_node_id;
 
 	/* memberships as sync saw them */
@@ -217,6 +217,15 @@ static void set_wfa_status(struct vq_state *st, bool on)
 	else
 		us(st)->flags &= ~VQ_NODE_WFASTATUS;
 	icmap_set_uint8(st->cmap, "runtime.votequorum.wait_for_all_status", on);
+}
+
+static void set_quorate(struct vq_state *st, bool quorate)
+{
+	st->quorate = quorate;
+	if (quorate)
+		us(st)->flags |= VQ_NODE_QUORATE;
+	else
+		us(st)->flags &= ~VQ_NODE_QUORATE;
 }
 
 static void set_ev_barrier(struct vq_state *st, uint32_t ev)
@@ -406,7 +415,7 @@ static int send_nodeinfo(struct vq_state *st, uint32_t nodeid)
 	 */
 	if (nodeid == st->our_id && st->sync_in_progress) {
 		m.flags &= ~VQ_NODE_QUORATE;
-		if (st->settled_quorate)
+		if (st->sync_start_quorate)
 			m.flags |= VQ_NODE_QUORATE;
 	}
 	return vq_mcast(st, VQ_EXEC_NODEINFO, &m, sizeof(m));
@@ -624,11 +633,7 @@ static void decide(struct vq_state *st, uint32_t total_votes)
 	if (changed)
 		log_debug(quorate ? "quorum regained, resuming activity"
 				  : "quorum lost, blocking activity");
-	st->quorate = quorate;
-	if (quorate)
-		me->flags |= VQ_NODE_QUORATE;
-	else
-		me->flags &= ~VQ_NODE_QUORATE;
+	set_quorate(st, quorate);
 	/*
 	 * Knowing difference (docs/compat.md, votequorum): corosync sets
 	 * wait_for_all_status again at every decision that finds the node not
@@ -643,8 +648,6 @@ static void decide(struct vq_state *st, uint32_t total_votes)
 	 */
 	if (st->wait_for_all && (quorate || !st->sync_in_progress))
 		set_wfa_status(st, !quorate);
-	if (!st->sync_in_progress)
-		st->settled_quorate = quorate;
 	if (changed && !st->sync_in_progress) {
 		tell_host(st);
 		send_quorum_event(st, NULL, 0);
@@ -1265,13 +1268,9 @@ static void qdevice_timer_fn(struct svc *svc, struct svc_timer *t)
  */
 static void sync_undo(struct vq_state *st)
 {
-	st->quorate = st->settled_quorate;
-	if (st->quorate)
-		us(st)->flags |= VQ_NODE_QUORATE;
-	else
-		us(st)->flags &= ~VQ_NODE_QUORATE;
-	if (st->wait_for_all_status != st->settled_wfa)
-		set_wfa_status(st, st->settled_wfa);
+	set_quorate(st, st->sync_start_quorate);
+	if (st->wait_for_all_status != st->sync_start_wfa)
+		set_wfa_status(st, st->sync_start_wfa);
 }
 
 static void vq_sync_init(struct svc *svc, const struct svc_view *view)
@@ -1280,10 +1279,12 @@ static void vq_sync_init(struct svc *svc, const struct svc_view *view)
 	bool left = false;
 	size_t n = view->members_count < VQ_MEMBERS_MAX ? view->members_count : VQ_MEMBERS_MAX;
 
-	if (st->sync_in_progress)
+	if (st->sync_in_progress) {
 		sync_undo(st);
-	else
-		st->settled_wfa = st->wait_for_all_status;
+	} else {
+		st->sync_start_quorate = st->quorate;
+		st->sync_start_wfa = st->wait_for_all_status;
+	}
 	st->sync_in_progress = true;
 	st->sync_nodeinfo_sent = false;
 	st->sync_wait_for_qdevice = false;
@@ -1346,7 +1347,6 @@ static void vq_sync_activate(struct svc *svc)
 	recalculate(st, false, false);
 	if (st->wait_for_all && !st->quorate)
 		set_wfa_status(st, true);       /* see decide() */
-	st->settled_quorate = st->quorate;
 	tell_host(st);
 	send_quorum_event(st, NULL, 0);
 	st->sync_in_progress = false;

@@ -158,8 +158,15 @@ static void pump(struct cluster *cl, uint32_t part)
 	}
 }
 
-/* A membership change to part, synchronised inside part (init, process, deliver, activate). */
-static void cluster_sync(struct cluster *cl, uint32_t part)
+/*
+ * A membership change to part, synchronised inside part: init, then process
+ * on every member and the NODEINFOs delivered (order NULL), or process on
+ * the n node indexes of order one by one, each one's NODEINFOs delivered
+ * before the next; then activate, unless the round is to end there
+ * (aborted).
+ */
+static void cluster_sync_steps(struct cluster *cl, uint32_t part, const size_t *order, size_t n,
+			       bool activate)
 {
 	uint32_t ids[NODES_MAX];
 	size_t k = 0;
@@ -178,15 +185,29 @@ static void cluster_sync(struct cluster *cl, uint32_t part)
 	for (size_t i = 0; i < cl->n; i++)
 		if (part & (1u << i))
 			ops->init(fake_host_svc(cl->h[i]), &v);
-	for (size_t i = 0; i < cl->n; i++)
-		if (part & (1u << i))
-			(void)ops->process(fake_host_svc(cl->h[i]));
-	pump(cl, part);
+	if (order) {
+		for (size_t i = 0; i < n; i++) {
+			(void)ops->process(fake_host_svc(cl->h[order[i]]));
+			pump(cl, part);
+		}
+	} else {
+		for (size_t i = 0; i < cl->n; i++)
+			if (part & (1u << i))
+				(void)ops->process(fake_host_svc(cl->h[i]));
+		pump(cl, part);
+	}
+	if (!activate)
+		return;
 	for (size_t i = 0; i < cl->n; i++)
 		if (part & (1u << i))
 			ops->activate(fake_host_svc(cl->h[i]));
 	pump(cl, part);
 	cl->members = part;
+}
+
+static void cluster_sync(struct cluster *cl, uint32_t part)
+{
+	cluster_sync_steps(cl, part, NULL, 0, true);
 }
 
 static void cluster_advance(struct cluster *cl, uint64_t ms, uint32_t part)
@@ -338,52 +359,6 @@ START_TEST(arithmetic_table)
 END_TEST
 
 /*
- * A sync whose members' NODEINFOs come in one by one, each process step
- * delivered before the next node's: order lists the node indexes.
- */
-static void cluster_sync_partial(struct cluster *cl, uint32_t part, const size_t *order, size_t n,
-				 bool activate);
-
-static void cluster_sync_in_order(struct cluster *cl, uint32_t part, const size_t *order, size_t n)
-{
-	cluster_sync_partial(cl, part, order, n, true);
-}
-
-/* As cluster_sync_in_order; without activate the round ends there (aborted). */
-static void cluster_sync_partial(struct cluster *cl, uint32_t part, const size_t *order, size_t n,
-				 bool activate)
-{
-	uint32_t ids[NODES_MAX];
-	size_t k = 0;
-	struct svc_view v;
-	const struct svc_sync_ops *ops = votequorum_service_def.sync;
-
-	for (size_t i = 0; i < cl->n; i++)
-		if (part & (1u << i))
-			ids[k++] = (uint32_t)i + 1;
-	memset(&v, 0, sizeof(v));
-	v.rep_nodeid = ids[0];
-	v.ring_seq = (cl->seq += 4);
-	v.members = ids;
-	v.members_count = k;
-	pump(cl, part);
-	for (size_t i = 0; i < cl->n; i++)
-		if (part & (1u << i))
-			ops->init(fake_host_svc(cl->h[i]), &v);
-	for (size_t i = 0; i < n; i++) {
-		(void)ops->process(fake_host_svc(cl->h[order[i]]));
-		pump(cl, part);
-	}
-	if (!activate)
-		return;
-	for (size_t i = 0; i < cl->n; i++)
-		if (part & (1u << i))
-			ops->activate(fake_host_svc(cl->h[i]));
-	pump(cl, part);
-	cl->members = part;
-}
-
-/*
  * wait_for_all, 5 nodes: {1,2,3} stays quorate, {4,5} loses quorum and waits
  * for all nodes.  Then 1 merges with 4 and 5 (2 and 3 gone): 4's NODEINFO
  * comes first, and with 4 alone node 1 counts 2 votes of 3 needed for a
@@ -410,7 +385,7 @@ START_TEST(wfa_merge_nodeinfo_says_settled_quorate)
 		ck_assert_msg(s.quorate == (i < 3), "node %zu before the merge: quorate %d", i + 1,
 			      s.quorate);
 	}
-	cluster_sync_in_order(&cl, 0x19, order, 3);
+	cluster_sync_steps(&cl, 0x19, order, 3, true);
 	for (size_t i = 0; i < 5; i++) {
 		struct vq_status s;
 
@@ -448,7 +423,7 @@ START_TEST(wfa_aborted_sync_undone)
 	fake_host_free(cl.h[2]);
 	ck_assert_int_eq(fake_host_new_cmap(&votequorum_service_def, 3, config_map(5, NULL, 2, &c),
 					    &cl.h[2]), 0);
-	cluster_sync_partial(&cl, 0x7, order, 2, false);
+	cluster_sync_steps(&cl, 0x7, order, 2, false);
 	vq_status_get(fake_host_svc(cl.h[2]), &s0);
 	ck_assert_msg(s0.quorate, "node 3 is quorate in the middle of the aborted sync");
 	cluster_sync(&cl, 0x1c);
