@@ -130,6 +130,8 @@ struct srp_stats {
 	uint64_t token_hold_cancel_tx, token_hold_cancel_rx;
 	/* the rep sent its withheld token to itself (srp_token.c, hold_reuse) */
 	uint64_t token_hold_reuse;
+	/* a ring of one withheld its token at an empty visit (srp_token.c) */
+	uint64_t token_hold_single;
 	uint64_t operational_entered, operational_token_lost;
 	uint64_t gather_entered, gather_token_lost;
 	uint64_t commit_entered, commit_token_lost;

@@ -341,6 +341,34 @@ START_TEST(test_single_node)
 	ck_assert_str_eq(nd->log_msg[0], "a");
 	ck_assert_str_eq(nd->log_msg[1], "b");
 	ck_assert_uint_eq(nd->log_from[0], 1);
+
+	/*
+	 * A ring of one withholds its token at the first empty visit (not
+	 * after SRP_IDLE_ROTATIONS quiet ones); messages queued while it is
+	 * held go in the one visit that the first of them starts.
+	 */
+	{
+		const struct srp_stats *st = srp_stats(nd->srp);
+		uint64_t rx, reuses, holds = st->token_hold_single;
+
+		ck_assert_uint_gt(holds, 0);
+		rx = st->orf_token_rx;
+		reuses = st->token_hold_reuse;
+		mcast_str(nd, "c");
+		mcast_str(nd, "d");
+		mcast_str(nd, "e");
+		ck_assert_uint_eq(st->token_hold_reuse, reuses + 1);
+		net_run(net, net->now + 100, NULL);
+		ck_assert_uint_eq(nd->log_count, 5);
+		ck_assert_str_eq(nd->log_msg[4], "e");
+		/* the visit that sent them and one empty one, then held */
+		ck_assert_uint_eq(st->orf_token_rx, rx + 2);
+		ck_assert_uint_eq(st->token_hold_single, holds + 1);
+		/* held, the token moves once per hold period (561 ms), no more */
+		net_run(net, net->now + 5000, NULL);
+		ck_assert_uint_le(st->orf_token_rx, rx + 2 + 5000 / 561 + 1);
+		ck_assert_int_eq(srp_state(nd->srp), SRP_STATE_OPERATIONAL);
+	}
 	net_destroy(net);
 }
 END_TEST
