@@ -100,6 +100,8 @@ struct srp {
 	uint32_t withheld_last_aru; /* my_last_aru before the visit that withheld it */
 	bool old_ring_state_saved;
 	uint32_t old_ring_state_aru, old_ring_state_high_seq_received;
+	/* RECOVERY: old-ring seqs above it are above every member's aru (each holder may re-send them) */
+	uint32_t resend_shared_after;
 	bool waiting_trans_ack;
 	bool discard_tokens;
 	uint32_t global_seqno;

@@ -70,8 +70,8 @@ void srp_mark_resent(struct srp *srp, const void *buf, size_t len)
 	srp_sq_slot(srp->regular, inner.seq)->resent = true;
 }
 
-/* The old-ring seq an item of the retransmit queue carries was re-sent already. */
-static bool resent_already(struct srp *srp, const struct srp_fifo_item *it)
+/* The old-ring seq an item of the retransmit queue carries, if in my old window. */
+static bool resend_old_seq(struct srp *srp, const struct srp_fifo_item *it, uint32_t *seq)
 {
 	struct srp_mcast_hdr inner;
 
@@ -80,7 +80,8 @@ static bool resent_already(struct srp *srp, const struct srp_fifo_item *it)
 				  it->len - SRP_WIRE_MCAST_SIZE, &inner) < 0 ||
 	    !srp_sq_in_range(srp->regular, inner.seq))
 		return false;
-	return srp_sq_slot(srp->regular, inner.seq)->resent;
+	*seq = inner.seq;
+	return true;
 }
 
 void srp_update_aru(struct srp *srp)
@@ -191,12 +192,34 @@ uint32_t srp_rtr_serve_and_request(struct srp *srp, struct srp_orf *token, uint3
 	return retx;
 }
 
+/*
+ * Deviation from corosync (v3.1.7 exec/totemsrp.c, orf_token_mcast, which
+ * sends whatever the token allows from the retransmit queue, filled with
+ * every old message the member holds; srp_recovery.c, resend_is_mine).  In
+ * RECOVERY an old-ring message above every member's aru, which each of its
+ * holders may re-send, waits while my recovery queue lacks a copy that the
+ * token says was sent before this visit (my aru below its seq): the copy
+ * still in flight (the token can overtake the copies sent just before it)
+ * or lost may carry that very message, and srp_mark_resent has not seen it.
+ * Re-sending anyway doubled much of what the member before me had just sent
+ * (test/sim seed 171227518984771: 8 members with 11,248 old messages each;
+ * the copies filled the recovery window up to seq 16,330 with about 1,000
+ * messages still unsent on every member, and RECOVERY never ended).  Once
+ * every earlier copy is in, the marks are complete; the token orders the
+ * re-sends, so each such message goes out once.
+ */
+static bool resend_shared(const struct srp *srp, uint32_t old_seq)
+{
+	return srp_seq_lt(srp->resend_shared_after, old_seq);
+}
+
 uint32_t srp_send_new(struct srp *srp, struct srp_orf *token, uint32_t allowed)
 {
 	struct srp_fifo *q;
 	struct srp_sq *sq;
 	bool encap = srp->state == SRP_STATE_RECOVERY;
 	uint32_t sent = 0;
+	bool behind = encap && srp_seq_lt(srp->my_aru, token->seq);
 
 	if (encap) {
 		q = &srp->retrans_q;
@@ -208,16 +231,21 @@ uint32_t srp_send_new(struct srp *srp, struct srp_orf *token, uint32_t allowed)
 		sq = srp->regular;
 	}
 	while (sent < allowed && q->count > 0) {
-		uint32_t seq = token->seq + 1;
+		uint32_t seq = token->seq + 1, old_seq;
 		struct srp_fifo_item it;
 
 		if (!srp_sq_in_range(sq, seq) || srp_sq_slot(sq, seq)->used)
 			break;
-		(void)srp_fifo_pop(q, &it);
-		if (encap && resent_already(srp, &it)) {
-			srp_buf_put(srp, it.buf);
-			continue;
+		if (encap && resend_old_seq(srp, &q->item[q->head], &old_seq)) {
+			if (srp_sq_slot(srp->regular, old_seq)->resent) {
+				(void)srp_fifo_pop(q, &it);
+				srp_buf_put(srp, it.buf);
+				continue;
+			}
+			if (behind && resend_shared(srp, old_seq))
+				break;  /* the queue is in old-seq order: the rest are shared too */
 		}
+		(void)srp_fifo_pop(q, &it);
 		token->seq = seq;
 		srp_wire_mcast_set_seq(it.buf->data, seq, (int32_t)srp->global_seqno++, &srp->my_ring_id);
 		srp_sq_put(sq, seq, it.buf, it.len, srp->my_id, false, encap);

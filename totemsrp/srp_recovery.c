@@ -28,10 +28,14 @@
  * the members' arus all stop at one gap (a node whose messages reached only
  * its own side before a partition), every message above it is above every
  * aru, and N holders' copies of all of them again outgrew the recovery
- * window (test/sim seed 277: 9 members, RECOVERY stuck until the end).  The
- * members receive the same union of old messages as before: a member skips
- * a message only once another member's copy of it is in the recovery queue,
- * which every member receives before RECOVERY ends.
+ * window (test/sim seed 277: 9 members, RECOVERY stuck until the end).
+ * Those messages also wait while a copy sent before my turn has not come in
+ * (srp_mcast.c, resend_shared), since it may carry one of them: the token
+ * overtook the copies sent just before it and the next member sent them
+ * again (test/sim seed 171227518984771).  The members receive the same
+ * union of old messages as before: a member skips a message only once
+ * another member's copy of it is in the recovery queue, which every member
+ * receives before RECOVERY ends.
  */
 static bool resend_is_mine(const struct srp *srp, const struct srp_commit *ct, uint32_t seq)
 {
@@ -119,11 +123,16 @@ void srp_recovery_enter(struct srp *srp, const struct srp_commit *ct)
 		 !(srp->trans_memb.n == 1 && srp->trans_memb.id[0] == srp->my_id);
 	if (resend) {
 		low = srp->old_ring_state_high_seq_received;
-		for (i = 0; i < ct->addr_count; i++)
-			if (srp_set_has(&srp->deliver_memb, ct->addr[i]) &&
-			    srp_ring_id_eq(&ct->entry[i].ring_id, &srp->my_old_ring_id) &&
-			    srp_seq_lt(ct->entry[i].aru, low))
+		srp->resend_shared_after = srp->old_ring_state_aru;
+		for (i = 0; i < ct->addr_count; i++) {
+			if (!srp_set_has(&srp->deliver_memb, ct->addr[i]) ||
+			    !srp_ring_id_eq(&ct->entry[i].ring_id, &srp->my_old_ring_id))
+				continue;
+			if (srp_seq_lt(ct->entry[i].aru, low))
 				low = ct->entry[i].aru;
+			if (srp_seq_lt(srp->resend_shared_after, ct->entry[i].aru))
+				srp->resend_shared_after = ct->entry[i].aru;
+		}
 		/* Only what my old window can hold (an aru from input may be anything). */
 		if (!srp_sq_in_range(srp->regular, low + 1) && low != srp->regular->base)
 			low = srp->regular->base;
