@@ -36,6 +36,7 @@
 #include "exec/logging.h"
 #include "exec/members.h"
 #include "exec/sched.h"
+#include "exec/deadline.h"
 #include "exec/totem.h"
 #include "exec/watch.h"
 #include "ipc/ipc.h"
@@ -94,12 +95,10 @@ struct daemon {
 	struct conf_src *src;
 	struct totem_config tc;
 	qb_loop_t *loop;
-	qb_loop_timer_handle timer;
+	struct deadline timer;       /* host_next_deadline() */
 	qb_loop_timer_handle stop_timer;
 	bool stopping;
 	uint64_t stop_deadline;     /* ms: stop even if a client has not read its events */
-	bool timer_armed;
-	uint64_t timer_deadline;     /* what the armed timer waits for (ms) */
 	struct host *host;
 	struct totem *totem;
 	struct ipc *ipc;
@@ -144,31 +143,13 @@ static void host_tick(void *data)
 {
 	struct daemon *d = data;
 
-	d->timer_armed = false;
 	host_advance(d->host, now_ms());
 	rearm(d);
 }
 
 static void rearm(struct daemon *d)
 {
-	uint64_t deadline = host_next_deadline(d->host), now;
-	uint64_t after_ns;
-
-	/* Most wake-ups leave the deadline where it was: keep the timer then. */
-	if (d->timer_armed && deadline == d->timer_deadline)
-		return;
-	now = now_ms();
-	if (d->timer_armed) {
-		qb_loop_timer_del(d->loop, d->timer);
-		d->timer_armed = false;
-	}
-	if (deadline == UINT64_MAX)
-		return;
-	after_ns = deadline > now ? (deadline - now) * QB_TIME_NS_IN_MSEC : 0;
-	if (qb_loop_timer_add(d->loop, QB_LOOP_MED, after_ns, d, host_tick, &d->timer) == 0) {
-		d->timer_armed = true;
-		d->timer_deadline = deadline;
-	}
+	deadline_set(&d->timer, host_next_deadline(d->host));
 }
 
 static void on_deadline_changed(void *ctx)
@@ -609,6 +590,12 @@ static int run(struct daemon *d)
 		code = EXIT_FATAL;
 		goto out_pidfile;
 	}
+	if (deadline_init(&d->timer, d->loop, QB_LOOP_MED, host_tick, d) < 0) {
+		log_err("Can't create a timerfd: %s", strerror(errno));
+		code = EXIT_FATAL;
+		qb_loop_destroy(d->loop);
+		goto out_pidfile;
+	}
 	qb_loop_signal_add(d->loop, QB_LOOP_HIGH, SIGINT, d, on_stop_signal, NULL);
 	qb_loop_signal_add(d->loop, QB_LOOP_HIGH, SIGTERM, d, on_stop_signal, NULL);
 	qb_loop_signal_add(d->loop, QB_LOOP_HIGH, SIGQUIT, d, on_stop_signal, NULL);
@@ -697,12 +684,11 @@ out_watch:
 out_ipc:
 	ipc_destroy(d->ipc);
 out_host:
-	if (d->timer_armed)
-		qb_loop_timer_del(d->loop, d->timer);
 	host_destroy(d->host);
 out_totem:
 	totem_destroy(d->totem);
 out_loop:
+	deadline_fini(&d->timer);
 	qb_loop_destroy(d->loop);
 out_pidfile:
 	pidfile_unlock(d);

@@ -29,6 +29,7 @@
 #include <chorus/log.h>
 
 #include "exec/knet_config.h"
+#include "exec/deadline.h"
 #include "exec/totem.h"
 #include "totemsrp/pg.h"
 #include "totemsrp/pg_confchg.h"
@@ -53,9 +54,7 @@ struct totem {
 	struct tknet *tk;
 	struct srp *srp;
 	struct pg *pg;
-	qb_loop_timer_handle timer;
-	bool timer_armed;
-	uint64_t timer_deadline;     /* what the armed timer waits for (ms) */
+	struct deadline timer;       /* srp_next_deadline() */
 	qb_loop_timer_handle start_timer, stats_timer, warn_timer;
 	bool started;
 	bool data_polled;           /* the knet data fd is in the loop */
@@ -84,31 +83,13 @@ static void on_timer(void *data)
 {
 	struct totem *t = data;
 
-	t->timer_armed = false;
 	srp_advance(t->srp, now_ms());
 	rearm(t);
 }
 
 static void rearm(struct totem *t)
 {
-	uint64_t deadline = srp_next_deadline(t->srp), now;
-
-	/* Most wake-ups leave the deadline where it was: keep the timer then. */
-	if (t->timer_armed && deadline == t->timer_deadline)
-		return;
-	now = now_ms();
-	if (t->timer_armed) {
-		qb_loop_timer_del(t->loop, t->timer);
-		t->timer_armed = false;
-	}
-	if (deadline == UINT64_MAX)
-		return;
-	if (qb_loop_timer_add(t->loop, QB_LOOP_HIGH,
-			      deadline > now ? (deadline - now) * QB_TIME_NS_IN_MSEC : 0, t, on_timer,
-			      &t->timer) == 0) {
-		t->timer_armed = true;
-		t->timer_deadline = deadline;
-	}
+	deadline_set(&t->timer, srp_next_deadline(t->srp));
 }
 
 /* ---- ring id file ------------------------------------------------------------- */
@@ -661,6 +642,12 @@ int totem_create(const struct totem_create_args *a, struct totem **ret_totem, ch
 	if (!t)
 		return -ENOMEM;
 	t->loop = a->loop;
+	r = deadline_init(&t->timer, t->loop, QB_LOOP_HIGH, on_timer, t);
+	if (r < 0) {
+		snprintf(why, why_size, "timerfd: %s", strerror(-r));
+		free(t);
+		return r;
+	}
 	t->host = a->host;
 	t->stats = a->stats;
 	t->tc = tc;
@@ -774,8 +761,7 @@ void totem_destroy(struct totem *t)
 	if (t->srp && t->started)
 		srp_leave(t->srp, now_ms());
 	if (t->loop) {
-		if (t->timer_armed)
-			qb_loop_timer_del(t->loop, t->timer);
+		deadline_fini(&t->timer);
 		qb_loop_timer_del(t->loop, t->start_timer);
 		qb_loop_timer_del(t->loop, t->stats_timer);
 		qb_loop_timer_del(t->loop, t->warn_timer);
