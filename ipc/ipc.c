@@ -17,9 +17,11 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <qb/qblist.h>
 #include <qb/qbutil.h>
@@ -53,8 +55,17 @@ struct ipc_conn_stats {
 	uint32_t queued;
 };
 
+/* One poll registration of a connection's socket, as libqb asked for it. */
+struct ipc_poll {
+	int32_t fd;                        /* -1: none */
+	enum qb_loop_priority p;
+	int32_t events;
+	qb_ipcs_dispatch_fn_t fn;
+};
+
 struct ipc_conn {
 	struct ipc *ipc;
+	struct ipc_poll polls[2];          /* libqb polls at most 2 sockets per connection */
 	struct qb_list_head list;          /* in ipc->conns once its keys exist */
 	struct ipc_service *service;
 	qb_ipcs_connection_t *c;
@@ -111,17 +122,95 @@ struct ipc {
 #define IPC_BACKLOG_LOW  ((size_t)8 << 20)
 #define IPC_STUCK_MS     3000
 
+/*
+ * While the rate limit is set, libqb's dispatch of a connection returns
+ * without reading (v2.0.6 lib/ipcs.c, qb_ipcs_dispatch_connection_request:
+ * "if (c->fc_enabled)"), so the notification byte of a request the client
+ * sent before it saw the limit keeps the socket readable, and the
+ * level-triggered loop came back to it at once: chorusd's main thread spun
+ * for as long as the limit lasted (3 nodes, one 1 KiB sender: 160 k empty
+ * dispatches and 1.1 M epoll_wait calls in 2 s for 45 k requests), taking
+ * a core from the client and from knet.  So the sockets of a connection of
+ * a flow-controlled service are polled without POLLIN while the limit is
+ * set (fc_polls_apply), and with it again once it is cleared; hang-ups
+ * still come (epoll always reports them), and POLLOUT still resends event
+ * notifications.  Each connection keeps what libqb registered (libqb moves
+ * only one of a socket connection's two sockets when the limit changes).
+ * corosync (v3.1.7 exec/ipc_glue.c) has the same spin, but sets the limit
+ * only when totem's queue is critical.
+ */
+static struct ipc_conn *poll_conn(int32_t fd, void *data)
+{
+	const struct ipc_service *s;
+	int listening = 0;
+	socklen_t len = sizeof(listening);
+
+	/* the listening socket's data is the service, not a connection */
+	if (!data || getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) < 0 || listening)
+		return NULL;
+	s = qb_ipcs_connection_service_context_get(data);
+	if (!s || !s->flow_controlled)
+		return NULL;
+	/* on_accept made it before libqb polls the connection's sockets */
+	return qb_ipcs_context_get(data);
+}
+
+static int32_t poll_record(struct ipc_conn *ic, enum qb_loop_priority p, int32_t fd,
+			   int32_t events, qb_ipcs_dispatch_fn_t fn)
+{
+	struct ipc_poll *e = NULL;
+	size_t i;
+
+	if (!ic)
+		return events;
+	for (i = 0; i < 2 && !e; i++)
+		if (ic->polls[i].fd == fd)
+			e = &ic->polls[i];
+	for (i = 0; i < 2 && !e; i++)
+		if (ic->polls[i].fd < 0)
+			e = &ic->polls[i];
+	if (!e)
+		return events;
+	e->fd = fd;
+	e->p = p;
+	e->events = events;
+	e->fn = fn;
+	return ic->ipc->fc_applied ? events & ~POLLIN : events;
+}
+
 /* libqb's poll handlers carry no context; the daemon has one loop (NULL = libqb's default). */
 static int32_t poll_add(enum qb_loop_priority p, int32_t fd, int32_t events, void *data,
 			qb_ipcs_dispatch_fn_t fn)
 {
+	events = poll_record(poll_conn(fd, data), p, fd, events, fn);
 	return qb_loop_poll_add(NULL, p, fd, events, data, fn);
 }
 
 static int32_t poll_mod(enum qb_loop_priority p, int32_t fd, int32_t events, void *data,
 			qb_ipcs_dispatch_fn_t fn)
 {
+	events = poll_record(poll_conn(fd, data), p, fd, events, fn);
 	return qb_loop_poll_mod(NULL, p, fd, events, data, fn);
+}
+
+/* The rate limit changed: poll the flow-controlled connections' sockets accordingly. */
+static void fc_polls_apply(struct ipc *ipc)
+{
+	struct ipc_conn *ic;
+	size_t i;
+
+	qb_list_for_each_entry(ic, &ipc->conns, list) {
+		if (!ic->service->flow_controlled)
+			continue;
+		for (i = 0; i < 2; i++) {
+			const struct ipc_poll *e = &ic->polls[i];
+
+			if (e->fd >= 0)
+				(void)qb_loop_poll_mod(NULL, e->p, e->fd,
+						       ipc->fc_applied ? e->events & ~POLLIN : e->events,
+						       ic->c, e->fn);
+		}
+	}
 }
 
 static int32_t poll_del(int32_t fd)
@@ -270,6 +359,7 @@ static void fc_apply(struct ipc *ipc)
 		if (ipc->services[i].flow_controlled)
 			qb_ipcs_request_rate_limit(ipc->services[i].qb,
 						   on ? QB_IPCS_RATE_OFF_2 : QB_IPCS_RATE_NORMAL);
+	fc_polls_apply(ipc);
 }
 
 static void backlog_update(struct ipc *ipc)
@@ -548,6 +638,7 @@ static int32_t on_accept(qb_ipcs_connection_t *c, uid_t uid, gid_t gid)
 	ic->ipc = s->ipc;
 	ic->service = s;
 	ic->c = c;
+	ic->polls[0].fd = ic->polls[1].fd = -1;
 	ic->uid = uid;
 	ic->gid = gid;
 	qb_list_init(&ic->queue);
@@ -622,6 +713,11 @@ static int32_t on_msg(qb_ipcs_connection_t *c, void *data, size_t size)
 
 static int32_t on_closed(qb_ipcs_connection_t *c)
 {
+	struct ipc_conn *ic = qb_ipcs_context_get(c);
+
+	/* libqb has just removed and closed its sockets: their numbers are free */
+	if (ic)
+		ic->polls[0].fd = ic->polls[1].fd = -1;
 	return 0;
 }
 
