@@ -217,12 +217,16 @@ void srp_orf_receive(struct srp *srp, struct srp_orf *token)
 	 * scheduled in between (1 node, 1 KiB flat out: ~3.6 rotations per
 	 * frame sent).  The next message queued hands the token back at once
 	 * (hold_reuse), so the first message waits no longer than before, and
-	 * what the clients queue while it travels goes in that visit.  The
-	 * merge timer is armed as an idle rotation would arm it.
+	 * what the clients queue while it travels goes in that visit.  Not
+	 * while messages wait that this visit could not send (flow control:
+	 * with max_messages >= window_size a visit that sent a whole window
+	 * leaves none to the next): the clients wait for room in the queue, so
+	 * nothing would hand it back before the hold timer.  The merge timer
+	 * is armed as an idle rotation would arm it.
 	 */
 	if (rep && forward && srp->memb.n == 1 && srp->state == SRP_STATE_OPERATIONAL &&
 	    retx + sent == 0 && token->rtr_count == 0 && srp->my_aru == token->seq &&
-	    srp->retrans_q.count == 0) {
+	    srp->retrans_q.count == 0 && backlog_get(srp) == 0) {
 		srp->my_token_held = true;
 		forward = false;
 		if (srp->t_merge == SRP_NEVER)

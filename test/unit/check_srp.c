@@ -386,6 +386,47 @@ START_TEST(test_single_node)
 }
 END_TEST
 
+/*
+ * A ring of one with max_messages >= window_size: a visit that sent a whole
+ * window leaves none to the next (fcc), which sends nothing while new_q
+ * still holds messages.  That visit must not withhold the token: nothing
+ * else would hand it back (the clients wait for room in the queue), so the
+ * rest would wait a hold period (561 ms) per window (40 messages, window
+ * 10: 1,683 ms instead of 0 with 08b2269 alone).
+ */
+static bool single_delivered_40(struct net *net)
+{
+	return net->node[0].log_count >= 40;
+}
+
+START_TEST(test_single_node_backlog_not_held)
+{
+	struct net *net = net_create(1, 0);
+	struct node *nd = &net->node[0];
+	struct srp_config cfg = test_config(1);
+	uint64_t t0;
+	int k;
+
+	net_start(net);
+	ck_assert(net_run(net, net->now + 1000, one_ring));
+	net_run(net, net->now + 2000, NULL);
+	cfg.window_size = 10;                   /* max_messages stays 17 */
+	ck_assert_int_eq(srp_reconfigure(nd->srp, &cfg, net->now), 0);
+	nd->log_count = 0;
+	t0 = net->now;
+	for (k = 0; k < 40; k++) {
+		char s[16];
+
+		snprintf(s, sizeof(s), "m%d", k);
+		mcast_str(nd, s);
+	}
+	ck_assert(net_run(net, t0 + 5000, single_delivered_40));
+	ck_assert_uint_eq(nd->log_count, 40);
+	ck_assert_uint_lt(net->now - t0, 100);
+	net_destroy(net);
+}
+END_TEST
+
 static void check_formed(struct net *net, size_t n)
 {
 	int i;
@@ -1332,6 +1373,7 @@ static Suite *srp_suite(void)
 	TCase *tc;
 
 	add_tcase(s, tc, test_single_node);
+	add_tcase(s, tc, test_single_node_backlog_not_held);
 	add_tcase(s, tc, test_three_nodes_order);
 	add_tcase(s, tc, test_fail_and_rejoin);
 	add_tcase(s, tc, test_unreachable_fails_at_once);
