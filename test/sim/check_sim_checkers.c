@@ -3,7 +3,8 @@
  * Unit tests of the simulator's EVS checkers (sim_check.c), with hand-made
  * deliver/confchg streams and no engine: a clean history passes, and each
  * property, violated once, is caught with the right node and time.  The
- * CPG and quorum checkers likewise.  Also pins the PRNG's determinism.
+ * CPG and quorum checkers likewise.  Also pins the PRNG's determinism and
+ * the network's report of datagrams a clog held back (sim_net.c).
  */
 #include "config.h"
 
@@ -15,6 +16,7 @@
 #include "test/check_common.h"
 #include "test/sim/sim_check.h"
 #include "test/sim/sim_cpg_check.h"
+#include "test/sim/sim_net.h"
 #include "test/sim/sim_prng.h"
 #include "test/sim/sim_quorum_check.h"
 
@@ -1576,12 +1578,50 @@ START_TEST(test_quorum_cfg)
 }
 END_TEST
 
+/*
+ * A clogged link reports its datagrams as held (their arrival is the clog's
+ * end), so the world leaves them out of its storm limits (seed
+ * 24481950483691); other links, the node itself, a datagram due after the
+ * clog's end and the link once unclogged do not.
+ */
+START_TEST(test_net_clog_held)
+{
+	struct sim_net_options no = { .delay_min_ms = 2 };
+	struct sim_prng prng;
+	struct sim_net net;
+	uint64_t at[2];
+	bool held[2];
+
+	sim_prng_seed(&prng, 7);
+	sim_net_init(&net, 3, &no, &prng);
+	sim_net_clog(&net, 0, 1, 500);
+	ck_assert_int_eq(sim_net_route(&net, 0, 1, 100, at, held), 1);
+	ck_assert(held[0]);
+	ck_assert_uint_eq(at[0], 502);
+	ck_assert_int_eq(sim_net_route(&net, 1, 0, 100, at, held), 1);
+	ck_assert(!held[0]);
+	ck_assert_uint_eq(at[0], 102);
+	ck_assert_int_eq(sim_net_route(&net, 0, 2, 100, at, held), 1);
+	ck_assert(!held[0]);
+	ck_assert_int_eq(sim_net_route(&net, 0, 0, 100, at, held), 1);
+	ck_assert(!held[0]);
+	ck_assert_int_eq(sim_net_route(&net, 0, 1, 499, at, held), 1);
+	ck_assert(!held[0]);                 /* due at 501, after the clog */
+	ck_assert_uint_eq(at[0], 501);
+	sim_net_unclog(&net, 0, 1);
+	ck_assert_int_eq(sim_net_route(&net, 0, 1, 100, at, held), 1);
+	ck_assert(!held[0]);
+	ck_assert_uint_eq(at[0], 102);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sim_checkers");
 	TCase *tc;
 
 	add_tcase(s, tc, test_clean_history);
+	add_tcase(s, tc, test_net_clog_held);
 	add_tcase(s, tc, test_restart_clean);
 	add_tcase(s, tc, test_first_transitional_empty);
 	add_tcase(s, tc, test_order_regular);

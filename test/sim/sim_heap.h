@@ -8,6 +8,7 @@
 #ifndef CHORUS_SIM_HEAP_H
 #define CHORUS_SIM_HEAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,7 @@ struct sim_event {
 	uint64_t arg2;
 	void *buf;
 	size_t len;
+	bool held;       /* a datagram whose arrival a clog or pause set (sim_world.c) */
 };
 
 struct sim_heap {

@@ -26,9 +26,11 @@ static uint64_t delay_draw(struct sim_net *net)
 }
 
 int sim_net_route(struct sim_net *net, uint32_t from, uint32_t to, uint64_t now_ms,
-		  uint64_t ret_at[2])
+		  uint64_t ret_at[2], bool ret_held[2])
 {
 	int copies = 1;
+
+	ret_held[0] = ret_held[1] = false;
 
 	net->tx++;
 	if (from == to) {
@@ -55,8 +57,10 @@ int sim_net_route(struct sim_net *net, uint32_t from, uint32_t to, uint64_t now_
 		net->dup++;
 	}
 	for (int i = 0; i < copies; i++)
-		if (net->clog_until[from][to] > now_ms && ret_at[i] < net->clog_until[from][to])
+		if (net->clog_until[from][to] > now_ms && ret_at[i] < net->clog_until[from][to]) {
 			ret_at[i] = net->clog_until[from][to] + (ret_at[i] - now_ms);
+			ret_held[i] = true;
+		}
 	return copies;
 }
 

@@ -47,10 +47,11 @@ void sim_net_init(struct sim_net *net, uint32_t nodes, const struct sim_net_opti
 
 /**
  * Route one datagram from -> to sent at now.  Fills ret_at[] with arrival
- * times and returns how many copies arrive (0, 1 or 2).
+ * times and returns how many copies arrive (0, 1 or 2).  ret_held[i] tells
+ * whether a clog of the link moved copy i's arrival to the clog's end.
  */
 int sim_net_route(struct sim_net *net, uint32_t from, uint32_t to, uint64_t now_ms,
-		  uint64_t ret_at[2]);
+		  uint64_t ret_at[2], bool ret_held[2]);
 
 /**
  * Cut the network in two.  Symmetric: no datagram crosses; asymmetric: only
