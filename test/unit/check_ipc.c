@@ -520,6 +520,130 @@ START_TEST(test_flow_control_new_conn)
 }
 END_TEST
 
+/* ---- flow control on an existing connection: its sockets lose POLLIN ------- */
+
+struct fc_exist {
+	qb_loop_t *loop;
+	struct host *host;
+	struct svc_view *view;
+	int go_fd;
+	int masked, restored;    /* sockets without POLLIN under the limit, after it */
+	bool done;
+};
+
+static int32_t on_fc_connected(int32_t fd, int32_t revents, void *data)
+{
+	struct fc_exist *e = data;
+	char b;
+
+	(void)revents;
+	if (read(fd, &b, 1) == 1 && !e->done) {
+		/* the client is connected: a new membership sets the limit, its end clears it */
+		ck_assert_int_eq(sockets_without_pollin(), 0);
+		e->view->ring_seq += 4;
+		host_confchg(e->host, e->view);
+		ck_assert(host_flow_control(e->host));
+		e->masked = sockets_without_pollin();
+		deliver_sync(e->host);
+		ck_assert(!host_flow_control(e->host));
+		e->restored = sockets_without_pollin();
+		e->done = true;
+		ck_assert_int_eq(write(e->go_fd, "g", 1), 1);
+	}
+	qb_loop_poll_del(e->loop, fd);
+	qb_loop_stop(e->loop);
+	return 0;
+}
+
+START_TEST(test_flow_control_existing_conn)
+{
+	struct svc_def da = {
+		.abi = SVC_ABI, .id = 30, .name = "chorus_ipca", .ipc_name = name_a,
+		.state_size = 8, .conn_state_size = 8, .conn_open = fc_conn_open,
+		.conn_close = t_conn_close, .ipc_ops = fc_ops, .ipc_ops_count = 1,
+	};
+	struct host_config hc = { .nodeid = 7, .ipc = &ipc_host_ops, .totem = &t_totem };
+	struct ipc_config ic;
+	struct icmap *cmap = icmap_new(), *stats = icmap_new();
+	struct ipc *ipc;
+	struct fc_exist e;
+	qb_loop_timer_handle th;
+	uint32_t me = 7;
+	struct svc_view v = { .rep_nodeid = 7, .ring_seq = 4, .members = &me, .members_count = 1 };
+	struct fc_parent timeout;
+	int fds[2], go[2], status;
+	pid_t pid;
+
+	snprintf(name_a, sizeof(name_a), "chipcteste%d", (int)getpid());
+	hc.cmap = cmap;
+	hc.stats = stats;
+	memset(&e, 0, sizeof(e));
+	memset(&timeout, 0, sizeof(timeout));
+	ck_assert_int_eq(host_create(&hc, &e.host), 0);
+	ck_assert_int_eq(host_add_service(e.host, &da, NULL, NULL, 0), 0);
+	sync_n = 0;
+	host_confchg(e.host, &v);
+	deliver_sync(e.host);
+	ck_assert(host_ready(e.host));
+	ck_assert(!host_flow_control(e.host));
+	e.view = &v;
+	e.loop = qb_loop_create();
+	ck_assert_ptr_nonnull(e.loop);
+	timeout.loop = e.loop;
+	memset(&ic, 0, sizeof(ic));
+	ic.host = e.host;
+	ic.cmap = cmap;
+	ic.stats = stats;
+	ic.loop = e.loop;
+	ic.type = QB_IPC_SHM;
+	ic.conns_per_service_max = 4;
+	ic.conns_max = 4;
+	ic.event_queue_total_max_bytes = 3u << 20;
+	ck_assert_int_eq(ipc_create(&ic, &ipc), 0);
+
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(pipe(go), 0);
+	created_fd = -1;
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		qb_ipcc_connection_t *c;
+		char g;
+
+		close(fds[0]);
+		close(go[1]);
+		c = qb_ipcc_connect(name_a, 65536);
+		if (!c || write(fds[1], "c", 1) != 1 || read(go[0], &g, 1) != 1)
+			_exit(1);
+		qb_ipcc_disconnect(c);
+		_exit(0);
+	}
+	close(fds[1]);
+	close(go[0]);
+	e.go_fd = go[1];
+	ck_assert_int_eq(qb_loop_poll_add(e.loop, QB_LOOP_LOW, fds[0], POLLIN, &e, on_fc_connected),
+			 0);
+	ck_assert_int_eq(qb_loop_timer_add(e.loop, QB_LOOP_LOW, 20000ull * QB_TIME_NS_IN_MSEC,
+					   &timeout, on_fc_timeout, &th), 0);
+	qb_loop_run(e.loop);
+	ck_assert(!timeout.timed_out);
+	ck_assert(e.done);
+	ck_assert_int_gt(e.masked, 0);
+	ck_assert_int_eq(e.restored, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	qb_loop_timer_del(e.loop, th);
+	ipc_destroy(ipc);
+	host_destroy(e.host);
+	qb_loop_destroy(e.loop);
+	icmap_free(cmap);
+	icmap_free(stats);
+	close(fds[0]);
+	close(go[1]);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ipc");
@@ -527,5 +651,6 @@ int main(void)
 
 	add_tcase(s, tc, test_limits);
 	add_tcase(s, tc, test_flow_control_new_conn);
+	add_tcase(s, tc, test_flow_control_existing_conn);
 	return check_run_suite(s);
 }
