@@ -590,8 +590,9 @@ static int run(struct daemon *d)
 		code = EXIT_FATAL;
 		goto out_pidfile;
 	}
-	if (deadline_init(&d->timer, d->loop, QB_LOOP_MED, host_tick, d) < 0) {
-		log_err("Can't create a timerfd: %s", strerror(errno));
+	r = deadline_init(&d->timer, d->loop, QB_LOOP_MED, host_tick, d);
+	if (r < 0) {
+		log_err("Can't create the host's timer (timerfd): %s", strerror(-r));
 		code = EXIT_FATAL;
 		qb_loop_destroy(d->loop);
 		goto out_pidfile;

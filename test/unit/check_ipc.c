@@ -326,6 +326,71 @@ static void deliver_sync(struct host *host)
 	}
 }
 
+/*
+ * What both flow-control tests start from: a host with one flow-controlled
+ * service, its first sync done, and the IPC server on a fresh loop.
+ */
+struct fc_fixture {
+	struct icmap *cmap, *stats;
+	struct host *host;
+	qb_loop_t *loop;
+	struct ipc *ipc;
+	uint32_t me;
+	struct svc_view view;
+};
+
+static const struct svc_def fc_def = {
+	.abi = SVC_ABI, .id = 30, .name = "chorus_ipca", .ipc_name = name_a,
+	.state_size = 8, .conn_state_size = 8, .conn_open = fc_conn_open,
+	.conn_close = t_conn_close, .ipc_ops = fc_ops, .ipc_ops_count = 1,
+};
+
+static void fc_setup(struct fc_fixture *f, const char *tag, enum qb_ipc_type type)
+{
+	struct host_config hc = { .nodeid = 7, .ipc = &ipc_host_ops, .totem = &t_totem };
+	struct ipc_config ic;
+
+	memset(f, 0, sizeof(*f));
+	snprintf(name_a, sizeof(name_a), "chipctest%s%d", tag, (int)getpid());
+	f->cmap = icmap_new();
+	f->stats = icmap_new();
+	f->me = 7;
+	f->view.rep_nodeid = 7;
+	f->view.ring_seq = 4;
+	f->view.members = &f->me;
+	f->view.members_count = 1;
+	hc.cmap = f->cmap;
+	hc.stats = f->stats;
+	ck_assert_int_eq(host_create(&hc, &f->host), 0);
+	ck_assert_int_eq(host_add_service(f->host, &fc_def, NULL, NULL, 0), 0);
+	sync_n = 0;
+	host_confchg(f->host, &f->view);
+	deliver_sync(f->host);
+	ck_assert(host_ready(f->host));
+	ck_assert(!host_flow_control(f->host));
+	f->loop = qb_loop_create();
+	ck_assert_ptr_nonnull(f->loop);
+	memset(&ic, 0, sizeof(ic));
+	ic.host = f->host;
+	ic.cmap = f->cmap;
+	ic.stats = f->stats;
+	ic.loop = f->loop;
+	ic.type = type;
+	ic.conns_per_service_max = 4;
+	ic.conns_max = 4;
+	ic.event_queue_total_max_bytes = 3u << 20;
+	ck_assert_int_eq(ipc_create(&ic, &f->ipc), 0);
+}
+
+static void fc_teardown(struct fc_fixture *f)
+{
+	ipc_destroy(f->ipc);
+	host_destroy(f->host);
+	qb_loop_destroy(f->loop);
+	icmap_free(f->cmap);
+	icmap_free(f->stats);
+}
+
 struct fc_parent {
 	qb_loop_t *loop;
 	struct host *host;
@@ -436,48 +501,19 @@ static void fc_client(int fd, int go_fd, int created)
 
 START_TEST(test_flow_control_new_conn)
 {
-	struct svc_def da = {
-		.abi = SVC_ABI, .id = 30, .name = "chorus_ipca", .ipc_name = name_a,
-		.state_size = 8, .conn_state_size = 8, .conn_open = fc_conn_open,
-		.conn_close = t_conn_close, .ipc_ops = fc_ops, .ipc_ops_count = 1,
-	};
-	struct host_config hc = { .nodeid = 7, .ipc = &ipc_host_ops, .totem = &t_totem };
-	struct ipc_config ic;
-	struct icmap *cmap = icmap_new(), *stats = icmap_new();
-	struct ipc *ipc;
+	struct fc_fixture f;
 	struct fc_parent p;
 	qb_loop_timer_handle th;
-	uint32_t me = 7;
-	struct svc_view v = { .rep_nodeid = 7, .ring_seq = 4, .members = &me, .members_count = 1 };
 	int fds[2], go[2], cr[2], status;
 	pid_t pid;
 
-	snprintf(name_a, sizeof(name_a), "chipctestf%d", (int)getpid());
-	hc.cmap = cmap;
-	hc.stats = stats;
+	fc_setup(&f, "f", QB_IPC_SOCKET);
 	memset(&p, 0, sizeof(p));
-	ck_assert_int_eq(host_create(&hc, &p.host), 0);
-	ck_assert_int_eq(host_add_service(p.host, &da, NULL, NULL, 0), 0);
-	sync_n = 0;
-	host_confchg(p.host, &v);
-	deliver_sync(p.host);
-	ck_assert(host_ready(p.host));
-
-	p.loop = qb_loop_create();
-	ck_assert_ptr_nonnull(p.loop);
-	memset(&ic, 0, sizeof(ic));
-	ic.host = p.host;
-	ic.cmap = cmap;
-	ic.stats = stats;
-	ic.loop = p.loop;
-	ic.type = QB_IPC_SOCKET;
-	ic.conns_per_service_max = 4;
-	ic.conns_max = 4;
-	ic.event_queue_total_max_bytes = 3u << 20;
-	ck_assert_int_eq(ipc_create(&ic, &ipc), 0);
+	p.host = f.host;
+	p.loop = f.loop;
 	/* a new membership: sync runs (its messages wait in sync_q), flow control on */
-	v.ring_seq = 8;
-	host_confchg(p.host, &v);
+	f.view.ring_seq = 8;
+	host_confchg(p.host, &f.view);
 	ck_assert(host_flow_control(p.host));
 
 	ck_assert_int_eq(pipe(fds), 0);
@@ -508,11 +544,7 @@ START_TEST(test_flow_control_new_conn)
 	ck_assert_int_eq(p.res[1], CS_OK);
 
 	qb_loop_timer_del(p.loop, th);
-	ipc_destroy(ipc);
-	host_destroy(p.host);
-	qb_loop_destroy(p.loop);
-	icmap_free(cmap);
-	icmap_free(stats);
+	fc_teardown(&f);
 	close(fds[0]);
 	close(go[1]);
 	close(cr[1]);
@@ -557,49 +589,20 @@ static int32_t on_fc_connected(int32_t fd, int32_t revents, void *data)
 
 START_TEST(test_flow_control_existing_conn)
 {
-	struct svc_def da = {
-		.abi = SVC_ABI, .id = 30, .name = "chorus_ipca", .ipc_name = name_a,
-		.state_size = 8, .conn_state_size = 8, .conn_open = fc_conn_open,
-		.conn_close = t_conn_close, .ipc_ops = fc_ops, .ipc_ops_count = 1,
-	};
-	struct host_config hc = { .nodeid = 7, .ipc = &ipc_host_ops, .totem = &t_totem };
-	struct ipc_config ic;
-	struct icmap *cmap = icmap_new(), *stats = icmap_new();
-	struct ipc *ipc;
+	struct fc_fixture f;
 	struct fc_exist e;
-	qb_loop_timer_handle th;
-	uint32_t me = 7;
-	struct svc_view v = { .rep_nodeid = 7, .ring_seq = 4, .members = &me, .members_count = 1 };
 	struct fc_parent timeout;
+	qb_loop_timer_handle th;
 	int fds[2], go[2], status;
 	pid_t pid;
 
-	snprintf(name_a, sizeof(name_a), "chipcteste%d", (int)getpid());
-	hc.cmap = cmap;
-	hc.stats = stats;
+	fc_setup(&f, "e", QB_IPC_SHM);
 	memset(&e, 0, sizeof(e));
 	memset(&timeout, 0, sizeof(timeout));
-	ck_assert_int_eq(host_create(&hc, &e.host), 0);
-	ck_assert_int_eq(host_add_service(e.host, &da, NULL, NULL, 0), 0);
-	sync_n = 0;
-	host_confchg(e.host, &v);
-	deliver_sync(e.host);
-	ck_assert(host_ready(e.host));
-	ck_assert(!host_flow_control(e.host));
-	e.view = &v;
-	e.loop = qb_loop_create();
-	ck_assert_ptr_nonnull(e.loop);
-	timeout.loop = e.loop;
-	memset(&ic, 0, sizeof(ic));
-	ic.host = e.host;
-	ic.cmap = cmap;
-	ic.stats = stats;
-	ic.loop = e.loop;
-	ic.type = QB_IPC_SHM;
-	ic.conns_per_service_max = 4;
-	ic.conns_max = 4;
-	ic.event_queue_total_max_bytes = 3u << 20;
-	ck_assert_int_eq(ipc_create(&ic, &ipc), 0);
+	e.host = f.host;
+	e.loop = f.loop;
+	e.view = &f.view;
+	timeout.loop = f.loop;
 
 	ck_assert_int_eq(pipe(fds), 0);
 	ck_assert_int_eq(pipe(go), 0);
@@ -634,11 +637,7 @@ START_TEST(test_flow_control_existing_conn)
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
 	qb_loop_timer_del(e.loop, th);
-	ipc_destroy(ipc);
-	host_destroy(e.host);
-	qb_loop_destroy(e.loop);
-	icmap_free(cmap);
-	icmap_free(stats);
+	fc_teardown(&f);
 	close(fds[0]);
 	close(go[1]);
 }
