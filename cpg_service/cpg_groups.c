@@ -518,8 +518,10 @@ void cpg_exec_mcast(struct svc *svc, uint32_t from, const void *msg, size_t len)
 	 * its node has others: its PROCJOIN was the message a merge cut in
 	 * totempg (pg_ring_merged(), dropped on every node), its MCASTs
 	 * behind it were not (test/sim seeds 187472129711508, 9673757647861;
-	 * docs/compat.md).  Every node has the same list at this point of the
-	 * total order, so every node drops the same messages.
+	 * docs/compat.md).  chorus senders no longer split a PROCJOIN
+	 * (totemsrp/pg.c, pg_whole_max()); corosync 3.1.7 senders do.  Every
+	 * node has the same list at this point of the total order, so every
+	 * node drops the same messages.
 	 */
 	if (!cpg_proc_find(st, from, m->pid, &name)) {
 		st->counters.unknown_sender++;

@@ -280,7 +280,10 @@ static bool leave_queued(const struct cpg_state *st, const struct cpg_proc *p)
  * not sent after every sync.  Only for closed
  * connections: nothing joins again on them, while a leaving connection may
  * rejoin the same group once its LEAVE is delivered, and a second LEAVE
- * would then remove the new membership.
+ * would then remove the new membership.  Since totempg keeps messages of up
+ * to pg_whole_max() bytes in one frame, a merge cannot cut a PROCLEAVE
+ * unless frames are under 186 bytes: this and resend_lost_joins() are a
+ * guard that finds nothing to send with any real transport.
  */
 static void resend_lost_leaves(struct cpg_state *st)
 {

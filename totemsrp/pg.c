@@ -4,8 +4,9 @@
  * (corosync v3.1.7 exec/totempg.c).  Owns the packing buffer, the fragment
  * id counter, per-sender reassembly in two contexts (normal, sync) and group
  * matching.  Does not own ordering or retransmission (totemsrp does).
- * Invariants: the sender emits exactly the frames corosync 3.1.7 emits for
- * the same sends (including its cut rule, see pack_message()); between calls
+ * Invariants: the sender emits the frames corosync 3.1.7 emits for the
+ * same sends (including its cut rule, see pack_message()), except that a
+ * message of at most pg_whole_max() bytes is never split; between calls
  * the packing buffer always leaves room for one more length and one byte;
  * every received length is checked before it is used; memory per sender is
  * capped at PG_MESSAGE_MAX + frame_max and at PG_SENDERS_MAX senders.
@@ -23,6 +24,7 @@
 #define PG_FRAME_LIMIT     65545    /* keeps every per-frame length within a u16 */
 #define PG_SENDERS_MAX     384      /* SRP_NODES_MAX: senders with reassembly state */
 #define PG_ADMIT_SLACK     24       /* corosync divides by net_mtu - 24 for admission */
+#define PG_WHOLE_MIN       512      /* pg_whole_max(): at least this, if a frame holds it */
 
 struct pg_group {
 	uint16_t len;
@@ -49,6 +51,7 @@ struct pg {
 	struct pg_env env;
 	size_t frame_max;
 	size_t packet_size;      /* data + lengths room of a frame: frame_max - 8 */
+	size_t whole_max;        /* messages up to this size are never split */
 
 	/* sender */
 	uint8_t *pack;           /* data of the frame being filled */
@@ -75,6 +78,7 @@ struct pg_src {
 	size_t name_len;
 	const struct iovec *iov;
 	size_t iovcnt;
+	size_t total;            /* bytes of all pieces */
 };
 
 static const uint8_t *src_piece(const struct pg_src *s, size_t i, size_t *ret_len)
@@ -126,6 +130,15 @@ int pg_create(const struct pg_config *cfg, const struct pg_env *env, struct pg *
 	pg->env = *env;
 	pg->frame_max = cfg->frame_max;
 	pg->packet_size = cfg->frame_max - PG_FRAME_HDR;
+	/*
+	 * An eighth of a frame (8 KiB with knet) or PG_WHOLE_MIN bytes, and
+	 * never more than an empty frame takes whole (pack_message()).
+	 */
+	pg->whole_max = pg->packet_size / 8;
+	if (pg->whole_max < PG_WHOLE_MIN)
+		pg->whole_max = PG_WHOLE_MIN;
+	if (pg->whole_max > pg->packet_size - 5)
+		pg->whole_max = pg->packet_size - 5;
 	pg->lens_max = pg->packet_size / 2 + 1;
 	pg->next_frag = 1;
 	pg->asm_max = PG_MESSAGE_MAX + cfg->frame_max;
@@ -241,6 +254,34 @@ static int pack_message(struct pg *pg, const struct pg_src *src, bool emit)
 	uint8_t cont = pg->cont, next = pg->next_frag;
 	int frames = 0, r;
 
+	/*
+	 * Where we differ from corosync: a message of at most whole_max bytes
+	 * that does not fit whole in the frame being filled is not split; that
+	 * frame is sent first, shorter (as at a token visit), and the message
+	 * starts the next one.  A message in one frame is delivered whole or
+	 * not at all, so a merge (pg_ring_merged()) can never cut it: not a
+	 * CPG PROCJOIN, whose loss also lost every MCAST its process sent
+	 * before the join was confirmed again (docs/compat.md, "Small messages
+	 * are never cut").  The test is the one the loop below applies to the
+	 * message's last piece.
+	 */
+#if PG_SIM_PLANT != 1
+	if (count > 0 && src->total <= pg->whole_max && fill + src->total + 2 >= budget) {
+		if (emit) {
+			r = frame_emit(pg, 0, cont, count, pg->pack, fill);
+			if (r < 0)
+				return r;
+			pg->fill = 0;
+			pg->count = 0;
+			pg->cont = 0;
+		}
+		frames++;
+		fill = 0;
+		count = 0;
+		cont = 0;
+		budget = pg->packet_size - 2;
+	}
+#endif
 	for (i = 0; i < pieces; i++) {
 		size_t plen, off = 0;
 		const uint8_t *p = src_piece(src, i, &plen);
@@ -358,9 +399,10 @@ int pg_mcast(struct pg *pg, const char *group, size_t group_len, const struct io
 	src.name_len = group_len;
 	src.iov = iov;
 	src.iovcnt = iovcnt;
+	total += sizeof(src.hdr) + group_len;
+	src.total = total;
 
 	space = pg->env.space(pg->env.ctx);
-	total += sizeof(src.hdr) + group_len;
 	if (!admit_bytes(pg, total + 2 * pg->count, space))
 		return -EAGAIN;
 	/* corosync would assert here; we refuse instead (see docs/compat.md) */
@@ -665,4 +707,9 @@ void pg_sync_context(struct pg *pg, bool in_sync)
 uint64_t pg_dropped(const struct pg *pg)
 {
 	return pg ? pg->dropped : 0;
+}
+
+size_t pg_whole_max(const struct pg *pg)
+{
+	return pg ? pg->whole_max : 0;
 }

@@ -2,7 +2,8 @@
 /*
  * totempg: packing of application messages into totem MCAST payloads,
  * fragmentation of large ones, reassembly per sender, and group addressing
- * (corosync v3.1.7 exec/totempg.c), wire-compatible with corosync 3.1.7.
+ * (corosync v3.1.7 exec/totempg.c), wire-compatible with corosync 3.1.7
+ * (small messages are never split: pg_whole_max()).
  *
  * Sending: pg_mcast() appends a message (group header + payload) to the
  * packing buffer; frames go to totem through env->mcast() when full and at
@@ -45,8 +46,9 @@ struct pg_config {
 	/*
 	 * srp_mcast_max(): largest frame totem takes.  This is corosync's
 	 * totem net_mtu (65446 with knet, 1410 with udpu at netmtu 1500); the
-	 * frames are byte-identical to corosync's only with the same value.
-	 * 64..65545, else pg_create() says -EINVAL.
+	 * frames are those corosync builds only with the same value (small
+	 * messages aside: pg_whole_max()).  64..65545, else pg_create() says
+	 * -EINVAL.
 	 */
 	size_t frame_max;
 };
@@ -108,5 +110,13 @@ void pg_sync_context(struct pg *pg, bool in_sync);
 
 /** Malformed frames and messages, plus messages lost to a missing piece. */
 uint64_t pg_dropped(const struct pg *pg);
+
+/**
+ * Messages of at most this many bytes (group header, name and payload:
+ * 4 + group_len + payload) never span two frames, so pg_ring_merged() never
+ * drops them: an eighth of a frame, at least 512 bytes if a frame holds
+ * that much.  Larger ones are split as corosync splits them.
+ */
+size_t pg_whole_max(const struct pg *pg);
 
 #endif

@@ -728,6 +728,76 @@ START_TEST(test_ring_merged)
 }
 END_TEST
 
+/*
+ * A message of at most pg_whole_max() bytes never spans two frames: when it
+ * does not fit whole in the frame being filled, that frame goes first,
+ * shorter, and a merge after it cannot cut the small message (corosync
+ * splits it; a cut PROCJOIN lost every MCAST queued behind it).  A larger
+ * one is still split as corosync splits it.
+ */
+START_TEST(test_small_never_split)
+{
+	struct net net = { 0 };
+	struct node s, r, t;
+
+	node_init(&s, &net, 1, 1410);         /* 1402 bytes for lengths and data */
+	node_init(&r, &net, 2, 1410);
+	ck_assert_uint_eq(pg_whole_max(s.pg), 512);
+	ck_assert_int_eq(send_pattern(&s, 0, 1000), 0);   /* 1005 bytes buffered */
+	ck_assert_uint_eq(net.n, 0);
+	/* 405 bytes do not fit in the 1398 - 1005 left: the first frame goes alone */
+	ck_assert_int_eq(send_pattern(&s, 1, 400), 0);
+	ck_assert_uint_eq(net.n, 1);
+	ck_assert_uint_eq(net.q[0].len, 8 + 2 + 1005);
+	ck_assert_uint_eq(net.q[0].data[4], 0);           /* not fragmented */
+	ck_assert_uint_eq(get16(net.q[0].data + 6), 1);
+	pg_token_received(s.pg);
+	ck_assert_uint_eq(net.n, 2);
+	ck_assert_uint_eq(net.q[1].len, 8 + 2 + 405);
+	ck_assert_uint_eq(net.q[1].data[4], 0);
+	ck_assert_uint_eq(net.q[1].data[5], 0);           /* no continuation */
+	/* r saw the first frame in the old ring, the second after a merge */
+	net_feed(&net, 0, 1, SIZE_MAX, &r);
+	ck_assert(!pg_ring_merged(r.pg, 2));
+	net_feed(&net, 1, 2, SIZE_MAX, &r);
+	ck_assert_uint_eq(r.dn, 2);
+	assert_pattern_msg(&r.d[0], 1, 0, 1000);
+	assert_pattern_msg(&r.d[1], 1, 1, 400);
+	ck_assert_uint_eq(pg_dropped(r.pg), 0);
+
+	/* 513 bytes (pg_whole_max() + 1) are split as corosync splits them */
+	net_clear(&net);
+	ck_assert_int_eq(send_pattern(&s, 2, 1000), 0);
+	ck_assert_int_eq(send_pattern(&s, 3, 508), 0);
+	ck_assert_uint_eq(net.n, 1);
+	ck_assert_uint_eq(net.q[0].len, 1410);            /* a full frame */
+	ck_assert_uint_eq(net.q[0].data[4], 1);           /* fragmented */
+	ck_assert_uint_eq(get16(net.q[0].data + 6), 2);
+	pg_token_received(s.pg);
+	ck_assert_uint_eq(net.n, 2);
+	ck_assert_uint_eq(net.q[1].data[5], 1);           /* continues it */
+
+	/* the limit is an eighth of a frame when that is more, and what an empty frame holds */
+	node_init(&t, &net, 3, 65446);
+	ck_assert_uint_eq(pg_whole_max(t.pg), (65446 - 8) / 8);
+	node_fini(&t);
+	node_init(&t, &net, 3, 64);
+	ck_assert_uint_eq(pg_whole_max(t.pg), 51);
+	net_clear(&net);
+	ck_assert_int_eq(send_pattern(&t, 4, 10), 0);    /* 15 bytes */
+	ck_assert_int_eq(send_pattern(&t, 5, 46), 0);    /* 51 bytes: 15 + 51 do not fit */
+	ck_assert_uint_eq(net.n, 1);
+	pg_token_received(t.pg);
+	ck_assert_uint_eq(net.n, 2);
+	ck_assert_uint_eq(net.q[1].len, 8 + 2 + 51);      /* whole, in its own frame */
+	ck_assert_uint_eq(pg_whole_max(NULL), 0);
+	node_fini(&t);
+	node_fini(&s);
+	node_fini(&r);
+	net_fini(&net);
+}
+END_TEST
+
 /* A configuration change sends what waits in the packing buffer: it belongs
  * to the old configuration (before totem switches to its transitional queue). */
 START_TEST(test_confchg_flushes)
@@ -978,6 +1048,7 @@ static Suite *pg_suite(void)
 	add_tcase(s, tc, test_confchg_resets);
 	add_tcase(s, tc, test_sync_context);
 	add_tcase(s, tc, test_ring_merged);
+	add_tcase(s, tc, test_small_never_split);
 	add_tcase(s, tc, test_confchg_flushes);
 	add_tcase(s, tc, test_eagain);
 	add_tcase(s, tc, test_foreign_endian);
