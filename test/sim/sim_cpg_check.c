@@ -61,7 +61,6 @@ struct ccl {
 	struct sim_vec view;             /* sorted member keys */
 	uint64_t sent_seq, self_next;
 	uint64_t merge_cut;          /* sent_seq at its node's last merging configuration */
-	uint64_t join_cut;           /* sent_seq at such a configuration before its own JOIN */
 	struct sim_map from_last;        /* sender key -> last seq delivered */
 	int32_t win;                 /* current window, -1 none */
 };
@@ -91,7 +90,7 @@ struct sim_cpg_check {
 	struct sim_map cl_idx;           /* client key -> index + 1 */
 	struct cnode nodes[SIM_CHECK_NODES_MAX];
 	size_t nodes_count;
-	struct sim_map sent;             /* tag -> len */
+	struct sim_map sent;             /* tag -> len | SENT_CUTTABLE */
 	struct ring_snap *rings;
 	size_t rings_count;
 	struct win *wins;
@@ -101,6 +100,9 @@ struct sim_cpg_check {
 };
 
 #define FAIL(cc, node, ...) sim_check_fail((cc)->chk, (node), __VA_ARGS__)
+
+/* In a sent length: a merge may cut this message (sim_cpg_client_sent). */
+#define SENT_CUTTABLE (1ull << 32)
 
 static uint64_t ckey(uint32_t nodeid, uint32_t pid)
 {
@@ -323,7 +325,7 @@ void sim_cpg_client_crash(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pi
 }
 
 void sim_cpg_client_sent(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid,
-			 const void *msg, size_t len)
+			 const void *msg, size_t len, bool cuttable)
 {
 	struct ccl *c = client_find(cc, nodeid, pid);
 	uint32_t n, p;
@@ -336,7 +338,7 @@ void sim_cpg_client_sent(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid
 		return;
 	}
 	c->sent_seq = seq;
-	sim_map_put(&cc->sent, tag_make(n, p, seq), len);
+	sim_map_put(&cc->sent, tag_make(n, p, seq), len | (cuttable ? SENT_CUTTABLE : 0));
 	cc->stats.sent++;
 }
 
@@ -712,6 +714,29 @@ out:
 	sim_vec_free(&next);
 }
 
+/*
+ * May the client's own messages #from..#to all be missing?  Only if a merge
+ * came after they were sent and each is one a merge can cut: split across
+ * totempg frames (pg_ring_merged() drops it on every node) or sent in
+ * PARTIAL_MCAST fragments (cpg_partial.c cuts it at the sync).  A message
+ * totempg never splits (pg_whole_max()) is delivered whole or not at all;
+ * its loss, or the loss of the MCASTs queued behind a cut PROCJOIN (from a
+ * non-member: dropped everywhere), fails here.
+ */
+static bool own_gap_cut(const struct sim_cpg_check *cc, const struct ccl *c, uint64_t from,
+			uint64_t to)
+{
+	uint64_t v;
+
+	if (to > c->merge_cut)
+		return false;
+	for (uint64_t seq = from; seq <= to; seq++)
+		if (!sim_map_get(&cc->sent, tag_make(c->nodeid, c->pid, seq), &v) ||
+		    !(v & SENT_CUTTABLE))
+			return false;
+	return true;
+}
+
 static void ev_deliver(struct sim_cpg_check *cc, struct ccl *c, const void *ev, size_t len)
 {
 	const struct res_lib_cpg_deliver_callback *e = ev;
@@ -749,7 +774,7 @@ static void ev_deliver(struct sim_cpg_check *cc, struct ccl *c, const void *ev, 
 		     p, seq, c->nodeid, c->pid, e->nodeid, e->pid);
 		return;
 	}
-	if (!sim_map_get(&cc->sent, tag, &slen) || slen != e->msglen) {
+	if (!sim_map_get(&cc->sent, tag, &slen) || (slen & ~SENT_CUTTABLE) != e->msglen) {
 		FAIL(cc, c->nodeid, "message %u/%u#%" PRIu64 " delivered to %u/%u was never sent",
 		     n, p, seq, c->nodeid, c->pid);
 		return;
@@ -762,8 +787,7 @@ static void ev_deliver(struct sim_cpg_check *cc, struct ccl *c, const void *ev, 
 	}
 	sim_map_put(&c->from_last, ckey(n, p), seq);
 	if (n == c->nodeid && p == c->pid) {
-		/* A fragmented message cut by a merge is dropped everywhere (pg_ring_merged). */
-		if (seq > c->self_next && seq - 1 <= c->merge_cut)
+		if (seq > c->self_next && own_gap_cut(cc, c, c->self_next, seq - 1))
 			c->self_next = seq;
 		if (seq != c->self_next) {
 			FAIL(cc, c->nodeid, "client %u/%u got its own message #%" PRIu64 " but #%" PRIu64
@@ -838,9 +862,6 @@ void sim_cpg_srp_confchg(struct sim_cpg_check *cc, uint32_t nodeid, const struct
 				struct ccl *c = &cc->cl[i];
 
 				c->merge_cut = c->sent_seq;
-				/* its PROCJOIN may be the message this merge cuts */
-				if (c->join_req && !c->in_group)
-					c->join_cut = c->sent_seq;
 			}
 	if (chg->type == SRP_CONFCHG_TRANSITIONAL) {
 		n->trans_count = chg->members_count < SIM_CHECK_NODES_MAX ? chg->members_count :
@@ -1000,19 +1021,8 @@ void sim_cpg_final(struct sim_cpg_check *cc)
 
 		if (!c->alive || !c->in_group || c->left)
 			continue;
-		/* its last message, fragmented, cut by a merge (as in ev_deliver) */
-		if (c->self_next == c->sent_seq && c->sent_seq <= c->merge_cut)
-			c->self_next++;
-		/*
-		 * Every message since self_next sent before a merge that found its
-		 * JOIN unconfirmed: the merge cut its PROCJOIN in totempg
-		 * (pg_ring_merged() drops it everywhere) and its MCASTs queued
-		 * behind it were dropped everywhere as from a non-member before
-		 * the copy of the join (cpg_sync.c, resend_lost_joins) came in; a
-		 * later message of its own would let ev_deliver skip them the same
-		 * way.  docs/compat.md: "The MCASTs the cut took are lost".
-		 */
-		if (c->self_next <= c->sent_seq && c->sent_seq <= c->join_cut)
+		/* its last messages, cut by a merge (as in ev_deliver) */
+		if (c->self_next <= c->sent_seq && own_gap_cut(cc, c, c->self_next, c->sent_seq))
 			c->self_next = c->sent_seq + 1;
 		if (c->self_next != c->sent_seq + 1) {
 			FAIL(cc, c->nodeid, "client %u/%u got %" PRIu64 " of its %" PRIu64 " messages",

@@ -11,7 +11,8 @@
  *     event is its own JOIN; nothing reaches it after its own LEAVE;
  *   - a delivered message: the client is in the group, the sender is in the
  *     client's view, the payload was sent by that (node, pid) (tag and
- *     checksum), per sender FIFO without duplicates, own messages gap-free;
+ *     checksum), per sender FIFO without duplicates, own messages gap-free
+ *     (but for messages a merge may cut: sim_cpg_client_sent);
  *   - reasons: LEAVE only for a client that asked to leave, PROCDOWN never
  *     for a client still alive and joined, NODEDOWN only for a process whose
  *     node is not in the receiver's transitional configuration;
@@ -73,10 +74,14 @@ void sim_cpg_client_join(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid
 void sim_cpg_client_leave(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid);
 /** The connection closed without LEAVE (client crash or node crash). */
 void sim_cpg_client_crash(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid);
-/** The client handed this payload (sim_cpg_msg_build) to MCAST, or the last
- * fragment of it to PARTIAL_MCAST (answered CS_OK: it must reach every member). */
+/**
+ * The client handed this payload (sim_cpg_msg_build) to MCAST, or the last
+ * fragment of it to PARTIAL_MCAST (answered CS_OK: it must reach every
+ * member).  cuttable: a merge may cut it (PARTIAL_MCAST, or a MCAST larger
+ * than totempg's pg_whole_max()); any other own message must arrive.
+ */
 void sim_cpg_client_sent(struct sim_cpg_check *cc, uint32_t nodeid, uint32_t pid,
-			 const void *msg, size_t len);
+			 const void *msg, size_t len, bool cuttable);
 
 /**
  * A client's iteration (libcpg cpg_iteration_initialize/next/finalize)

@@ -906,6 +906,15 @@ static size_t cl_msg_len(struct sim_stack *stk)
 	return (size_t)sim_prng_range(p, CPG_WIRE_ATOMIC_MAX - 4096, CPG_WIRE_ATOMIC_MAX);
 }
 
+/*
+ * Can a merge cut this MCAST payload?  Only if totempg splits it: its
+ * message is group "a", the exec header and the payload (cpg_mcast_send).
+ */
+static bool mcast_cuttable(const struct sim_stack *stk, size_t len)
+{
+	return 4 + 1 + sizeof(struct req_exec_cpg_mcast) + len > pg_whole_max(stk->pg);
+}
+
 static void cl_mcast(struct sim_client *cl)
 {
 	struct sim_stack *stk = cl->stk;
@@ -919,7 +928,8 @@ static void cl_mcast(struct sim_client *cl)
 	req->msglen = (uint32_t)len;
 	len = sim_cpg_msg_build(req->message, SVC_IPC_MSG_MAX - sizeof(*req), stk->cfg.nodeid, cl->pid,
 				++cl->seq, len);
-	sim_cpg_client_sent(stk->cfg.cc, stk->cfg.nodeid, cl->pid, req->message, len);
+	sim_cpg_client_sent(stk->cfg.cc, stk->cfg.nodeid, cl->pid, req->message, len,
+			    mcast_cuttable(stk, len));
 	slog(stk, "client pid %u mcast #%" PRIu64 " (%zu bytes)", cl->pid, cl->seq, len);
 	/* never answered: a reply would reach ipc_reply with nothing awaited */
 	(void)host_conn_dispatch(cl->conn, req, sizeof(*req) + len);
@@ -1114,7 +1124,8 @@ static void cl_part_reply(struct sim_client *cl, int32_t err)
 			return;
 		/* the LAST fragment is in totem: the message counts as sent */
 		cl->seq++;
-		sim_cpg_client_sent(stk->cfg.cc, stk->cfg.nodeid, cl->pid, cl->part, cl->part_len);
+		sim_cpg_client_sent(stk->cfg.cc, stk->cfg.nodeid, cl->pid, cl->part, cl->part_len,
+				    true);
 		slog(stk, "client pid %u partial mcast #%" PRIu64 " sent", cl->pid, cl->seq);
 		part_end(cl);
 		return;
@@ -1247,7 +1258,8 @@ static void cl_zc_reply(struct sim_client *cl, int32_t want, int32_t err)
 					    (ssize_t)cl->zc_len)
 				abort();
 			cl->seq++;
-			sim_cpg_client_sent(stk->cfg.cc, stk->cfg.nodeid, cl->pid, msg, cl->zc_len);
+			sim_cpg_client_sent(stk->cfg.cc, stk->cfg.nodeid, cl->pid, msg, cl->zc_len,
+					    mcast_cuttable(stk, cl->zc_len));
 			slog(stk, "client pid %u zero-copy mcast #%" PRIu64 " (%zu bytes)", cl->pid, cl->seq,
 			     cl->zc_len);
 			free(msg);
