@@ -280,6 +280,7 @@ static int32_t on_data(int32_t fd, int32_t revents, void *data)
 			break;
 		(void)srp_receive(t->srp, now_ms(), t->rx, (size_t)n);
 	}
+	host_totem_room(t->host);
 	rearm(t);
 	return 0;
 }

@@ -1185,6 +1185,12 @@ void host_advance(struct host *host, uint64_t now_ms)
 		replay_parked(host);
 }
 
+void host_totem_room(struct host *host)
+{
+	if (host->parked && !sync_in_progress(host->sync))
+		replay_parked(host);
+}
+
 uint64_t host_next_deadline(const struct host *host)
 {
 	uint64_t next = host->timers ? host->timers->deadline_ms : UINT64_MAX;
@@ -1198,8 +1204,9 @@ uint64_t host_next_deadline(const struct host *host)
 		if (host->now_ms + 1 < next)
 			next = host->now_ms + 1;
 	}
-	/* Parked requests wait for totem room: look again every millisecond
-	 * (corosync re-checks its flow control as often). */
+	/* Parked requests wait for totem room: the daemon says when a token
+	 * visit may have made some (host_totem_room); look again every
+	 * millisecond too (corosync re-checks its flow control as often). */
 	if (host->parked && !sync_in_progress(host->sync) && host->now_ms + 1 < next)
 		next = host->now_ms + 1;
 	return next;

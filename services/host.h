@@ -127,6 +127,11 @@ void host_advance(struct host *host, uint64_t now_ms);
 /** Earliest timer deadline, 0 if sync work is pending (now + 1 ms if it last
  * met -EAGAIN), UINT64_MAX if none. */
 uint64_t host_next_deadline(const struct host *host);
+/**
+ * Totem may have room again (a token visit sent frames): run the requests
+ * parked for room now, rather than at the next millisecond's look.
+ */
+void host_totem_room(struct host *host);
 
 /* ---- IPC side ---------------------------------------------------------- */
 

@@ -1546,6 +1546,12 @@ void sim_stack_token_received(struct sim_stack *stk)
 	pg_token_received(stk->pg);
 }
 
+void sim_stack_totem_room(struct sim_stack *stk)
+{
+	if (!stk->dead)
+		host_totem_room(stk->host);
+}
+
 void sim_stack_confchg(struct sim_stack *stk, const struct srp_confchg *chg)
 {
 	struct svc_view view;

@@ -1236,6 +1236,8 @@ static void handle(struct sim_world *w, struct sim_event *ev)
 			     ev->len > 3 ? ((const uint8_t *)ev->buf)[3] : 0xffu);
 		}
 		(void)srp_receive(n->srp, w->now, ev->buf, ev->len);
+		if (n->stk)
+			sim_stack_totem_room(n->stk);
 		node_rearm(n);
 		break;
 	case EV_TIMER:

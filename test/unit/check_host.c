@@ -605,6 +605,57 @@ START_TEST(test_flow_park)
 }
 END_TEST
 
+/*
+ * host_totem_room(): requests parked for totem room run as soon as the
+ * daemon says a token visit may have made some, without waiting for the
+ * next millisecond's look (host_advance); not while there is still none,
+ * and not during a sync.
+ */
+START_TEST(test_totem_room_runs_parked)
+{
+	struct host *host = make_host();
+	struct svc_def d = test_def();
+	struct svc_conn *conn;
+
+	ck_assert_int_eq(host_add_service(host, &d, NULL, NULL, 0), 0);
+	host_set_flow_control_hook(host, on_flow, NULL);
+	ck_assert_int_eq(host_conn_open(host_service_by_id(host, 30), &R, 1, 0, 0, &conn), 0);
+	sync_one_round(host, 4);
+	R.async_order[0] = 0;
+	R.no_space = true;
+	ck_assert_int_eq(send_async(conn, 1), 0);
+	ck_assert_int_eq(send_async(conn, 2), 0);
+	ck_assert(host_flow_control(host));
+	host_totem_room(host);                 /* still full: nothing runs */
+	ck_assert_str_eq(R.async_order, "");
+	R.no_space = false;
+	host_totem_room(host);                 /* same time: no host_advance */
+	ck_assert_str_eq(R.async_order, "12");
+	ck_assert(!host_flow_control(host));
+	ck_assert_uint_eq(host_next_deadline(host), UINT64_MAX);
+
+	/* during a sync they wait for its end, as host_advance does */
+	{
+		uint32_t me = 7;
+		struct svc_view v = { .rep_nodeid = 7, .ring_seq = 8, .members = &me,
+				      .members_count = 1 };
+
+		sync_steps = 0;
+		host_confchg(host, &v);
+	}
+	ck_assert_int_eq(send_async(conn, 3), 0);
+	host_totem_room(host);
+	ck_assert_str_eq(R.async_order, "12");
+	while (host_sync_in_progress(host)) {
+		pump(host);
+		host_advance(host, 900);
+	}
+	ck_assert_str_eq(R.async_order, "123");
+	host_conn_close(conn);
+	free_host(host);
+}
+END_TEST
+
 START_TEST(test_sync_restart_aborts)
 {
 	struct host *host = make_host();
@@ -1125,6 +1176,7 @@ int main(void)
 	add_tcase(s, tc, test_flow_control_during_sync);
 	add_tcase(s, tc, test_async_requests_held);
 	add_tcase(s, tc, test_flow_park);
+	add_tcase(s, tc, test_totem_room_runs_parked);
 	add_tcase(s, tc, test_sync_restart_aborts);
 	add_tcase(s, tc, test_sync_two_members);
 	add_tcase(s, tc, test_sync_foreign_endian);
