@@ -87,6 +87,51 @@ i=0
 while [ $i -lt 120 ]; do N128="${N128}n"; i=$((i + 1)); done
 N129="${N128}z"
 
+# corosync lists a group's processes by (nodeid, pid) (exec/cpg.c, process_info add):
+# when the pids wrap (pid_max 32768 here) between the starts of A and B, B comes
+# first in that run only.  Compare those lists as sets: sort the CONFCHG member
+# list, the members of a membership reply and each run of iteration lines.
+canon_order() {
+	awk '
+	function isort(a, n,   i, j, t) {
+		for (i = 2; i <= n; i++) {
+			t = a[i]
+			for (j = i - 1; j >= 1 && a[j] > t; j--)
+				a[j + 1] = a[j]
+			a[j + 1] = t
+		}
+	}
+	function flush(   i) {
+		isort(it, ni)
+		for (i = 1; i <= ni; i++)
+			print it[i]
+		ni = 0
+	}
+	/^iter / { it[++ni] = $0; next }
+	{ if (ni) flush() }
+	/^CONFCHG / {
+		for (f = 1; f <= NF; f++)
+			if ($f ~ /^m=/) {
+				n = split(substr($f, 3), a, ",")
+				isort(a, n)
+				v = "m="
+				for (i = 1; i <= n; i++)
+					v = v (i > 1 ? "," : "") a[i]
+				$f = v
+			}
+	}
+	/^members / && NF > 4 {
+		n = 0
+		for (f = 4; f <= NF; f++)
+			a[++n] = $f
+		isort(a, n)
+		for (i = 1; i <= n; i++)
+			$(i + 3) = a[i]
+	}
+	{ print }
+	END { if (ni) flush() }'
+}
+
 # scenario A_BIN B_BIN: the run's outputs (roles A, B, C) on stdout, pids as PA/PB/PC
 scenario() {
 	a_bin=$1 b_bin=$2
@@ -156,7 +201,7 @@ scenario() {
 		echo "== $role"
 		# shellcheck disable=SC2086
 		# where the flood result falls among the sender's own deliveries is timing
-		sed $sedargs -e 's/tries=[0-9]*/tries=N/' -e '/^flood /d' "$RUN/$role.out"
+		sed $sedargs -e 's/tries=[0-9]*/tries=N/' -e '/^flood /d' "$RUN/$role.out" | canon_order
 		grep '^flood ' "$RUN/$role.out" | sed 's/tries=[0-9]*/tries=N/'
 	done
 }
