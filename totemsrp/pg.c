@@ -246,6 +246,17 @@ static int frame_emit(struct pg *pg, uint8_t frag, uint8_t cont, size_t count,
  * Returns the number of frames sent, or -errno from env->mcast (state is
  * unchanged if the first frame failed).
  */
+#if PG_SIM_PLANT != 1
+/* Would the loop of pack_message() split src, starting at fill with this budget? */
+static bool whole_splits(const struct pg_src *src, size_t fill, size_t budget)
+{
+	size_t last_len;
+
+	src_piece(src, src_last_nonempty(src), &last_len);
+	return fill + src->total > budget || fill + src->total - last_len + 2 >= budget;
+}
+#endif
+
 static int pack_message(struct pg *pg, const struct pg_src *src, bool emit)
 {
 	size_t fill = pg->fill, count = pg->count, cur = 0;
@@ -262,11 +273,14 @@ static int pack_message(struct pg *pg, const struct pg_src *src, bool emit)
 	 * not at all, so a merge (pg_ring_merged()) can never cut it: not a
 	 * CPG PROCJOIN, whose loss also lost every MCAST its process sent
 	 * before the join was confirmed again (docs/compat.md, "Small messages
-	 * are never cut").  The test is the one the loop below applies to the
-	 * message's last piece.
+	 * are never cut").  The loop below splits a message when a piece
+	 * before its last one ends within 2 bytes of the budget (it closes
+	 * the frame there, fragmented) or when its last piece overruns the
+	 * budget; a last piece that just fits closes the frame whole.  Only
+	 * then is the frame sent first, so frames stay corosync's otherwise.
 	 */
 #if PG_SIM_PLANT != 1
-	if (count > 0 && src->total <= pg->whole_max && fill + src->total + 2 >= budget) {
+	if (count > 0 && src->total <= pg->whole_max && whole_splits(src, fill, budget)) {
 		if (emit) {
 			r = frame_emit(pg, 0, cont, count, pg->pack, fill);
 			if (r < 0)

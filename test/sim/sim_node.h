@@ -72,7 +72,10 @@ void sim_stack_deliver(struct sim_stack *stk, uint32_t from, const void *frame, 
 		       bool foreign);
 void sim_stack_confchg(struct sim_stack *stk, const struct srp_confchg *chg);
 void sim_stack_token_received(struct sim_stack *stk);
-/** After each datagram srp took, as exec/totem.c on_data: totem may have room. */
+/**
+ * Totem may have room: after each datagram srp took (exec/totem.c on_data
+ * calls host_totem_room() once per batch of up to TOTEM_RX_BATCH).
+ */
 void sim_stack_totem_room(struct sim_stack *stk);
 
 /** Virtual time of what follows (the world calls it on every entry). */

@@ -765,6 +765,21 @@ START_TEST(test_small_never_split)
 	assert_pattern_msg(&r.d[1], 1, 1, 400);
 	ck_assert_uint_eq(pg_dropped(r.pg), 0);
 
+	/*
+	 * A small message that just fits at the end of the frame (its last
+	 * piece within the last 2 bytes of room) is not split by corosync
+	 * either: it closes the frame whole, as corosync's frame.
+	 */
+	net_clear(&net);
+	ck_assert_int_eq(send_pattern(&s, 10, 1000), 0);
+	ck_assert_int_eq(send_pattern(&s, 11, 386), 0);   /* 1005 + 391 = 1396 of 1398 */
+	ck_assert_uint_eq(net.n, 1);
+	ck_assert_uint_eq(net.q[0].len, 8 + 4 + 1396);
+	ck_assert_uint_eq(net.q[0].data[4], 0);
+	ck_assert_uint_eq(get16(net.q[0].data + 6), 2);
+	pg_token_received(s.pg);
+	ck_assert_uint_eq(net.n, 1);                      /* nothing left behind */
+
 	/* 513 bytes (pg_whole_max() + 1) are split as corosync splits them */
 	net_clear(&net);
 	ck_assert_int_eq(send_pattern(&s, 2, 1000), 0);
