@@ -1169,6 +1169,12 @@ void svc_timer_start(struct svc_timer *timer, uint64_t after_ms)
 		deadline_changed(host);
 }
 
+void host_totem_room(struct host *host)
+{
+	if (host->parked && !sync_in_progress(host->sync))
+		replay_parked(host);
+}
+
 void host_advance(struct host *host, uint64_t now_ms)
 {
 	host_set_time(host, now_ms);
@@ -1181,14 +1187,7 @@ void host_advance(struct host *host, uint64_t now_ms)
 		t->fn(t->svc, t);
 	}
 	sync_run(host->sync);
-	if (host->parked && !sync_in_progress(host->sync))
-		replay_parked(host);
-}
-
-void host_totem_room(struct host *host)
-{
-	if (host->parked && !sync_in_progress(host->sync))
-		replay_parked(host);
+	host_totem_room(host);
 }
 
 uint64_t host_next_deadline(const struct host *host)

@@ -234,6 +234,36 @@ static int frame_emit(struct pg *pg, uint8_t frag, uint8_t cont, size_t count,
 	return pg->env.mcast(pg->env.ctx, iov, 3);
 }
 
+/* Send the packing buffer as one frame (not fragmented) and empty it. */
+static int pack_flush(struct pg *pg)
+{
+	int r = frame_emit(pg, 0, pg->cont, pg->count, pg->pack, pg->fill);
+
+	if (r < 0)
+		return r;
+	pg->cont = 0;
+	pg->count = 0;
+	pg->fill = 0;
+	return 0;
+}
+
+#if PG_SIM_PLANT != 1
+/*
+ * Would pack_message()'s loop split src (last: its last non-empty piece),
+ * starting at fill with this budget?  It does when a piece before the last
+ * ends within 2 bytes of the budget (the frame closes there, fragmented) or
+ * when the last piece overruns it; a last piece that just fits closes the
+ * frame whole.
+ */
+static bool whole_splits(const struct pg_src *src, size_t last, size_t fill, size_t budget)
+{
+	size_t last_len;
+
+	src_piece(src, last, &last_len);
+	return fill + src->total > budget || fill + src->total - last_len + 2 >= budget;
+}
+#endif
+
 /*
  * The packing rule of corosync's mcast_msg(), restated.  Pieces are added in
  * order (empty ones skipped).  A piece goes into the buffer whole when its
@@ -246,17 +276,6 @@ static int frame_emit(struct pg *pg, uint8_t frag, uint8_t cont, size_t count,
  * Returns the number of frames sent, or -errno from env->mcast (state is
  * unchanged if the first frame failed).
  */
-#if PG_SIM_PLANT != 1
-/* Would the loop of pack_message() split src, starting at fill with this budget? */
-static bool whole_splits(const struct pg_src *src, size_t fill, size_t budget)
-{
-	size_t last_len;
-
-	src_piece(src, src_last_nonempty(src), &last_len);
-	return fill + src->total > budget || fill + src->total - last_len + 2 >= budget;
-}
-#endif
-
 static int pack_message(struct pg *pg, const struct pg_src *src, bool emit)
 {
 	size_t fill = pg->fill, count = pg->count, cur = 0;
@@ -273,22 +292,13 @@ static int pack_message(struct pg *pg, const struct pg_src *src, bool emit)
 	 * not at all, so a merge (pg_ring_merged()) can never cut it: not a
 	 * CPG PROCJOIN, whose loss also lost every MCAST its process sent
 	 * before the join was confirmed again (docs/compat.md, "Small messages
-	 * are never cut").  The loop below splits a message when a piece
-	 * before its last one ends within 2 bytes of the budget (it closes
-	 * the frame there, fragmented) or when its last piece overruns the
-	 * budget; a last piece that just fits closes the frame whole.  Only
-	 * then is the frame sent first, so frames stay corosync's otherwise.
+	 * are never cut").  Only a message the loop below would split is
+	 * moved (whole_splits()), so frames stay corosync's otherwise.
 	 */
 #if PG_SIM_PLANT != 1
-	if (count > 0 && src->total <= pg->whole_max && whole_splits(src, fill, budget)) {
-		if (emit) {
-			r = frame_emit(pg, 0, cont, count, pg->pack, fill);
-			if (r < 0)
-				return r;
-			pg->fill = 0;
-			pg->count = 0;
-			pg->cont = 0;
-		}
+	if (count > 0 && src->total <= pg->whole_max && whole_splits(src, last, fill, budget)) {
+		if (emit && (r = pack_flush(pg)) < 0)
+			return r;
 		frames++;
 		fill = 0;
 		count = 0;
@@ -437,11 +447,7 @@ void pg_token_received(struct pg *pg)
 		return;
 	if (pg->env.space(pg->env.ctx) == 0)
 		return;
-	if (frame_emit(pg, 0, pg->cont, pg->count, pg->pack, pg->fill) < 0)
-		return;   /* keep it for the next visit */
-	pg->cont = 0;
-	pg->count = 0;
-	pg->fill = 0;
+	(void)pack_flush(pg);   /* on failure it stays for the next visit */
 }
 
 /* ---- receiving ---- */

@@ -858,11 +858,8 @@ void sim_cpg_srp_confchg(struct sim_cpg_check *cc, uint32_t nodeid, const struct
 		return;
 	if (chg->type == SRP_CONFCHG_REGULAR && chg->joined_count)
 		for (size_t i = 0; i < cc->cl_count; i++)
-			if (cc->cl[i].nodeid == nodeid) {
-				struct ccl *c = &cc->cl[i];
-
-				c->merge_cut = c->sent_seq;
-			}
+			if (cc->cl[i].nodeid == nodeid)
+				cc->cl[i].merge_cut = cc->cl[i].sent_seq;
 	if (chg->type == SRP_CONFCHG_TRANSITIONAL) {
 		n->trans_count = chg->members_count < SIM_CHECK_NODES_MAX ? chg->members_count :
 									     SIM_CHECK_NODES_MAX;

@@ -1197,6 +1197,48 @@ static void storm_reset(struct sim_world *w)
 		w->nodes[i].storm_tx = 0;
 }
 
+/*
+ * Count ev towards the event-storm limits; true (and the run failed) when one
+ * is over.  A datagram held back by a clog or a pause arrives when the fault
+ * ends, with every other one sent over that link (or to that node) during
+ * it: their number at this instant measures how long the fault lasted and
+ * how much the senders had to say, not a loop in the protocol.  A
+ * swizzle-clog holds a node's links for up to token ms x the node count, and
+ * a ring of one sends its clients' traffic flat out meanwhile (seed
+ * 24481950483691: n14's 2.3 s as a ring of one, ~3,000 datagrams a second to
+ * each of 13 peers, all due at t=19812).  They are not counted; whatever the
+ * receivers send in answer is.  A loop cannot hide behind a clog: its sender
+ * acts on fresh events (timers, datagrams from itself or from links that are
+ * not clogged), and those count.
+ */
+static bool storm_over(struct sim_world *w, const struct sim_event *ev)
+{
+	char what[120];
+
+	if (ev->kind == EV_PACKET && ev->held)
+		return false;
+	w->storm_packets += ev->kind == EV_PACKET;
+	if (w->now != w->same_ms_at) {
+		w->same_ms_at = w->now;
+		w->same_ms_events = 0;
+	}
+	if (++w->same_ms_events > SIM_STORM_SAME_MS) {
+		snprintf(what, sizeof(what), "over %llu events at virtual time %llu ms",
+			 (unsigned long long)SIM_STORM_SAME_MS, (unsigned long long)w->now);
+		storm_fail(w, what);
+		return true;
+	}
+	if (++w->storm_events > SIM_STORM_EVENTS) {
+		snprintf(what, sizeof(what), "over %llu events (%llu datagrams) in virtual second %llu",
+			 (unsigned long long)SIM_STORM_EVENTS, (unsigned long long)w->storm_packets,
+			 (unsigned long long)w->storm_second);
+		storm_fail(w, what);
+		return true;
+	}
+	return false;
+}
+
+
 static void handle(struct sim_world *w, struct sim_event *ev)
 {
 	struct sim_node *n = ev->node < w->opt.nodes ? &w->nodes[ev->node] : NULL;
@@ -1597,46 +1639,7 @@ int sim_run(const struct sim_options *opt, FILE *log, struct sim_result *ret)
 			w->storm_events = w->storm_packets = 0;
 			storm_reset(w);
 		}
-		/*
-		 * A datagram held back by a clog or a pause arrives when the fault
-		 * ends, with every other one sent over that link (or to that node)
-		 * during it: their number at this instant measures how long the
-		 * fault lasted and how much the senders had to say, not a loop in
-		 * the protocol.  A swizzle-clog holds a node's links for up to
-		 * token ms x the node count, and a ring of one sends its clients'
-		 * traffic flat out meanwhile (seed 24481950483691: n14's 2.3 s as
-		 * a ring of one, ~3,000 datagrams a second to each of 13 peers,
-		 * all due at t=19812).  They are not counted; whatever the
-		 * receivers send in answer is.  A loop cannot hide behind a clog:
-		 * its sender acts on fresh events (timers, datagrams from itself
-		 * or from links that are not clogged), and those count.
-		 */
-		if (ev->kind == EV_PACKET && ev->held) {
-			handle(w, ev);
-			liveness_check(w);
-			continue;
-		}
-		w->storm_packets += ev->kind == EV_PACKET;
-		if (w->now != w->same_ms_at) {
-			w->same_ms_at = w->now;
-			w->same_ms_events = 0;
-		}
-		if (++w->same_ms_events > SIM_STORM_SAME_MS) {
-			char what[100];
-
-			snprintf(what, sizeof(what), "over %llu events at virtual time %llu ms",
-				 (unsigned long long)SIM_STORM_SAME_MS, (unsigned long long)w->now);
-			storm_fail(w, what);
-			ev_free(ev);
-			break;
-		}
-		if (++w->storm_events > SIM_STORM_EVENTS) {
-			char what[120];
-
-			snprintf(what, sizeof(what), "over %llu events (%llu datagrams) in virtual second %llu",
-				 (unsigned long long)SIM_STORM_EVENTS, (unsigned long long)w->storm_packets,
-				 (unsigned long long)w->storm_second);
-			storm_fail(w, what);
+		if (storm_over(w, ev)) {
 			ev_free(ev);
 			break;
 		}

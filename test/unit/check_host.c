@@ -634,7 +634,8 @@ START_TEST(test_totem_room_runs_parked)
 	ck_assert(!host_flow_control(host));
 	ck_assert_uint_eq(host_next_deadline(host), UINT64_MAX);
 
-	/* during a sync they wait for its end, as host_advance does */
+	/* during a sync they wait for its end (flow-controlled requests meet a
+	 * closed gate then, so this also holds through replay_parked alone) */
 	{
 		uint32_t me = 7;
 		struct svc_view v = { .rep_nodeid = 7, .ring_seq = 8, .members = &me,
