@@ -58,6 +58,7 @@ enum exit_code {
 	EXIT_LOCK = 17,
 	EXIT_RUNNING = 18,
 	EXIT_SERVICE_INIT = 20,
+	/* 21: the ring id could not be stored (exec/totem.c EXIT_STORE_RINGID) */
 };
 
 #define DEFAULT_CONFIG CHORUS_SYSCONFDIR "/chorus/chorus.conf"
@@ -610,6 +611,7 @@ static int run(struct daemon *d)
 	ta.state_dir = d->state_dir;
 	ta.confchg = on_confchg;
 	ta.confchg_ctx = d;
+	ta.fatal = daemon_shutdown;
 	r = totem_create(&ta, &d->totem, why, sizeof(why));
 	if (r < 0) {
 		log_err("Can't initialize TOTEM layer: %s", why);

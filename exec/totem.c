@@ -49,6 +49,7 @@ struct totem {
 	const struct totem_config *tc;
 	void (*confchg)(void *ctx, const struct svc_view *view);
 	void *confchg_ctx;
+	int (*fatal)(void *ctx, int exit_status, const char *reason);
 	char ringid_path[4096];
 
 	struct tknet *tk;
@@ -117,6 +118,17 @@ static int ringid_load(const char *path, uint64_t *ret_seq)
 	return 0;
 }
 
+/*
+ * A ring id that is not on disk must never be used: after a restart the
+ * node could form a ring with an id it used before.  corosync exits with
+ * status 21 (exec/main.c corosync_ring_id_store, COROSYNC_DONE_STORE_RINGID
+ * in exec/util.h at v3.1.7) and so do we.  The engine alone would go back
+ * to GATHER and try again, which a node without peers does at once and
+ * for ever (a few thousand failed writes and error lines a second once
+ * its state directory was removed).  The ring goes on without this node.
+ */
+#define EXIT_STORE_RINGID 21
+
 static int env_ring_seq_store(void *ctx, uint64_t seq)
 {
 	struct totem *t = ctx;
@@ -124,10 +136,16 @@ static int env_ring_seq_store(void *ctx, uint64_t seq)
 	int r = 0;
 
 	if (fd < 0)
-		return log_errno(LOG_ERR, -errno, "Couldn't store the ring id in %s", t->ringid_path);
-	if (pwrite(fd, &seq, sizeof(seq), 0) != (ssize_t)sizeof(seq) || fsync(fd) < 0)
-		r = log_errno(LOG_ERR, -errno, "Couldn't store the ring id in %s", t->ringid_path);
-	close(fd);
+		r = -errno;
+	else if (pwrite(fd, &seq, sizeof(seq), 0) != (ssize_t)sizeof(seq) || fsync(fd) < 0)
+		r = errno ? -errno : -EIO;
+	if (fd >= 0)
+		close(fd);
+	if (r == 0)
+		return 0;
+	(void)log_errno(LOG_ERR, r, "Couldn't store new ring id %" PRIx64 " in %s", seq, t->ringid_path);
+	if (t->fatal)
+		(void)t->fatal(t->confchg_ctx, EXIT_STORE_RINGID, "the ring id could not be stored");
 	return r;
 }
 
@@ -655,6 +673,7 @@ int totem_create(const struct totem_create_args *a, struct totem **ret_totem, ch
 	t->cc.nodeid = tc->local_nodeid;
 	t->confchg = a->confchg;
 	t->confchg_ctx = a->confchg_ctx;
+	t->fatal = a->fatal;
 	snprintf(t->ringid_path, sizeof(t->ringid_path), "%s/ringid_%" PRIu32, a->state_dir,
 		 tc->local_nodeid);
 	r = ringid_load(t->ringid_path, &seq);

@@ -3,6 +3,9 @@
 # Faults a ring must survive or keep out, with chorusd nodes in network
 # namespaces (see lib.sh):
 #   - a node with a wrong authkey never joins, and the others never see it;
+#   - a node that cannot store its new ring id exits with status 21, as
+#     corosync does, after one error line (it once retried at once and for
+#     ever: thousands of failed writes a second);
 # "Never" is checked over 2 × (token + consensus), the time the protocol
 # would need to react.  The link-cut case is int_totem_linkcut.sh.
 . "$top_srcdir/test/integration/lib.sh"
@@ -33,6 +36,15 @@ it_eq "cmap on node 1 has no entry for node 3" 1 \
 	"$(it_exec 1 /usr/sbin/corosync-cmapctl -g runtime.members.3.status > /dev/null 2>&1; echo $?)"
 it_eq "node 3 exits 0" 0 "$(it_node_stop 3)"
 
-it_node_stop 1 > /dev/null
-it_node_stop 2 > /dev/null
+# Node 2's state directory disappears; node 1 is killed, so node 2 forms a
+# ring alone and must store its new ring id first.
+it_wait_members 2 "1 2" 30
+rm -rf "$IT_TMP/node2/state"
+kill -KILL "$(it_node_pid 1)"
+it_eq "node 2 exits with status 21 when it cannot store the ring id" 21 "$(
+	end=$(( $(date +%s) + 60 ))
+	until [ -f "$IT_TMP/node2/exit" ] || [ "$(date +%s)" -ge "$end" ]; do sleep 0.05; done
+	cat "$IT_TMP/node2/exit" 2>/dev/null)"
+it_eq "one error line, naming the file" 1 \
+	"$(grep -c "Couldn't store new ring id .* in $IT_TMP/node2/state/ringid_2" "$IT_TMP/node2/log")"
 it_done
