@@ -79,6 +79,7 @@ static uint64_t now_ms(void)
 /* ---- the engine's timer ----------------------------------------------------- */
 
 static void rearm(struct totem *t);
+static void totem_begin(struct totem *t);
 
 static void on_timer(void *data)
 {
@@ -332,8 +333,16 @@ static int32_t on_log(int32_t fd, int32_t revents, void *data)
 	(void)fd;
 	(void)revents;
 	tknet_log_drain(t->tk);
-	if (tknet_hosts_changed(t->tk))
-		peers_update(t);
+	if (!tknet_hosts_changed(t->tk))
+		return 0;
+	peers_update(t);
+	/* The last link came up: start now, not at the next poll (up to
+	 * TOTEM_START_POLL_MS later, and the first ring waits for the last
+	 * node to start; see srp_start). */
+	if (t->srp && !t->started && tknet_links_ready(t->tk)) {
+		qb_loop_timer_del(t->loop, t->start_timer);
+		totem_begin(t);
+	}
 	return 0;
 }
 
@@ -397,6 +406,14 @@ static void on_token_warn(void *data)
 	token_warn_arm(t, warn);
 }
 
+static void totem_begin(struct totem *t)
+{
+	t->started = true;
+	srp_start(t->srp, now_ms());
+	rearm(t);
+	token_warn_arm(t, token_warn_ms(t));
+}
+
 static void on_start_check(void *data)
 {
 	struct totem *t = data;
@@ -406,10 +423,7 @@ static void on_start_check(void *data)
 				  on_start_check, &t->start_timer);
 		return;
 	}
-	t->started = true;
-	srp_start(t->srp, now_ms());
-	rearm(t);
-	token_warn_arm(t, token_warn_ms(t));
+	totem_begin(t);
 }
 
 /* ---- stats.srp.* ----------------------------------------------------------------------- */

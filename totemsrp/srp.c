@@ -145,6 +145,25 @@ void srp_start(struct srp *srp, uint64_t now_ms)
 	srp->my_old_ring_id = srp->my_ring_id;
 	if (srp->token_ring_id_seq < srp->my_ring_id.seq)
 		srp->token_ring_id_seq = srp->my_ring_id.seq;
+	/*
+	 * The first gather asks for every peer the transport reaches now, not
+	 * for me alone.  corosync starts with itself (exec/totemsrp.c,
+	 * memb_state_gather_enter from totemsrp_initialize at v3.1.7): its
+	 * own JOIN comes back at once and it forms a ring of one, and the
+	 * others join it through a merge, which waits for the representative's
+	 * next merge detect (up to `merge` ms, 200 by default) and a second
+	 * round of sync; on a cluster started together this is most of the time
+	 * from links up to the full ring.  A peer in my proc set is one more
+	 * node whose JOIN my consensus waits for, as after any JOIN that names
+	 * it: one that never answers is failed at the consensus timeout.  The
+	 * exec starts the engine only when all links are up or after `token`
+	 * ms, which is less than `consensus`, and a peer whose links are up
+	 * is running: its engine answers before then.  The JOINs on the wire
+	 * are the usual ones.
+	 */
+	for (uint32_t i = 0; i < srp->reached.n; i++)
+		if (!srp_set_has(&srp->unreachable, srp->reached.id[i]))
+			(void)srp_set_add(&srp->proc, srp->reached.id[i]);
 	srp_gather_enter(srp, SRP_GATHER_START);
 }
 

@@ -991,36 +991,40 @@ static bool reach_good(const struct sim_world *w, uint32_t x, uint32_t y)
 	       w->net.clog_until[x][y] <= w->now && w->net.clog_until[y][x] <= w->now;
 }
 
-static void reach_tick(struct sim_world *w)
+/* Tell node x's engine what changed in knet's view of its peers. */
+static void reach_node(struct sim_world *w, uint32_t x)
 {
+	struct sim_node *nx = &w->nodes[x];
 	uint32_t timeout = w->cfg.token_ms / 2;
 
-	for (uint32_t x = 0; x < w->opt.nodes; x++) {
-		struct sim_node *nx = &w->nodes[x];
+	for (uint32_t y = 0; y < w->opt.nodes; y++) {
+		uint8_t want;
 
-		for (uint32_t y = 0; y < w->opt.nodes; y++) {
-			uint8_t want;
-
-			if (y == x)
-				continue;
-			if (reach_good(w, x, y)) {
-				w->reach_bad_since[x][y] = 0;
-				want = 1;
-			} else {
-				if (!w->reach_bad_since[x][y])
-					w->reach_bad_since[x][y] = w->now;
-				want = w->now - w->reach_bad_since[x][y] >= timeout ? 2 : 0;
-			}
-			if (!nx->up || nx->paused || !want || w->reach_told[x][y] == want)
-				continue;
-			w->reach_told[x][y] = want;
-			w->cur_node = nx->nodeid;
-			if (want == 2)
-				wlog(w, "n%u: knet: host n%u unreachable", nx->nodeid, w->nodeids[y]);
-			srp_peer_reachable(nx->srp, w->now, w->nodeids[y], want == 1);
-			node_rearm(nx);
+		if (y == x)
+			continue;
+		if (reach_good(w, x, y)) {
+			w->reach_bad_since[x][y] = 0;
+			want = 1;
+		} else {
+			if (!w->reach_bad_since[x][y])
+				w->reach_bad_since[x][y] = w->now;
+			want = w->now - w->reach_bad_since[x][y] >= timeout ? 2 : 0;
 		}
+		if (!nx->up || nx->paused || !want || w->reach_told[x][y] == want)
+			continue;
+		w->reach_told[x][y] = want;
+		w->cur_node = nx->nodeid;
+		if (want == 2)
+			wlog(w, "n%u: knet: host n%u unreachable", nx->nodeid, w->nodeids[y]);
+		srp_peer_reachable(nx->srp, w->now, w->nodeids[y], want == 1);
+		node_rearm(nx);
 	}
+}
+
+static void reach_tick(struct sim_world *w)
+{
+	for (uint32_t x = 0; x < w->opt.nodes; x++)
+		reach_node(w, x);
 	sched(w, EV_REACH_TICK, 0, 0, w->now + (w->cfg.token_ms / 4 ? w->cfg.token_ms / 4 : 1));
 }
 
@@ -1304,6 +1308,10 @@ static void handle(struct sim_world *w, struct sim_event *ev)
 			break;
 		if (node_defer(w, n, ev))
 			return;
+		/* chorusd starts the engine when knet has brought the links
+		 * up, after telling it every peer that became reachable
+		 * (exec/totem.c peers_update, on_start_check). */
+		reach_node(w, n->idx);
 		srp_start(n->srp, w->now);
 		node_rearm(n);
 		break;

@@ -689,6 +689,78 @@ START_TEST(test_unreachable_fails_at_once)
 }
 END_TEST
 
+/* Start the nodes 30 ms apart, as chorusd's do when their links come up one by one. */
+static void net_start_staggered(struct net *net)
+{
+	for (int i = 0; i < net->n; i++) {
+		if (i)
+			net_run(net, net->now + 30, NULL);
+		srp_start(net->node[i].srp, net->now);
+	}
+}
+
+/* The regular configurations node i installed, each with n members? */
+static bool regulars_all(const struct node *nd, size_t n)
+{
+	size_t k, regular = 0;
+
+	for (k = 0; k < nd->chg_count; k++) {
+		if (nd->chg[k].type != SRP_CONFCHG_REGULAR)
+			continue;
+		regular++;
+		if (nd->chg[k].members_count != n)
+			return false;
+	}
+	return regular > 0;
+}
+
+/*
+ * The first gather names every peer the transport already reaches
+ * (srp_start): nodes started together form one ring of all of them, with
+ * no ring of one first and no merge after.  Without the reports, the first
+ * node forms a ring of one, as corosync's does.  A reached peer that never
+ * answers is failed at the consensus timeout.
+ */
+START_TEST(test_start_with_reachable_peers)
+{
+	struct net *net = net_create(3, 0);
+	int i;
+
+	for (i = 0; i < 3; i++)
+		net_reachable(net, i, true);
+	net_start_staggered(net);
+	ck_assert(net_run(net, net->now + 2000, one_ring));
+	check_formed(net, 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_msg(regulars_all(&net->node[i], 3), "node %d had a smaller ring", i + 1);
+	net_destroy(net);
+
+	/* the same start without the transport's reports: a ring of one first */
+	net = net_create(3, 0);
+	net_start_staggered(net);
+	ck_assert(net_run(net, net->now + 2000, one_ring));
+	check_formed(net, 3);
+	ck_assert(!regulars_all(&net->node[0], 3));
+	net_destroy(net);
+
+	/* node 3 is reachable but its engine never starts */
+	net = net_create(3, 0);
+	for (i = 0; i < 3; i++)
+		net_reachable(net, i, true);
+	net->node[2].cut = true;
+	srp_start(net->node[0].srp, net->now);
+	srp_start(net->node[1].srp, net->now);
+	{
+		uint64_t t0 = net->now;
+
+		ck_assert(net_run(net, net->now + 3600 + 2000, one_ring));
+		ck_assert_uint_ge(net->now - t0, 3600);
+	}
+	check_formed(net, 2);
+	net_destroy(net);
+}
+END_TEST
+
 /* Heal: node 3's datagrams do not reach node 2 yet (its link is still coming up). */
 static bool drop_3_to_2(struct net *net, const struct dgram *d, int to)
 {
@@ -1377,6 +1449,7 @@ static Suite *srp_suite(void)
 	add_tcase(s, tc, test_three_nodes_order);
 	add_tcase(s, tc, test_fail_and_rejoin);
 	add_tcase(s, tc, test_unreachable_fails_at_once);
+	add_tcase(s, tc, test_start_with_reachable_peers);
 	add_tcase(s, tc, test_unreachable_newcomer_waits);
 	add_tcase(s, tc, test_leave);
 	add_tcase(s, tc, test_flow_control);
