@@ -418,6 +418,8 @@ static void on_start_check(void *data)
 {
 	struct totem *t = data;
 
+	if (t->started)
+		return;
 	if (!tknet_links_ready(t->tk)) {
 		qb_loop_timer_add(t->loop, QB_LOOP_MED, TOTEM_START_POLL_MS * QB_TIME_NS_IN_MSEC, t,
 				  on_start_check, &t->start_timer);
