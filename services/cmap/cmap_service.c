@@ -44,8 +44,8 @@ struct cmap_state {
 	struct icmap_track *cfgver_track;    /* totem.config_version in the default map */
 	struct svc_timer retry;              /* re-send a NEW_CONFIG_VERSION that got -EAGAIN */
 	/* the config_version policy (corosync v3.1.7 exec/cmap.c, cmap_sync_activate) */
-	bool synced_with_others;             /* a sync with a transitional list happened */
-	size_t sync_trans_count;
+	bool synced_with_others;             /* a sync with other members happened */
+	size_t sync_members_count;
 	uint64_t my_config_version;          /* at sync start; 0: absent */
 	uint64_t highest_config_version;     /* highest received from another node */
 };
@@ -742,23 +742,27 @@ static void cmap_sync_init(struct svc *svc, const struct svc_view *view)
 {
 	struct cmap_state *st = svc_state(svc);
 
-	st->sync_trans_count = view ? view->trans_count : 0;
+	st->sync_members_count = view ? view->members_count : 0;
 	if (icmap_get_uint64(svc_cmap(svc), CMAP_CONFIG_VERSION_KEY, &st->my_config_version) < 0)
 		st->my_config_version = 0;
 	st->highest_config_version = st->my_config_version;
 }
 
 /*
- * corosync v3.1.7 exec/cmap.c, cmap_sync_activate: only the first sync with
- * a transitional list decides; a node with a config_version (not 0) that
- * someone else's exceeds stops (an orderly shutdown, exit status 0).  A node
- * whose version is higher than everyone else's stays.
+ * corosync v3.1.7 exec/cmap.c, cmap_sync_activate: the first sync with other
+ * nodes decides; a node with a config_version (not 0) that someone else's
+ * exceeds stops (an orderly shutdown, exit status 0).  A node whose version
+ * is higher than everyone else's stays.  corosync tests for a transitional
+ * list instead of other members: its first ring is always a ring of one
+ * (empty list) and the cluster joins at a merge.  Our engine's first ring
+ * can already hold the others (srp_start), with an empty transitional list,
+ * and the check would never run (docs/compat.md).
  */
 static void cmap_sync_activate(struct svc *svc)
 {
 	struct cmap_state *st = svc_state(svc);
 
-	if (st->sync_trans_count == 0 || st->synced_with_others)
+	if (st->sync_members_count <= 1 || st->synced_with_others)
 		return;
 	st->synced_with_others = true;
 	if (st->my_config_version == 0 || st->highest_config_version == st->my_config_version)

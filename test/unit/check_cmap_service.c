@@ -1081,7 +1081,7 @@ START_TEST(test_config_version_policy)
 	uint32_t members[2] = { 1, 2 }, trans[1] = { 1 };
 	int status = -1;
 
-	/* alone (no transitional list): no decision, the first-sync mark is kept */
+	/* alone: no decision, the first-sync mark is kept */
 	env_init(&e);
 	fake_host_daemon(e.h, true);
 	ck_assert_int_eq(icmap_set_uint64(e.cmap, "totem.config_version", 2), 0);
@@ -1095,6 +1095,18 @@ START_TEST(test_config_version_policy)
 	view.trans = trans;
 	view.trans_count = 1;
 	sync_with(&e, &view, 2, 3);
+	ck_assert_uint_eq(fake_host_shutdowns(e.h, &status, NULL), 1);
+	ck_assert_int_eq(status, 0);
+	env_fini(&e);
+
+	/* the first ring already holds the others (no transitional list): it decides */
+	env_init(&e);
+	fake_host_daemon(e.h, true);
+	ck_assert_int_eq(icmap_set_uint64(e.cmap, "totem.config_version", 1), 0);
+	memset(&view, 0, sizeof(view));
+	view.members = members;
+	view.members_count = 2;
+	sync_with(&e, &view, 2, 2);
 	ck_assert_uint_eq(fake_host_shutdowns(e.h, &status, NULL), 1);
 	ck_assert_int_eq(status, 0);
 	env_fini(&e);
