@@ -58,7 +58,7 @@ enum exit_code {
 	EXIT_LOCK = 17,
 	EXIT_RUNNING = 18,
 	EXIT_SERVICE_INIT = 20,
-	/* 21: the ring id could not be stored (exec/totem.c EXIT_STORE_RINGID) */
+	EXIT_STORE_RINGID = 21,
 };
 
 #define DEFAULT_CONFIG CHORUS_SYSCONFDIR "/chorus/chorus.conf"
@@ -240,6 +240,12 @@ static int daemon_shutdown(void *ctx, int exit_status, const char *reason)
 	log_err("Chorus Cluster Engine exiting with status %d (%s).", exit_status, reason);
 	logging_fini();
 	exit(exit_status);
+}
+
+/* corosync v3.1.7 exec/main.c corosync_ring_id_store: exit, status 21. */
+static void on_ringid_lost(void *ctx)
+{
+	(void)daemon_shutdown(ctx, EXIT_STORE_RINGID, "the ring id could not be stored");
 }
 
 static int daemon_reopen_logs(void *ctx)
@@ -611,7 +617,7 @@ static int run(struct daemon *d)
 	ta.state_dir = d->state_dir;
 	ta.confchg = on_confchg;
 	ta.confchg_ctx = d;
-	ta.fatal = daemon_shutdown;
+	ta.ringid_lost = on_ringid_lost;
 	r = totem_create(&ta, &d->totem, why, sizeof(why));
 	if (r < 0) {
 		log_err("Can't initialize TOTEM layer: %s", why);

@@ -49,7 +49,7 @@ struct totem {
 	const struct totem_config *tc;
 	void (*confchg)(void *ctx, const struct svc_view *view);
 	void *confchg_ctx;
-	int (*fatal)(void *ctx, int exit_status, const char *reason);
+	void (*ringid_lost)(void *ctx);
 	char ringid_path[4096];
 
 	struct tknet *tk;
@@ -121,15 +121,12 @@ static int ringid_load(const char *path, uint64_t *ret_seq)
 
 /*
  * A ring id that is not on disk must never be used: after a restart the
- * node could form a ring with an id it used before.  corosync exits with
- * status 21 (exec/main.c corosync_ring_id_store, COROSYNC_DONE_STORE_RINGID
- * in exec/util.h at v3.1.7) and so do we.  The engine alone would go back
- * to GATHER and try again, which a node without peers does at once and
- * for ever (a few thousand failed writes and error lines a second once
- * its state directory was removed).  The ring goes on without this node.
+ * node could form a ring with an id it used before.  The daemon exits
+ * (ringid_lost), as corosync does.  The engine alone would go back to
+ * GATHER and try again, which a node without peers does at once and for
+ * ever (a few thousand failed writes and error lines a second once its
+ * state directory was removed).  The ring goes on without this node.
  */
-#define EXIT_STORE_RINGID 21
-
 static int env_ring_seq_store(void *ctx, uint64_t seq)
 {
 	struct totem *t = ctx;
@@ -145,8 +142,8 @@ static int env_ring_seq_store(void *ctx, uint64_t seq)
 	if (r == 0)
 		return 0;
 	(void)log_errno(LOG_ERR, r, "Couldn't store new ring id %" PRIx64 " in %s", seq, t->ringid_path);
-	if (t->fatal)
-		(void)t->fatal(t->confchg_ctx, EXIT_STORE_RINGID, "the ring id could not be stored");
+	if (t->ringid_lost)
+		t->ringid_lost(t->confchg_ctx);
 	return r;
 }
 
@@ -335,13 +332,14 @@ static int32_t on_log(int32_t fd, int32_t revents, void *data)
 	tknet_log_drain(t->tk);
 	if (!tknet_hosts_changed(t->tk))
 		return 0;
-	peers_update(t);
 	/* The last link came up: start now, not at the next poll (up to
 	 * TOTEM_START_POLL_MS later, and the first ring waits for the last
 	 * node to start; see srp_start). */
 	if (t->srp && !t->started && tknet_links_ready(t->tk)) {
 		qb_loop_timer_del(t->loop, t->start_timer);
 		totem_begin(t);
+	} else {
+		peers_update(t);
 	}
 	return 0;
 }
@@ -406,8 +404,11 @@ static void on_token_warn(void *data)
 	token_warn_arm(t, warn);
 }
 
+/* Tell the engine every peer knet reaches (its first gather names them,
+ * srp_start), whichever check saw the links ready, then start it. */
 static void totem_begin(struct totem *t)
 {
+	peers_update(t);
 	t->started = true;
 	srp_start(t->srp, now_ms());
 	rearm(t);
@@ -689,7 +690,7 @@ int totem_create(const struct totem_create_args *a, struct totem **ret_totem, ch
 	t->cc.nodeid = tc->local_nodeid;
 	t->confchg = a->confchg;
 	t->confchg_ctx = a->confchg_ctx;
-	t->fatal = a->fatal;
+	t->ringid_lost = a->ringid_lost;
 	snprintf(t->ringid_path, sizeof(t->ringid_path), "%s/ringid_%" PRIu32, a->state_dir,
 		 tc->local_nodeid);
 	r = ringid_load(t->ringid_path, &seq);

@@ -24,9 +24,9 @@ struct totem_create_args {
 	const char *state_dir;
 	void (*confchg)(void *ctx, const struct svc_view *view);
 	void *confchg_ctx;
-	/* The daemon's fatal exit (daemon_shutdown with a non-zero status);
-	 * called with confchg_ctx.  NULL: failures are only logged. */
-	int (*fatal)(void *ctx, int exit_status, const char *reason);
+	/* A new ring id could not be stored (logged); called with confchg_ctx.
+	 * The daemon exits.  NULL: the engine gathers again. */
+	void (*ringid_lost)(void *ctx);
 };
 
 int totem_create(const struct totem_create_args *args, struct totem **ret_totem, char *why,
